@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// The command line: the only module that touches process (argv, env, output streams, signals, exit).
+import { readFileSync } from 'node:fs';
+import yargs, { type Options } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { OPTIONS, parseConfig, type OptionName, type OptionSpec, type RawOptions } from './config.js';
+import { StartupError } from './errors.js';
+import { createLogger } from './logger.js';
+import { startServer, type FakeServer } from './server.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+function exitWith(message: string): never {
+  process.stderr.write(`athenty-fake: ${message}\n`);
+  process.exit(1);
+}
+
+function toYargsOption(spec: OptionSpec): Options {
+  return {
+    type: spec.type,
+    describe: `${spec.description} [env: ${spec.env}]`,
+    // No yargs default: an absent flag must fall through to the environment variable.
+    defaultDescription: JSON.stringify(spec.default),
+    requiresArg: spec.type !== 'boolean',
+    ...(spec.choices ? { choices: spec.choices } : {}),
+  };
+}
+
+function parseArguments(argv: string[]): RawOptions {
+  const entries = Object.entries(OPTIONS) as [OptionName, OptionSpec][];
+  const parsed = yargs(argv)
+    .scriptName('athenty-fake')
+    .usage(
+      'Usage: $0 [options]\n\nA local fake of the Athenty REST API (v2): POST/GET /clients at the root and under /v2/api.\nEvery option can also be set by its environment variable; a flag wins over the environment.',
+    )
+    .options(Object.fromEntries(entries.map(([, spec]) => [spec.flag, toYargsOption(spec)])))
+    .example('$0', 'serve on http://127.0.0.1:4010 with the seeded keys, storing in ./.athenty-fake/db.json')
+    .example('$0 --port 0 --db memory', 'take a free port and keep nothing on disk')
+    .example('ATHENTY_FAKE_PORT=8080 $0 --strict', 'port from the environment; reject unknown body keys')
+    .strict()
+    .version(version)
+    .help()
+    .alias('help', 'h')
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .exitProcess(true)
+    .fail((message, error) => exitWith(`${(message ?? error?.message).replace(/\s*\n\s*/g, ' ')} (see --help)`))
+    .parseSync();
+  return Object.fromEntries(entries.map(([name, spec]) => [name, parsed[spec.flag]])) as RawOptions;
+}
+
+function printBanner(server: FakeServer): void {
+  process.stdout.write(`athenty-fake listening on ${server.url}\n`);
+  const keys = Object.values(server.apiKeys);
+  const width = Math.max(...keys.map((k) => k.label.length));
+  const lines = keys.map(
+    (k) => `  ${k.label.padEnd(width)}  ${k.key}  ${k.orgId}${k.revoked ? '  (revoked: answers 401)' : ''}`,
+  );
+  process.stderr.write(`API keys (send as X-Api-Key), base URL ${server.url}/v2/api:\n${lines.join('\n')}\n`);
+}
+
+async function main(): Promise<void> {
+  const config = parseConfig(parseArguments(hideBin(process.argv)), process.env);
+  const logger = createLogger(config.logLevel, (line) => process.stderr.write(`${line}\n`));
+  const server = await startServer(config, { logger });
+  printBanner(server);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      // A second signal means the user does not want to wait for the store to be written.
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(`${signal}: stopping`);
+    server.close().then(
+      () => process.exit(0),
+      (error: Error) => exitWith(`could not stop cleanly: ${error.message}`),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof StartupError) exitWith(error.message);
+  exitWith(`could not start: ${(error as Error)?.message ?? String(error)}`);
+});

@@ -1,0 +1,56 @@
+// The fake's clock: the system time, or a frozen instant, movable by tests.
+
+/** Anything that tells the time in epoch milliseconds. */
+export interface Clock {
+  now(): number;
+}
+
+/** How the clock starts: following the system time, or frozen at an instant (epoch ms). */
+export type ClockSetting = { mode: 'system' } | { mode: 'frozen'; at: number };
+
+/** A clock a test can set, freeze, move and put back to its start setting. */
+export interface ControllableClock extends Clock {
+  isFrozen(): boolean;
+  /** Jump to `now`; a running clock keeps running from there, a frozen one stays there. */
+  set(now: number, frozen: boolean): void;
+  /** Move forward (or back, with a negative value) by `ms`. */
+  advance(ms: number): void;
+  /** Back to the setting the clock was created with. */
+  reset(): void;
+}
+
+/**
+ * Creates the clock every timestamp and the rate-limit window read.
+ *
+ * @example
+ * const clock = createClock({ mode: 'frozen', at: Date.parse('2026-01-01T00:00:00.000Z') });
+ * clock.advance(1000);
+ * new Date(clock.now()).toISOString(); // '2026-01-01T00:00:01.000Z'
+ */
+export function createClock(setting: ClockSetting, systemNow: () => number = Date.now): ControllableClock {
+  // A running clock is the system time plus an offset; a frozen one is a fixed value.
+  let frozenAt: number | undefined;
+  let offset = 0;
+  const start = (): void => {
+    frozenAt = setting.mode === 'frozen' ? setting.at : undefined;
+    offset = 0;
+  };
+  start();
+  return {
+    now: () => (frozenAt === undefined ? systemNow() + offset : frozenAt),
+    isFrozen: () => frozenAt !== undefined,
+    set(now, frozen) {
+      if (frozen) {
+        frozenAt = now;
+      } else {
+        frozenAt = undefined;
+        offset = now - systemNow();
+      }
+    },
+    advance(ms) {
+      if (frozenAt === undefined) offset += ms;
+      else frozenAt += ms;
+    },
+    reset: start,
+  };
+}

@@ -1,0 +1,187 @@
+// Every option of the fake, declared once, and parseConfig: flags, then environment, then defaults,
+// checked into one frozen Config.
+import { fileURLToPath } from 'node:url';
+import { StartupError } from './errors.js';
+import { LOG_LEVELS, type LogLevel } from './logger.js';
+import type { StoreLocation } from './store/client-store.js';
+
+/** The fixtures shipped with the package. */
+export const PACKAGE_FIXTURES = {
+  keys: fileURLToPath(new URL('../fixtures/api-keys.json', import.meta.url)),
+  seed: fileURLToPath(new URL('../fixtures/clients.json', import.meta.url)),
+};
+
+/** The complete, checked configuration of one fake server. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly store: StoreLocation;
+  readonly keysFile: string;
+  /** `undefined` when the fake starts without starting clients. */
+  readonly seedFile: string | undefined;
+  readonly strict: boolean;
+  readonly logLevel: LogLevel;
+  readonly bodyLimitBytes: number;
+}
+
+type OptionType = 'number' | 'string' | 'boolean';
+
+/** One option: its flag, environment variable, type, default and help text. */
+export interface OptionSpec {
+  readonly flag: string;
+  readonly env: string;
+  readonly type: OptionType;
+  readonly default: string | number | boolean;
+  readonly description: string;
+  readonly choices?: readonly string[];
+}
+
+/** Every option, by the name the programmatic API uses. The CLI derives its flags from this table. */
+export const OPTIONS = {
+  port: {
+    flag: 'port',
+    env: 'ATHENTY_FAKE_PORT',
+    type: 'number',
+    default: 4010,
+    description: 'Port to listen on (0 takes a free port)',
+  },
+  host: {
+    flag: 'host',
+    env: 'ATHENTY_FAKE_HOST',
+    type: 'string',
+    default: '127.0.0.1',
+    description: 'Address to listen on (0.0.0.0 for every interface)',
+  },
+  db: {
+    flag: 'db',
+    env: 'ATHENTY_FAKE_DB',
+    type: 'string',
+    default: './.athenty-fake/db.json',
+    description: "Store file, or 'memory' to keep nothing on disk",
+  },
+  keys: {
+    flag: 'keys',
+    env: 'ATHENTY_FAKE_KEYS',
+    type: 'string',
+    default: PACKAGE_FIXTURES.keys,
+    description: 'API keys file (JSON)',
+  },
+  seed: {
+    flag: 'seed',
+    env: 'ATHENTY_FAKE_SEED',
+    type: 'string',
+    default: PACKAGE_FIXTURES.seed,
+    description: "Starting clients file (JSON), loaded into an empty store; 'none' for no starting clients",
+  },
+  strict: {
+    flag: 'strict',
+    env: 'ATHENTY_FAKE_STRICT',
+    type: 'boolean',
+    default: false,
+    description: 'Reject unknown and read-only body keys (422) instead of dropping them',
+  },
+  logLevel: {
+    flag: 'log-level',
+    env: 'ATHENTY_FAKE_LOG_LEVEL',
+    type: 'string',
+    default: 'info',
+    description: 'How much to log on stderr (info logs one line per request)',
+    choices: LOG_LEVELS,
+  },
+  bodyLimit: {
+    flag: 'body-limit',
+    env: 'ATHENTY_FAKE_BODY_LIMIT',
+    type: 'string',
+    default: '1mb',
+    description: 'Largest request body accepted (bytes, or with kb/mb); larger ones get 413',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+/** An option's name, e.g. `logLevel`. */
+export type OptionName = keyof typeof OPTIONS;
+
+/** Option values as a caller gives them: flags from the CLI, or `startFake()` options. */
+export type RawOptions = { [K in OptionName]?: string | number | boolean | undefined };
+
+/** The environment variables to read (only the CLI passes `process.env`). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Defaults for in-process use: a free port, memory only, quiet. */
+export const PROGRAMMATIC_DEFAULTS: RawOptions = { port: 0, db: 'memory', logLevel: 'warn' };
+
+interface Source {
+  value: string | number | boolean;
+  /** How the user named it, for error messages: `--port` or `ATHENTY_FAKE_PORT`. */
+  name: string;
+}
+
+function sourceOf(name: OptionName, values: RawOptions, env: Env, defaults: RawOptions): Source {
+  const spec: OptionSpec = OPTIONS[name];
+  const given = values[name];
+  if (given !== undefined) return { value: given, name: `--${spec.flag}` };
+  const fromEnv = env[spec.env];
+  if (fromEnv !== undefined) return { value: fromEnv, name: spec.env };
+  return { value: defaults[name] ?? spec.default, name: `--${spec.flag}` };
+}
+
+function fail(source: Source, expected: string): never {
+  throw new StartupError(`${source.name}: expected ${expected}, got ${JSON.stringify(source.value)}`);
+}
+
+function integer(source: Source, min: number, max: number): number {
+  const n = typeof source.value === 'number' ? source.value : Number(String(source.value).trim() || NaN);
+  if (!Number.isInteger(n) || n < min || n > max) fail(source, `an integer from ${min} to ${max}`);
+  return n;
+}
+
+function text(source: Source): string {
+  if (typeof source.value !== 'string' || source.value.trim() === '') fail(source, 'a non-empty string');
+  return source.value;
+}
+
+function boolean(source: Source): boolean {
+  if (typeof source.value === 'boolean') return source.value;
+  const normalised = String(source.value).trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(normalised)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(normalised)) return false;
+  return fail(source, 'true or false');
+}
+
+function choice<T extends string>(source: Source, choices: readonly T[]): T {
+  if (!choices.includes(source.value as T)) fail(source, `one of ${choices.join(', ')}`);
+  return source.value as T;
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+function byteSize(source: Source): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(String(source.value));
+  const bytes = match ? Math.floor(Number(match[1]) * (SIZE_UNITS[(match[2] ?? '').toLowerCase()] ?? NaN)) : NaN;
+  if (!Number.isFinite(bytes) || bytes < 1) fail(source, 'a size such as 1mb, 512kb or 65536');
+  return bytes;
+}
+
+/**
+ * Builds the configuration from option values, the environment and defaults (in that order of
+ * precedence), checking every value. A bad value throws a {@link StartupError} naming the flag or
+ * environment variable.
+ *
+ * @example
+ * parseConfig({ port: 0 }, { ATHENTY_FAKE_DB: 'memory' }); // { port: 0, store: { kind: 'memory' }, ... }
+ */
+export function parseConfig(values: RawOptions, env: Env = {}, defaults: RawOptions = {}): Config {
+  const get = (name: OptionName): Source => sourceOf(name, values, env, defaults);
+  const db = text(get('db'));
+  const seed = text(get('seed'));
+  const config: Config = {
+    port: integer(get('port'), 0, 65535),
+    host: text(get('host')),
+    store: db === 'memory' ? { kind: 'memory' } : { kind: 'file', path: db },
+    keysFile: text(get('keys')),
+    seedFile: seed === 'none' ? undefined : seed,
+    strict: boolean(get('strict')),
+    logLevel: choice(get('logLevel'), LOG_LEVELS),
+    bodyLimitBytes: byteSize(get('bodyLimit')),
+  };
+  return Object.freeze(config);
+}

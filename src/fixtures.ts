@@ -1,0 +1,74 @@
+// Reads the fixture files (API keys, starting clients) and checks them against their schemas.
+import { readFileSync } from 'node:fs';
+import { StartupError } from './errors.js';
+import { describeFileError } from './store/clients-file.js';
+import { checkFor } from './validation/validator.js';
+import type { SchemaFile } from './validation/schemas.js';
+import type { ApiKey } from './auth/api-keys.js';
+import type { ClientSeed } from './clients/records.js';
+
+function readJsonFixture(what: string, path: string, schema: SchemaFile): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new StartupError(`${what} ${path} ${describeFileError(error)}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new StartupError(`${what} ${path} is not valid JSON (${(error as Error).message})`);
+  }
+  const problems = checkFor(schema)(data);
+  const first = problems[0];
+  if (first !== undefined) {
+    throw new StartupError(`${what} ${path}: ${first.field || '(root)'}: ${first.message}`);
+  }
+  return data;
+}
+
+function firstDuplicate(values: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (seen.has(value)) return value;
+    seen.add(value);
+  }
+  return undefined;
+}
+
+/**
+ * Reads an API keys file (`fixtures/api-keys.json` or `--keys FILE`).
+ *
+ * @example
+ * const keys = loadApiKeys('fixtures/api-keys.json');
+ */
+export function loadApiKeys(path: string): ApiKey[] {
+  const data = readJsonFixture('keys file', path, 'api-keys.schema.json') as { keys: ApiKey[] };
+  const keys = data.keys.map((k) => ({ ...k, revoked: k.revoked ?? false }));
+  const duplicateKey = firstDuplicate(keys.map((k) => k.key));
+  if (duplicateKey !== undefined) {
+    const labels = keys.filter((k) => k.key === duplicateKey).map((k) => k.label);
+    throw new StartupError(`keys file ${path}: the same key is listed twice (labels ${labels.join(', ')})`);
+  }
+  const duplicateLabel = firstDuplicate(keys.map((k) => k.label));
+  if (duplicateLabel !== undefined) {
+    throw new StartupError(`keys file ${path}: the label '${duplicateLabel}' is used twice`);
+  }
+  return keys;
+}
+
+/**
+ * Reads a starting-clients file (`fixtures/clients.json` or `--seed FILE`).
+ *
+ * @example
+ * const seed = loadClientSeed('fixtures/clients.json');
+ */
+export function loadClientSeed(path: string): ClientSeed[] {
+  const data = readJsonFixture('seed file', path, 'clients-fixture.schema.json') as { clients: ClientSeed[] };
+  const duplicateId = firstDuplicate(data.clients.flatMap((c) => (c.id === undefined ? [] : [c.id])));
+  if (duplicateId !== undefined) {
+    throw new StartupError(`seed file ${path}: the id ${duplicateId} is used twice`);
+  }
+  return data.clients;
+}

@@ -1,0 +1,17 @@
+// One concise log line per request: method, path, status, duration, and the organisation (never the key).
+import type { RequestHandler } from 'express';
+import type { ApiKey } from '../auth/api-keys.js';
+import type { Logger } from '../logger.js';
+
+/** Logs each request when it finishes; install it only when info lines are enabled. */
+export function logRequests(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = performance.now();
+    res.once('finish', () => {
+      const ms = (performance.now() - started).toFixed(1);
+      const apiKey = res.locals.apiKey as ApiKey | undefined;
+      logger.info(`${req.method} ${req.originalUrl} ${res.statusCode} ${ms}ms${apiKey ? ` ${apiKey.orgId}` : ''}`);
+    });
+    next();
+  };
+}

@@ -1,0 +1,18 @@
+// Writes JSON answers: the one place a response body is serialised.
+import type { Response } from 'express';
+
+/**
+ * Sends `body` as JSON with `status`. The body is kept on `res.locals.responseBody` for the request
+ * journal.
+ *
+ * @example
+ * sendJson(res, 201, record);
+ */
+export function sendJson(res: Response, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.locals.responseBody = body;
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}

@@ -1,0 +1,57 @@
+// The public programmatic API of athenty-fake (re-exports only, plus startFake).
+import { parseConfig, PROGRAMMATIC_DEFAULTS } from './config.js';
+import type { LogLevel } from './logger.js';
+import { startServer, type FakeServer, type ServerDeps } from './server.js';
+
+/** Options of {@link startFake}; they mirror the CLI flags. */
+export interface FakeOptions {
+  /** Port to listen on; default 0 (a free port). */
+  port?: number;
+  /** Address to listen on; default `127.0.0.1`. */
+  host?: string;
+  /** Store file path, or `'memory'` (the default here). */
+  db?: string;
+  /** API keys file; default the package's `fixtures/api-keys.json`. */
+  keys?: string;
+  /** Starting clients file, or `'none'`; default the package's `fixtures/clients.json`. */
+  seed?: string;
+  /** Reject unknown and read-only body keys. */
+  strict?: boolean;
+  /** Default `warn`. */
+  logLevel?: LogLevel;
+  /** Largest request body, e.g. `'1mb'` or a number of bytes. */
+  bodyLimit?: string | number;
+}
+
+/**
+ * Starts a fake Athenty API in this process.
+ *
+ * @example
+ * import { startFake } from 'athenty-fake';
+ *
+ * const fake = await startFake();
+ * const res = await fetch(`${fake.url}/v2/api/clients`, {
+ *   method: 'POST',
+ *   headers: { 'X-Api-Key': fake.apiKeys.acme.key, 'Content-Type': 'application/json' },
+ *   body: JSON.stringify({ nameFirst: 'Jane', nameLast: 'Smith' }),
+ * });
+ * await fake.close();
+ */
+export function startFake(options: FakeOptions = {}, deps: ServerDeps = {}): Promise<FakeServer> {
+  return startServer(parseConfig({ ...options }, {}, PROGRAMMATIC_DEFAULTS), deps);
+}
+
+export { createApp, type AppDeps, type FakeApp } from './app.js';
+export { startServer, type FakeServer, type ServerDeps } from './server.js';
+export { parseConfig, OPTIONS, PROGRAMMATIC_DEFAULTS, type Config, type RawOptions } from './config.js';
+export { ApiError, ERROR_CATALOGUE, StartupError, type ErrorEnvelope, type FieldError } from './errors.js';
+export { createClock, type Clock, type ControllableClock, type ClockSetting } from './clock.js';
+export { createRandom, type RandomSource } from './random.js';
+export { createClientIdGenerator, type IdGenerator } from './ids.js';
+export { createLogger, type Logger, type LogLevel } from './logger.js';
+export { ClientStore, type StoreLocation, type StoreOptions } from './store/client-store.js';
+export type { ClientRecord, MemberType } from './store/client-record.js';
+export type { ApiKey } from './auth/api-keys.js';
+export type { ClientSeed, ClientInput } from './clients/records.js';
+export type { ClientList, ListQuery, Pagination } from './clients/list.js';
+export { loadApiKeys, loadClientSeed } from './fixtures.js';

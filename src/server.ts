@@ -1,0 +1,115 @@
+// startServer: loads fixtures and the store, builds the app and listens; close() stops it cleanly.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type FakeApp } from './app.js';
+import type { ApiKey } from './auth/api-keys.js';
+import type { ClientSeed } from './clients/records.js';
+import { seedClients } from './clients/seed.js';
+import { createClock, type ControllableClock } from './clock.js';
+import type { Config } from './config.js';
+import { StartupError } from './errors.js';
+import { loadApiKeys, loadClientSeed } from './fixtures.js';
+import { createClientIdGenerator, type IdGenerator } from './ids.js';
+import { createLogger, type Logger } from './logger.js';
+import { createRandom } from './random.js';
+import { ClientStore } from './store/client-store.js';
+
+/** Parts a caller may supply instead of the ones the config describes. */
+export interface ServerDeps {
+  store?: ClientStore;
+  apiKeys?: readonly ApiKey[];
+  seed?: readonly ClientSeed[];
+  clock?: ControllableClock;
+  ids?: IdGenerator;
+  logger?: Logger;
+}
+
+/** A running fake. */
+export interface FakeServer {
+  /** Base URL, e.g. `http://127.0.0.1:4010`; the API is also under `${url}/v2/api`. */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  /** The keys the fake accepts, by label (e.g. `apiKeys.acme.key`). */
+  readonly apiKeys: Readonly<Record<string, ApiKey>>;
+  /** The app and its parts, for embedding and tests. */
+  readonly fake: FakeApp;
+  /** Stops accepting, ends open connections, writes the store; resolves when all is done. */
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      const problem =
+        error.code === 'EADDRINUSE'
+          ? `--port: ${host}:${port} is already in use`
+          : error.code === 'EACCES'
+            ? `--port: not allowed to listen on ${host}:${port}`
+            : error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND'
+              ? `--host: ${host} is not an address of this machine`
+              : `cannot listen on ${host}:${port} (${error.code ?? error.message})`;
+      reject(new StartupError(problem));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/**
+ * Starts a fake server from a checked config.
+ *
+ * @example
+ * const server = await startServer(parseConfig({ port: 0, db: 'memory' }));
+ * await fetch(`${server.url}/clients`, { headers: { 'X-Api-Key': server.apiKeys.acme.key } });
+ * await server.close();
+ */
+export async function startServer(config: Config, deps: ServerDeps = {}): Promise<FakeServer> {
+  const logger = deps.logger ?? createLogger(config.logLevel, (line) => console.error(line));
+  const apiKeys = deps.apiKeys ?? loadApiKeys(config.keysFile);
+  const seed = deps.seed ?? (config.seedFile === undefined ? [] : loadClientSeed(config.seedFile));
+  const clock = deps.clock ?? createClock({ mode: 'system' });
+  const ids = deps.ids ?? createClientIdGenerator(clock, createRandom());
+  const store =
+    deps.store ??
+    (await ClientStore.open(config.store, {
+      onWriteError: (error) => logger.error(`could not write the store file: ${error.message}`),
+    }));
+  if (store.size === 0 && seed.length > 0) await seedClients(store, seed, { clock, ids });
+
+  const fake = createApp(config, { store, apiKeys, clock, ids, logger });
+  const server = createServer(fake.app);
+  try {
+    await listen(server, config.port, config.host);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive connections would hold close() open; requests in flight still finish.
+        server.closeIdleConnections();
+      });
+      await store.close();
+    })();
+    return closing;
+  };
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    host: config.host,
+    apiKeys: fake.keys.byLabel(),
+    fake,
+    close,
+  };
+}

@@ -1,0 +1,199 @@
+// The clients store: in-memory indexes over a lowdb database that is written behind the requests.
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Low, Memory } from 'lowdb';
+import { StartupError } from '../errors.js';
+import { compareByCreation, type ClientRecord } from './client-record.js';
+import { ClientsFile, type StoreData } from './clients-file.js';
+
+/** Where the clients live: a JSON file, or memory only. */
+export type StoreLocation = { kind: 'file'; path: string } | { kind: 'memory' };
+
+/** How the store persists. */
+export interface StoreOptions {
+  /** Write the file before an insert answers, instead of shortly after. */
+  durable?: boolean;
+  /** The longest a change waits before it is written, in milliseconds. */
+  flushIntervalMs?: number;
+  /** Told about failed background writes. */
+  onWriteError?: (error: Error) => void;
+}
+
+const DEFAULT_FLUSH_INTERVAL_MS = 100;
+
+/**
+ * Holds every organisation's clients. Reads are served from indexes (by id, and per organisation in
+ * creation order); a change marks the store dirty and one coalesced atomic write follows within the
+ * flush interval, or at once in durable mode. `flush()` and `close()` force the write.
+ *
+ * @example
+ * const store = await ClientStore.open({ kind: 'file', path: './.athenty-fake/db.json' });
+ * await store.insert(record);
+ * await store.close();
+ */
+export class ClientStore {
+  readonly #db: Low<StoreData>;
+  readonly #persistent: boolean;
+  readonly #durable: boolean;
+  readonly #flushIntervalMs: number;
+  readonly #onWriteError: (error: Error) => void;
+  readonly #byId = new Map<string, ClientRecord>();
+  readonly #byOrg = new Map<string, ClientRecord[]>();
+  #dirty = false;
+  #timer: NodeJS.Timeout | undefined;
+  #lastWrite: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  private constructor(db: Low<StoreData>, persistent: boolean, options: StoreOptions) {
+    this.#db = db;
+    this.#persistent = persistent;
+    this.#durable = options.durable ?? false;
+    this.#flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
+    this.#onWriteError = options.onWriteError ?? (() => undefined);
+  }
+
+  /** Opens the store; a file that exists is read and checked, one that does not is created on first write. */
+  static async open(location: StoreLocation, options: StoreOptions = {}): Promise<ClientStore> {
+    const empty: StoreData = { clients: [] };
+    if (location.kind === 'memory') {
+      return new ClientStore(new Low(new Memory<StoreData>(), empty), false, options);
+    }
+    try {
+      await mkdir(dirname(location.path), { recursive: true });
+    } catch (error) {
+      throw new StartupError(
+        `store file ${location.path}: cannot create its folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
+    }
+    const db = new Low(new ClientsFile(location.path), empty);
+    await db.read();
+    const store = new ClientStore(db, true, options);
+    const duplicate = store.#load(db.data.clients);
+    if (duplicate !== undefined) {
+      throw new StartupError(
+        `store file ${location.path} holds the id ${duplicate} twice; it was left untouched`,
+      );
+    }
+    return store;
+  }
+
+  /** Number of clients across all organisations. */
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  /** The client with this id, whatever its organisation. */
+  get(id: string): ClientRecord | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** An organisation's clients in creation order (oldest first). The array must not be changed. */
+  forOrg(orgId: string): readonly ClientRecord[] {
+    return this.#byOrg.get(orgId) ?? [];
+  }
+
+  /** Every client (of one organisation when `orgId` is given), in the order they were stored. */
+  all(orgId?: string): ClientRecord[] {
+    const records = [...this.#byId.values()];
+    return orgId === undefined ? records : records.filter((r) => r.orgId === orgId);
+  }
+
+  /** Stores a new client; resolves once it is on disk in durable mode, at once otherwise. */
+  async insert(record: ClientRecord): Promise<void> {
+    this.#index(record);
+    await this.#changed();
+  }
+
+  /**
+   * Replaces every client (or, with `orgId`, that organisation's clients) by `records`, and writes
+   * the file before resolving. Fails without changing anything if an id would be stored twice.
+   */
+  async replace(records: readonly ClientRecord[], orgId?: string): Promise<void> {
+    const kept = orgId === undefined ? [] : this.all().filter((r) => r.orgId !== orgId);
+    const next = [...kept, ...records];
+    const ids = new Set<string>();
+    for (const record of next) {
+      if (ids.has(record.id)) throw new Error(`the id ${record.id} would be stored twice`);
+      ids.add(record.id);
+    }
+    this.#byId.clear();
+    this.#byOrg.clear();
+    this.#load(next);
+    this.#dirty = true;
+    await this.flush();
+  }
+
+  /** Writes pending changes now. */
+  async flush(): Promise<void> {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    if (this.#dirty && this.#persistent) {
+      this.#dirty = false;
+      this.#db.data = { clients: [...this.#byId.values()] };
+      // steno queues a write behind one in progress and settles it with the newest data.
+      this.#lastWrite = this.#db.write().catch((error: unknown) => {
+        // Keep the change pending so that the next flush tries again.
+        this.#dirty = true;
+        throw error;
+      });
+    }
+    // Also waits for a background write already under way.
+    await this.#lastWrite;
+  }
+
+  /** Writes pending changes and stops background writes. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.flush();
+  }
+
+  #load(records: readonly ClientRecord[]): string | undefined {
+    for (const record of records) {
+      if (this.#byId.has(record.id)) return record.id;
+      this.#index(record);
+    }
+    return undefined;
+  }
+
+  #index(record: ClientRecord): void {
+    this.#byId.set(record.id, record);
+    let list = this.#byOrg.get(record.orgId);
+    if (list === undefined) {
+      list = [];
+      this.#byOrg.set(record.orgId, list);
+    }
+    const last = list[list.length - 1];
+    // Records nearly always arrive newest last; a clock moved back places one by binary search.
+    if (last === undefined || compareByCreation(last, record) <= 0) {
+      list.push(record);
+      return;
+    }
+    let low = 0;
+    let high = list.length - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compareByCreation(list[middle] as ClientRecord, record) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    list.splice(low, 0, record);
+  }
+
+  async #changed(): Promise<void> {
+    if (!this.#persistent) return;
+    this.#dirty = true;
+    if (this.#durable || this.#closed) {
+      await this.flush();
+      return;
+    }
+    if (this.#timer === undefined) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.flush().catch((error: Error) => this.#onWriteError(error));
+      }, this.#flushIntervalMs);
+      // A pending write never keeps the process alive: close() writes it.
+      this.#timer.unref();
+    }
+  }
+}

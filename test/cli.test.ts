@@ -1,0 +1,113 @@
+// The built binary: start-up line, keys banner, --help, --version, options from flags and
+// environment, one-line errors with exit code 1, and a clean stop on SIGTERM and SIGINT.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { call, KEYS, tempDir } from './helpers.js';
+import { runCli, startCli } from './cli-helpers.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+describe('athenty-fake CLI', () => {
+  it('prints exactly one ready line on stdout and the keys on stderr, serves, and stops with 0 on SIGTERM', async () => {
+    const dir = tempDir();
+    const cli = await startCli(['--port', '0'], {}, dir);
+    assert.match(cli.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const created = await call(cli.url, 'POST', '/v2/api/clients', { key: KEYS.acme, body: { nameFirst: 'Cli' } });
+    assert.equal(created.status, 201);
+    assert.equal((await call(cli.url, 'GET', `/clients/${created.body.id}`, { key: KEYS.acme })).status, 200);
+    assert.equal(await cli.stop('SIGTERM'), 0);
+    assert.equal(cli.stdout(), `athenty-fake listening on ${cli.url}\n`);
+    assert.match(cli.stderr(), new RegExp(`acme +${KEYS.acme} +org_acme`));
+    assert.match(cli.stderr(), /revoked .* \(revoked: answers 401\)/);
+    // The default store is ./.athenty-fake/db.json, written on the way out.
+    const stored = JSON.parse(readFileSync(join(dir, '.athenty-fake', 'db.json'), 'utf8'));
+    assert.ok(stored.clients.some((c: { id: string }) => c.id === created.body.id));
+  });
+
+  it('logs one line per request at info, with the organisation and never the key', async () => {
+    const cli = await startCli(['--port', '0', '--db', 'memory']);
+    await call(cli.url, 'GET', '/clients?limit=1', { key: KEYS.acme });
+    await call(cli.url, 'GET', '/clients', { key: 'wrong-key-123' });
+    assert.equal(await cli.stop('SIGINT'), 0);
+    assert.match(cli.stderr(), /^GET \/clients\?limit=1 200 \d+\.\dms org_acme$/m);
+    assert.match(cli.stderr(), /^GET \/clients 401 \d+\.\dms$/m);
+    const requestLines = cli.stderr().split('\n').filter((l) => l.startsWith('GET '));
+    assert.ok(requestLines.every((l) => !l.includes(KEYS.acme) && !l.includes('wrong-key-123')));
+  });
+
+  it('logs no request lines at --log-level warn', async () => {
+    const cli = await startCli(['--port', '0', '--db', 'memory', '--log-level', 'warn']);
+    await call(cli.url, 'GET', '/clients', { key: KEYS.acme });
+    await cli.stop();
+    assert.doesNotMatch(cli.stderr(), /^GET /m);
+  });
+
+  it('reads options from the environment, and a flag wins over its variable', async () => {
+    const keys = join(tempDir(), 'keys.json');
+    writeFileSync(keys, JSON.stringify({ keys: [{ key: 'env-key-123456', orgId: 'org_env', label: 'env' }] }));
+    const cli = await startCli(['--db', 'memory'], { ATHENTY_FAKE_PORT: '0', ATHENTY_FAKE_KEYS: keys, ATHENTY_FAKE_DB: '/nonexistent/never-used.json' });
+    try {
+      assert.equal((await call(cli.url, 'GET', '/clients', { key: 'env-key-123456' })).status, 200);
+      assert.equal((await call(cli.url, 'GET', '/clients', { key: KEYS.acme })).status, 401);
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('--help shows usage, every option with its variable, and examples', async () => {
+    const { code, stdout } = await runCli(['--help']);
+    assert.equal(code, 0);
+    assert.match(stdout, /^Usage: athenty-fake \[options\]/);
+    for (const text of ['Options:', 'Examples:', '--port', 'ATHENTY_FAKE_PORT', '--db', '--keys', '--seed', '--strict', '--log-level', '--body-limit', '--version']) {
+      assert.ok(stdout.includes(text), text);
+    }
+  });
+
+  it('--version prints the package version', async () => {
+    const { code, stdout } = await runCli(['--version']);
+    assert.equal(code, 0);
+    assert.equal(stdout.trim(), version);
+  });
+
+  const ERRORS: [string, string[], Record<string, string>, RegExp][] = [
+    ['an unknown flag', ['--colour', 'red'], {}, /^athenty-fake: Unknown arguments?: colour.*\(see --help\)\n$/],
+    ['a flag without its value', ['--port'], {}, /^athenty-fake: Not enough arguments following: port \(see --help\)\n$/],
+    ['a bad port', ['--port', '70000'], {}, /^athenty-fake: --port: expected an integer from 0 to 65535, got 70000\n$/],
+    ['a bad port in the environment', [], { ATHENTY_FAKE_PORT: 'eighty' }, /^athenty-fake: ATHENTY_FAKE_PORT: expected an integer from 0 to 65535, got "eighty"\n$/],
+    ['a bad log level', ['--log-level', 'loud'], {}, /^athenty-fake: Invalid values: Argument: log-level, Given: "loud", Choices: "debug", "info", "warn", "error", "silent" \(see --help\)\n$/],
+    ['a bad body limit', ['--body-limit', 'lots'], {}, /^athenty-fake: --body-limit: expected a size such as 1mb, 512kb or 65536, got "lots"\n$/],
+    ['a bad boolean in the environment', ['--port', '0'], { ATHENTY_FAKE_STRICT: 'maybe' }, /^athenty-fake: ATHENTY_FAKE_STRICT: expected true or false, got "maybe"\n$/],
+    ['a missing keys file', ['--keys', '/nonexistent/k.json'], {}, /^athenty-fake: keys file \/nonexistent\/k\.json does not exist\n$/],
+  ];
+  for (const [name, args, env, message] of ERRORS) {
+    it(`exits 1 with one line for ${name}`, async () => {
+      const { code, stdout, stderr } = await runCli(args, env);
+      assert.equal(code, 1);
+      assert.equal(stdout, '');
+      assert.match(stderr, message);
+    });
+  }
+
+  it('exits 1 with one line when the port is taken', async () => {
+    const first = await startCli(['--port', '0', '--db', 'memory']);
+    try {
+      const port = new URL(first.url).port;
+      const { code, stderr } = await runCli(['--port', port, '--db', 'memory']);
+      assert.equal(code, 1);
+      assert.equal(stderr, `athenty-fake: --port: 127.0.0.1:${port} is already in use\n`);
+    } finally {
+      await first.stop();
+    }
+  });
+
+  it('exits 1 on a corrupt store file and leaves it byte-identical', async () => {
+    const db = join(tempDir(), 'db.json');
+    writeFileSync(db, '{"clients": [tru');
+    const { code, stderr } = await runCli(['--port', '0', '--db', db]);
+    assert.equal(code, 1);
+    assert.match(stderr, /^athenty-fake: store file .*db\.json is not valid JSON \(.*\); it was left untouched\n$/);
+    assert.equal(readFileSync(db, 'utf8'), '{"clients": [tru');
+  });
+});

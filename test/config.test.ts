@@ -1,0 +1,74 @@
+// parseConfig: precedence (flag, environment, default) and every value check, table-driven.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { PACKAGE_FIXTURES, parseConfig, PROGRAMMATIC_DEFAULTS } from '../src/config.js';
+
+describe('parseConfig', () => {
+  it('has working defaults for the CLI', () => {
+    assert.deepEqual(parseConfig({}), {
+      port: 4010,
+      host: '127.0.0.1',
+      store: { kind: 'file', path: './.athenty-fake/db.json' },
+      keysFile: PACKAGE_FIXTURES.keys,
+      seedFile: PACKAGE_FIXTURES.seed,
+      strict: false,
+      logLevel: 'info',
+      bodyLimitBytes: 1048576,
+    });
+  });
+
+  it('uses port 0, memory and warn for in-process use', () => {
+    const config = parseConfig({}, {}, PROGRAMMATIC_DEFAULTS);
+    assert.deepEqual([config.port, config.store, config.logLevel], [0, { kind: 'memory' }, 'warn']);
+  });
+
+  it('takes a flag over its environment variable, and the variable over the default', () => {
+    assert.equal(parseConfig({ port: 5000 }, { ATHENTY_FAKE_PORT: '6000' }).port, 5000);
+    assert.equal(parseConfig({}, { ATHENTY_FAKE_PORT: '6000' }).port, 6000);
+    assert.equal(parseConfig({}, { ATHENTY_FAKE_HOST: '0.0.0.0' }).host, '0.0.0.0');
+    assert.deepEqual(parseConfig({}, { ATHENTY_FAKE_DB: 'memory' }).store, { kind: 'memory' });
+    assert.equal(parseConfig({}, { ATHENTY_FAKE_SEED: 'none' }).seedFile, undefined);
+  });
+
+  it('returns a frozen config', () => {
+    assert.ok(Object.isFrozen(parseConfig({})));
+  });
+
+  const GOOD: [Record<string, unknown>, Record<string, string>, string, unknown][] = [
+    [{ bodyLimit: '512kb' }, {}, 'bodyLimitBytes', 524288],
+    [{ bodyLimit: '2MB' }, {}, 'bodyLimitBytes', 2097152],
+    [{ bodyLimit: 100 }, {}, 'bodyLimitBytes', 100],
+    [{}, { ATHENTY_FAKE_BODY_LIMIT: '1.5kb' }, 'bodyLimitBytes', 1536],
+    [{}, { ATHENTY_FAKE_STRICT: 'true' }, 'strict', true],
+    [{}, { ATHENTY_FAKE_STRICT: '1' }, 'strict', true],
+    [{}, { ATHENTY_FAKE_STRICT: 'off' }, 'strict', false],
+    [{ strict: false }, { ATHENTY_FAKE_STRICT: 'true' }, 'strict', false],
+    [{}, { ATHENTY_FAKE_LOG_LEVEL: 'silent' }, 'logLevel', 'silent'],
+    [{ port: 0 }, {}, 'port', 0],
+    [{ port: 65535 }, {}, 'port', 65535],
+  ];
+  for (const [values, env, field, expected] of GOOD) {
+    it(`reads ${JSON.stringify({ ...values, ...env })} as ${field} = ${JSON.stringify(expected)}`, () => {
+      assert.equal(parseConfig(values as never, env)[field as 'port'], expected);
+    });
+  }
+
+  const BAD: [Record<string, unknown>, Record<string, string>, string][] = [
+    [{ port: -1 }, {}, '--port: expected an integer from 0 to 65535, got -1'],
+    [{ port: 1.5 }, {}, '--port: expected an integer from 0 to 65535, got 1.5'],
+    [{ port: Number.NaN }, {}, '--port: expected an integer from 0 to 65535, got null'],
+    [{}, { ATHENTY_FAKE_PORT: '' }, 'ATHENTY_FAKE_PORT: expected an integer from 0 to 65535, got ""'],
+    [{}, { ATHENTY_FAKE_PORT: '80a' }, 'ATHENTY_FAKE_PORT: expected an integer from 0 to 65535, got "80a"'],
+    [{ host: '' }, {}, '--host: expected a non-empty string, got ""'],
+    [{ db: ' ' }, {}, '--db: expected a non-empty string, got " "'],
+    [{ logLevel: 'loud' }, {}, '--log-level: expected one of debug, info, warn, error, silent, got "loud"'],
+    [{ bodyLimit: '0' }, {}, '--body-limit: expected a size such as 1mb, 512kb or 65536, got "0"'],
+    [{ bodyLimit: '10tb' }, {}, '--body-limit: expected a size such as 1mb, 512kb or 65536, got "10tb"'],
+    [{}, { ATHENTY_FAKE_STRICT: 'sometimes' }, 'ATHENTY_FAKE_STRICT: expected true or false, got "sometimes"'],
+  ];
+  for (const [values, env, message] of BAD) {
+    it(`rejects ${JSON.stringify({ ...values, ...env })}`, () => {
+      assert.throws(() => parseConfig(values as never, env), { name: 'StartupError', message });
+    });
+  }
+});

@@ -1,0 +1,73 @@
+// Shared test helpers: start a fake on port 0 and talk to it over HTTP.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFake, type FakeOptions } from '../src/index.js';
+import type { FakeServer, ServerDeps } from '../src/server.js';
+
+export const KEYS = {
+  acme: 'ath_test_acme_7Kq2mV9xR4tLp8Zc',
+  globex: 'ath_test_globex_3Nf6wB1yH5jD0sQe',
+  revoked: 'ath_test_revoked_9Xv4kT2mP7cR1bWa',
+} as const;
+
+/** The two starting clients of fixtures/clients.json (both org_acme). */
+export const SEEDED_IDS = ['clt_01ke6qvwe0mc8vacm19w6xg3jk', 'clt_01ke6qxq10n8ra9cjhtpd0h1kd'] as const;
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: any;
+  text: string;
+}
+
+/** Sends one request; `body` is JSON-encoded unless it is already a string. */
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { key?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Reply> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key !== undefined) headers['X-Api-Key'] = options.key;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    headers['Content-Type'] ??= 'application/json';
+  }
+  const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: res.status, headers: res.headers, body: parsed, text };
+}
+
+/** A fake for one test, with helpers bound to it. Close it in `after`/`t.after`. */
+export interface TestFake extends FakeServer {
+  call(method: string, path: string, options?: Parameters<typeof call>[3]): Promise<Reply>;
+  /** POST /clients with the acme key (or `key`). */
+  create(body: unknown, key?: string): Promise<Reply>;
+}
+
+export async function startTestFake(options: FakeOptions = {}, deps: ServerDeps = {}): Promise<TestFake> {
+  const server = await startFake({ logLevel: 'silent', ...options }, deps);
+  return Object.assign(Object.create(server) as FakeServer, server, {
+    call: (method: string, path: string, opts?: Parameters<typeof call>[3]) => call(server.url, method, path, opts),
+    create: (body: unknown, key: string = KEYS.acme) => call(server.url, 'POST', '/clients', { key, body }),
+  });
+}
+
+/** A fresh temporary folder. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'athenty-fake-test-'));
+}
+
+/** The envelope of a catalogue error, as tests expect it. */
+export const ENVELOPES = {
+  UNAUTHORIZED: { code: 'UNAUTHORIZED', message: 'Invalid API key.', statusCode: 401 },
+  NOT_FOUND: { code: 'NOT_FOUND', message: 'Resource not found.', statusCode: 404 },
+} as const;

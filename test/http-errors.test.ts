@@ -1,0 +1,114 @@
+// Every failure outside validation still answers in the envelope: unknown routes, malformed or
+// non-JSON bodies, oversized bodies and unsupported methods.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ENVELOPES, KEYS, startTestFake, type TestFake } from './helpers.js';
+
+const MALFORMED = {
+  code: 'BAD_REQUEST',
+  message: 'Request body is not valid JSON.',
+  statusCode: 400,
+};
+const UNSUPPORTED = {
+  code: 'UNSUPPORTED_MEDIA_TYPE',
+  message: 'Request body must be JSON (Content-Type: application/json; charset=utf-8).',
+  statusCode: 415,
+};
+const TOO_LARGE = {
+  code: 'PAYLOAD_TOO_LARGE',
+  message: 'Request body is larger than the server accepts.',
+  statusCode: 413,
+};
+
+describe('error envelopes', () => {
+  let fake: TestFake;
+  before(async () => {
+    fake = await startTestFake({ seed: 'none', bodyLimit: '2kb' });
+  });
+  after(() => fake.close());
+
+  for (const path of ['/', '/nope', '/v2/api', '/v2/api/requests', '/v1/clients', '/clients/a/b']) {
+    it(`answers 404 NOT_FOUND in the envelope for ${path}`, async () => {
+      const res = await fake.call('GET', path, { key: KEYS.acme });
+      assert.equal(res.status, 404);
+      assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8');
+      assert.deepEqual(res.body, ENVELOPES.NOT_FOUND);
+    });
+  }
+
+  for (const body of ['{', '{"nameFirst": }', "{'single': 'quotes'}", '{"a":1,}', 'nul', '{"a":1} trailing', '\u0000']) {
+    it(`answers 400 BAD_REQUEST for malformed JSON ${JSON.stringify(body)}`, async () => {
+      const res = await fake.call('POST', '/clients', { key: KEYS.acme, body });
+      assert.equal(res.status, 400);
+      assert.deepEqual(res.body, MALFORMED);
+    });
+  }
+
+  for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']) {
+    it(`answers 415 for a ${type} body`, async () => {
+      const res = await fake.call('POST', '/clients', { key: KEYS.acme, body: 'nameFirst=Jane', headers: { 'Content-Type': type } });
+      assert.equal(res.status, 415);
+      assert.deepEqual(res.body, UNSUPPORTED);
+    });
+  }
+
+  it('answers 415 for a JSON body with an unsupported charset', async () => {
+    const res = await fake.call('POST', '/clients', {
+      key: KEYS.acme,
+      body: '{}',
+      headers: { 'Content-Type': 'application/json; charset=latin1' },
+    });
+    assert.equal(res.status, 415);
+    assert.deepEqual(res.body, UNSUPPORTED);
+  });
+
+  it('answers 415 for a body without a Content-Type', async () => {
+    const res = await fetch(`${fake.url}/clients`, {
+      method: 'POST',
+      headers: { 'X-Api-Key': KEYS.acme },
+      body: new Uint8Array(Buffer.from('{"nameFirst":"Jane"}')),
+    });
+    assert.equal(res.status, 415);
+    assert.deepEqual(await res.json(), UNSUPPORTED);
+  });
+
+  it('answers 422 Required for a POST without any body', async () => {
+    const res = await fake.call('POST', '/clients', { key: KEYS.acme });
+    assert.equal(res.status, 422);
+    assert.deepEqual(res.body, {
+      code: 'VALIDATION_ERROR',
+      message: 'Validation failed',
+      statusCode: 422,
+      errors: [{ field: '', message: 'Required' }],
+    });
+  });
+
+  it('answers 413 for a body over --body-limit, and accepts one just under it', async () => {
+    const big = await fake.create({ metadata: { blob: 'x'.repeat(3000) } });
+    assert.equal(big.status, 413);
+    assert.deepEqual(big.body, TOO_LARGE);
+    const fits = await fake.create({ metadata: { blob: 'x'.repeat(1900) } });
+    assert.equal(fits.status, 201);
+  });
+
+  for (const [method, path, allow] of [
+    ['DELETE', '/clients', 'GET, HEAD, POST'],
+    ['PUT', '/clients', 'GET, HEAD, POST'],
+    ['PATCH', '/v2/api/clients/clt_x', 'GET, HEAD'],
+    ['DELETE', '/clients/clt_x', 'GET, HEAD'],
+    ['POST', '/clients/clt_x', 'GET, HEAD'],
+  ] as const) {
+    it(`answers 405 with Allow for ${method} ${path}`, async () => {
+      const res = await fake.call(method, path, { key: KEYS.acme });
+      assert.equal(res.status, 405);
+      assert.equal(res.headers.get('allow'), allow);
+      assert.deepEqual(res.body, { code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed.', statusCode: 405 });
+    });
+  }
+
+  it('does not say what powers it, and sends no ETag', async () => {
+    const res = await fake.call('GET', '/clients', { key: KEYS.acme });
+    assert.equal(res.headers.get('x-powered-by'), null);
+    assert.equal(res.headers.get('etag'), null);
+  });
+});

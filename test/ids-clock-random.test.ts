@@ -1,0 +1,85 @@
+// The injected sources of time, randomness and ids: deterministic where seeded, monotonic ids.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createClock } from '../src/clock.js';
+import { createClientIdGenerator } from '../src/ids.js';
+import { createRandom } from '../src/random.js';
+
+describe('createClock', () => {
+  it('follows the system time plus any offset when running', () => {
+    let system = 1_000;
+    const clock = createClock({ mode: 'system' }, () => system);
+    assert.equal(clock.now(), 1_000);
+    system = 1_500;
+    assert.equal(clock.now(), 1_500);
+    clock.advance(250);
+    assert.equal(clock.now(), 1_750);
+    clock.set(10_000, false);
+    system = 1_600;
+    assert.equal(clock.now(), 10_100);
+    assert.equal(clock.isFrozen(), false);
+  });
+
+  it('stays put when frozen, moves on advance, and resets to its start setting', () => {
+    let system = 5;
+    const clock = createClock({ mode: 'frozen', at: 100 }, () => system);
+    system = 999;
+    assert.equal(clock.now(), 100);
+    clock.advance(50);
+    assert.equal(clock.now(), 150);
+    clock.set(7, false);
+    assert.equal(clock.isFrozen(), false);
+    clock.reset();
+    assert.equal(clock.now(), 100);
+    assert.equal(clock.isFrozen(), true);
+  });
+});
+
+describe('createRandom', () => {
+  it('repeats its stream for the same seed and after reset, and differs for another seed', () => {
+    const a = createRandom(42);
+    const b = createRandom(42);
+    const first = Array.from({ length: 5 }, () => a.next());
+    assert.deepEqual(Array.from({ length: 5 }, () => b.next()), first);
+    a.reset();
+    assert.deepEqual(Array.from({ length: 5 }, () => a.next()), first);
+    const c = createRandom(43);
+    assert.notDeepEqual(Array.from({ length: 5 }, () => c.next()), first);
+    for (const n of first) assert.ok(n >= 0 && n < 1);
+  });
+
+  it('spreads values over [0, 1)', () => {
+    const random = createRandom(1);
+    const buckets = new Array(10).fill(0);
+    for (let i = 0; i < 10_000; i++) buckets[Math.floor(random.next() * 10)]++;
+    for (const count of buckets) assert.ok(count > 850 && count < 1150, String(buckets));
+  });
+});
+
+describe('createClientIdGenerator', () => {
+  const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+  const decodeTime = (id: string): number => [...id.slice(4, 14)].reduce((ms, ch) => ms * 32 + ALPHABET.indexOf(ch), 0);
+
+  it('makes clt_ + 26 lower-case Crockford characters encoding the clock time', () => {
+    const ids = createClientIdGenerator({ now: () => Date.parse('2026-01-01T00:00:00.000Z') }, createRandom(3));
+    const id = ids.next();
+    assert.match(id, /^clt_[0-9a-hjkmnp-tv-z]{26}$/);
+    assert.equal(decodeTime(id), Date.parse('2026-01-01T00:00:00.000Z'));
+  });
+
+  it('increments within one millisecond so ids keep their order', () => {
+    const ids = createClientIdGenerator({ now: () => 1_700_000_000_000 }, createRandom(9));
+    const made = Array.from({ length: 100 }, () => ids.next());
+    assert.deepEqual([...made].sort(), made);
+    assert.equal(new Set(made).size, 100);
+  });
+
+  it('repeats the same ids for the same seed and clock, and again after reset', () => {
+    const make = () => createClientIdGenerator({ now: () => 1_700_000_000_000 }, createRandom(5));
+    const a = make();
+    const first = [a.next(), a.next(), a.next()];
+    assert.deepEqual([make().next()], [first[0]]);
+    a.reset();
+    assert.deepEqual([a.next(), a.next(), a.next()], first);
+  });
+});

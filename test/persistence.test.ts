@@ -1,0 +1,125 @@
+// The file store: survives restarts, is written atomically, and is never overwritten when unreadable.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { startFake } from '../src/index.js';
+import { KEYS, SEEDED_IDS, call, startTestFake, tempDir } from './helpers.js';
+
+describe('file store', () => {
+  it('keeps clients across a restart, with the same bodies at both base paths', async () => {
+    const db = join(tempDir(), 'nested', 'db.json');
+    const first = await startTestFake({ db });
+    const created = await first.create({ nameFirst: 'Persisted', metadata: { n: 1 } });
+    assert.equal(created.status, 201);
+    await first.close();
+
+    const second = await startTestFake({ db });
+    try {
+      for (const base of ['/clients', '/v2/api/clients']) {
+        const res = await second.call('GET', `${base}/${created.body.id}`, { key: KEYS.acme });
+        assert.deepEqual(res.body, created.body);
+      }
+      const list = await second.call('GET', '/clients', { key: KEYS.acme });
+      assert.equal(list.body.pagination.total, 3);
+      assert.deepEqual(list.body.data[0], created.body);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('writes a file that is plain JSON, one record a line, and leaves no temporary file', async () => {
+    const db = join(tempDir(), 'db.json');
+    const fake = await startTestFake({ db, seed: 'none' });
+    const a = await fake.create({ nameFirst: 'A' });
+    const b = await fake.create({ nameFirst: 'B' });
+    await fake.close();
+    const text = readFileSync(db, 'utf8');
+    assert.deepEqual(JSON.parse(text), { clients: [a.body, b.body] });
+    assert.equal(text.split('\n').length, 5);
+    assert.equal(existsSync(join(db, '..', '.db.json.tmp')), false);
+  });
+
+  it('loads the seed only into an empty store', async () => {
+    const db = join(tempDir(), 'db.json');
+    const first = await startTestFake({ db });
+    assert.equal((await first.call('GET', `/clients/${SEEDED_IDS[0]}`, { key: KEYS.acme })).status, 200);
+    await first.close();
+    const seedFile = join(tempDir(), 'other-seed.json');
+    writeFileSync(seedFile, JSON.stringify({ clients: [{ orgId: 'org_acme', nameFirst: 'NotLoaded' }] }));
+    const second = await startTestFake({ db, seed: seedFile });
+    try {
+      const list = await second.call('GET', '/clients', { key: KEYS.acme });
+      assert.equal(list.body.pagination.total, 2);
+      assert.ok(!list.text.includes('NotLoaded'));
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('fills what a seed entry omits, as a create would', async () => {
+    const seedFile = join(tempDir(), 'seed.json');
+    writeFileSync(seedFile, JSON.stringify({ clients: [{ orgId: 'org_globex', city: 'Lyon', createdAt: '2026-02-03T04:05:06+01:00' }] }));
+    const fake = await startTestFake({ seed: seedFile });
+    try {
+      const list = await fake.call('GET', '/clients', { key: KEYS.globex });
+      const [record] = list.body.data;
+      assert.match(record.id, /^clt_[0-9a-hjkmnp-tv-z]{26}$/);
+      assert.deepEqual({ ...record, id: 'x' }, {
+        id: 'x', orgId: 'org_globex', nameFirst: null, nameLast: null, businessName: null, email: null, phone: null,
+        externalId: null, memberType: 'individual', addressLine1: null, addressLine2: null, city: 'Lyon', region: null,
+        postalCode: null, country: null, metadata: {}, active: true, requestCount: 0,
+        createdAt: '2026-02-03T03:05:06.000Z', updatedAt: '2026-02-03T03:05:06.000Z',
+      });
+    } finally {
+      await fake.close();
+    }
+  });
+
+  const BAD_FILES: [string, string, RegExp][] = [
+    ['not JSON', '{"clients": [', /store file .*db\.json is not valid JSON .*left untouched/],
+    ['truncated', '{"clients":[\n{"id":"clt_01ke6qvwe0mc8vacm19w6xg3jk","orgId":"org_a', /is not valid JSON/],
+    ['empty', '', /is not valid JSON/],
+    ['of the wrong shape', '{"users": []}', /does not have the expected shape \(\(root\): Required\)|does not have the expected shape/],
+    ['holding a bad record', '{"clients":[{"id":"x"}]}', /does not have the expected shape \(clients\.0/],
+    ['an array', '[]', /does not have the expected shape \(\(root\): Expected object, received array\)/],
+  ];
+  for (const [name, content, message] of BAD_FILES) {
+    it(`refuses to start on a store file that is ${name}, leaving it byte-identical`, async () => {
+      const db = join(tempDir(), 'db.json');
+      writeFileSync(db, content);
+      await assert.rejects(startFake({ db, logLevel: 'silent' }), message);
+      assert.equal(readFileSync(db, 'utf8'), content);
+    });
+  }
+
+  it('refuses a store path that is a directory', async () => {
+    const db = join(tempDir(), 'db.json');
+    mkdirSync(db);
+    await assert.rejects(startFake({ db, logLevel: 'silent' }), /store file .*db\.json is a directory, not a file/);
+  });
+
+  it('refuses a store file holding the same id twice', async () => {
+    const db = join(tempDir(), 'db.json');
+    const fake = await startTestFake({ db });
+    await fake.close();
+    const parsed = JSON.parse(readFileSync(db, 'utf8'));
+    const twice = JSON.stringify({ clients: [parsed.clients[0], parsed.clients[0]] });
+    writeFileSync(db, twice);
+    await assert.rejects(startFake({ db, logLevel: 'silent' }), /holds the id clt_\w+ twice/);
+    assert.equal(readFileSync(db, 'utf8'), twice);
+  });
+
+  it('memory store keeps nothing between starts', async () => {
+    const first = await startTestFake({ db: 'memory', seed: 'none' });
+    await first.create({ nameFirst: 'Gone' });
+    await first.close();
+    const second = await startTestFake({ db: 'memory', seed: 'none' });
+    try {
+      const list = await call(second.url, 'GET', '/clients', { key: KEYS.acme });
+      assert.equal(list.body.pagination.total, 0);
+    } finally {
+      await second.close();
+    }
+  });
+});
