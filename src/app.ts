@@ -1,5 +1,7 @@
 // The composition root: createApp wires the injected parts into one express app (it never listens).
 import express, { type Express } from 'express';
+import { createControls, type FakeControls } from './admin/controls.js';
+import { adminRoutes, createAdminRouter } from './admin/routes.js';
 import { ApiKeyRing, type ApiKey } from './auth/api-keys.js';
 import { authenticate } from './auth/authenticate.js';
 import { createClientsRouter } from './clients/routes.js';
@@ -31,6 +33,7 @@ export interface FakeApp {
   ids: IdGenerator;
   keys: ApiKeyRing;
   logger: Logger;
+  controls: FakeControls;
 }
 
 /** Paths the clients API is served at: the root, and the real API's base path. */
@@ -50,6 +53,7 @@ export function createApp(config: Config, deps: AppDeps): FakeApp {
   const logger = deps.logger ?? createLogger(config.logLevel, (line) => console.error(line));
   const keys = new ApiKeyRing(deps.apiKeys);
   const clients = createClientsService({ store: deps.store, clock, ids, strict: config.strict });
+  const controls = createControls({ store: deps.store });
 
   const app = express();
   app.disable('x-powered-by');
@@ -62,12 +66,14 @@ export function createApp(config: Config, deps: AppDeps): FakeApp {
   if (logger.enabled('info')) app.use(logRequests(logger));
   // 2. JSON bodies (400 malformed, 413 too large, 415 not JSON)
   app.use(parseJsonBody(config.bodyLimitBytes));
-  // 3. the API key, then the clients routes, at the root and under /v2/api
+  // 3. the admin API (no API key; the admin token when one is set)
+  app.use('/__admin', createAdminRouter(adminRoutes(controls), config.adminToken));
+  // 4. the API key, then the clients routes, at the root and under /v2/api
   app.use(CLIENTS_PATHS, authenticate(keys), createClientsRouter(clients));
-  // 4. anything else is a 404 in the envelope
+  // 5. anything else is a 404 in the envelope
   app.use(notFound);
-  // 5. every error becomes the envelope
+  // 6. every error becomes the envelope
   app.use(handleErrors(logger));
 
-  return { app, clock, ids, keys, logger };
+  return { app, clock, ids, keys, logger, controls };
 }

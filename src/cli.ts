@@ -1,16 +1,12 @@
 #!/usr/bin/env node
 // The command line: the only module that touches process (argv, env, output streams, signals, exit).
-import { readFileSync } from 'node:fs';
 import yargs, { type Options } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { OPTIONS, parseConfig, type OptionName, type OptionSpec, type RawOptions } from './config.js';
 import { StartupError } from './errors.js';
 import { createLogger } from './logger.js';
 import { startServer, type FakeServer } from './server.js';
-
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
+import { packageVersion } from './version.js';
 
 function exitWith(message: string): never {
   process.stderr.write(`athenty-fake: ${message}\n`);
@@ -22,7 +18,7 @@ function toYargsOption(spec: OptionSpec): Options {
     type: spec.type,
     describe: `${spec.description} [env: ${spec.env}]`,
     // No yargs default: an absent flag must fall through to the environment variable.
-    defaultDescription: JSON.stringify(spec.default),
+    ...(spec.default === undefined ? {} : { defaultDescription: JSON.stringify(spec.default) }),
     requiresArg: spec.type !== 'boolean',
     ...(spec.choices ? { choices: spec.choices } : {}),
   };
@@ -40,7 +36,7 @@ function parseArguments(argv: string[]): RawOptions {
     .example('$0 --port 0 --db memory', 'take a free port and keep nothing on disk')
     .example('ATHENTY_FAKE_PORT=8080 $0 --strict', 'port from the environment; reject unknown body keys')
     .strict()
-    .version(version)
+    .version(packageVersion())
     .help()
     .alias('help', 'h')
     .wrap(Math.min(110, process.stdout.columns ?? 110))

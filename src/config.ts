@@ -22,6 +22,8 @@ export interface Config {
   readonly strict: boolean;
   readonly logLevel: LogLevel;
   readonly bodyLimitBytes: number;
+  /** When set, every admin call needs `Authorization: Bearer <adminToken>`. */
+  readonly adminToken: string | undefined;
 }
 
 type OptionType = 'number' | 'string' | 'boolean';
@@ -31,7 +33,8 @@ export interface OptionSpec {
   readonly flag: string;
   readonly env: string;
   readonly type: OptionType;
-  readonly default: string | number | boolean;
+  /** `undefined`: the option is off unless given. */
+  readonly default: string | number | boolean | undefined;
   readonly description: string;
   readonly choices?: readonly string[];
 }
@@ -95,6 +98,13 @@ export const OPTIONS = {
     default: '1mb',
     description: 'Largest request body accepted (bytes, or with kb/mb); larger ones get 413',
   },
+  adminToken: {
+    flag: 'admin-token',
+    env: 'ATHENTY_FAKE_ADMIN_TOKEN',
+    type: 'string',
+    default: undefined,
+    description: 'Require Authorization: Bearer TOKEN on every /__admin call',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 /** An option's name, e.g. `logLevel`. */
@@ -110,7 +120,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export const PROGRAMMATIC_DEFAULTS: RawOptions = { port: 0, db: 'memory', logLevel: 'warn' };
 
 interface Source {
-  value: string | number | boolean;
+  value: string | number | boolean | undefined;
   /** How the user named it, for error messages: `--port` or `ATHENTY_FAKE_PORT`. */
   name: string;
 }
@@ -137,6 +147,10 @@ function integer(source: Source, min: number, max: number): number {
 function text(source: Source): string {
   if (typeof source.value !== 'string' || source.value.trim() === '') fail(source, 'a non-empty string');
   return source.value;
+}
+
+function optionalText(source: Source): string | undefined {
+  return source.value === undefined ? undefined : text(source);
 }
 
 function boolean(source: Source): boolean {
@@ -182,6 +196,7 @@ export function parseConfig(values: RawOptions, env: Env = {}, defaults: RawOpti
     strict: boolean(get('strict')),
     logLevel: choice(get('logLevel'), LOG_LEVELS),
     bodyLimitBytes: byteSize(get('bodyLimit')),
+    adminToken: optionalText(get('adminToken')),
   };
   return Object.freeze(config);
 }

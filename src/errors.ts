@@ -41,6 +41,11 @@ export const ERROR_CATALOGUE = {
   NOT_FOUND: { status: 404, code: 'NOT_FOUND', message: 'Resource not found.' },
   VALIDATION_ERROR: { status: 422, code: 'VALIDATION_ERROR', message: 'Validation failed' },
   RATE_LIMITED: { status: 429, code: 'RATE_LIMITED', message: 'Too many requests' },
+  ADMIN_UNAUTHORIZED: {
+    status: 401,
+    code: 'UNAUTHORIZED',
+    message: 'Invalid admin token. Send Authorization: Bearer <token>.',
+  },
   MALFORMED_JSON: { status: 400, code: 'BAD_REQUEST', message: 'Request body is not valid JSON.' },
   BAD_REQUEST: { status: 400, code: 'BAD_REQUEST', message: 'Bad request.' },
   METHOD_NOT_ALLOWED: { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed.' },
@@ -65,6 +70,7 @@ export const ERROR_CATALOGUE = {
     code: 'SERVICE_UNAVAILABLE',
     message: 'Service unavailable.',
   },
+  NOT_READY: { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'The fake is starting.' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** The name of a catalogue entry, e.g. `NOT_FOUND`. */

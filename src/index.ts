@@ -21,6 +21,8 @@ export interface FakeOptions {
   logLevel?: LogLevel;
   /** Largest request body, e.g. `'1mb'` or a number of bytes. */
   bodyLimit?: string | number;
+  /** Require `Authorization: Bearer <adminToken>` on every admin call. */
+  adminToken?: string;
 }
 
 /**

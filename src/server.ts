@@ -88,6 +88,7 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
     await store.close();
     throw error;
   }
+  fake.controls.markReady();
   const port = (server.address() as AddressInfo).port;
   const urlHost = config.host.includes(':') ? `[${config.host}]` : config.host;
 

@@ -14,6 +14,7 @@ describe('parseConfig', () => {
       strict: false,
       logLevel: 'info',
       bodyLimitBytes: 1048576,
+      adminToken: undefined,
     });
   });
 

@@ -1,0 +1,10 @@
+// The package's version, read from package.json once when first asked.
+import { readFileSync } from 'node:fs';
+
+let version: string | undefined;
+
+/** The version in package.json, e.g. `0.1.0`. */
+export function packageVersion(): string {
+  version ??= (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return version;
+}
