@@ -8,21 +8,31 @@ import { createClientsRouter } from './clients/routes.js';
 import { createClientsService } from './clients/service.js';
 import { createClock, type ControllableClock } from './clock.js';
 import type { Config } from './config.js';
+import type { FaultRuleInput } from './faults/fault-rule.js';
+import { FaultRules } from './faults/fault-rules.js';
+import { createFaultInjector } from './faults/inject.js';
 import { parseJsonBody } from './http/body.js';
 import { handleErrors, notFound } from './http/error-handler.js';
 import { logRequests } from './http/request-log.js';
 import { createClientIdGenerator, type IdGenerator } from './ids.js';
 import { createLogger, type Logger } from './logger.js';
-import { createRandom } from './random.js';
+import { createRandom, deriveSeed, type RandomSource } from './random.js';
+import { createRateLimits } from './rate-limit/rate-limits.js';
 import type { ClientStore } from './store/client-store.js';
 
-/** What the app is built from. The store and keys are required; the rest have defaults. */
+/** What the app is built from. The store and keys are required; the rest default from the config. */
 export interface AppDeps {
   store: ClientStore;
   apiKeys: readonly ApiKey[];
   clock?: ControllableClock;
   ids?: IdGenerator;
+  /** The random source of fault probabilities. */
+  random?: RandomSource;
   logger?: Logger;
+  /** Start-up fault rules besides the config's (e.g. from --faults FILE). */
+  faultRules?: readonly FaultRuleInput[];
+  /** Waits for fault delays; tests inject one that does not really wait. */
+  delay?: (ms: number) => Promise<void>;
 }
 
 /** The built app and the parts a server or a test drives it through. */
@@ -34,10 +44,29 @@ export interface FakeApp {
   keys: ApiKeyRing;
   logger: Logger;
   controls: FakeControls;
+  /** Ends requests that fault injection holds open (hang, delay), for a prompt close. */
+  releaseHeld(): void;
 }
 
 /** Paths the clients API is served at: the root, and the real API's base path. */
 export const CLIENTS_PATHS = ['/clients', '/v2/api/clients'];
+
+/** The stateful parts the config describes, for those the caller did not supply. */
+export function createParts(
+  config: Config,
+  given: Pick<AppDeps, 'clock' | 'ids' | 'random' | 'logger'> = {},
+): Required<Pick<AppDeps, 'clock' | 'ids' | 'random' | 'logger'>> {
+  const seed = config.randomSeed;
+  // Ids and fault draws use separate streams, so that one never shifts the other.
+  const stream = (n: number): RandomSource => createRandom(seed === undefined ? undefined : deriveSeed(seed, n));
+  const clock = given.clock ?? createClock({ mode: 'system' });
+  return {
+    clock,
+    ids: given.ids ?? createClientIdGenerator(clock, stream(1)),
+    random: given.random ?? stream(2),
+    logger: given.logger ?? createLogger(config.logLevel, (line) => console.error(line)),
+  };
+}
 
 /**
  * Builds the fake's express app.
@@ -48,12 +77,17 @@ export const CLIENTS_PATHS = ['/clients', '/v2/api/clients'];
  * app.listen(0);
  */
 export function createApp(config: Config, deps: AppDeps): FakeApp {
-  const clock = deps.clock ?? createClock({ mode: 'system' });
-  const ids = deps.ids ?? createClientIdGenerator(clock, createRandom());
-  const logger = deps.logger ?? createLogger(config.logLevel, (line) => console.error(line));
+  const { clock, ids, random, logger } = createParts(config, deps);
   const keys = new ApiKeyRing(deps.apiKeys);
   const clients = createClientsService({ store: deps.store, clock, ids, strict: config.strict });
-  const controls = createControls({ store: deps.store });
+  const rateLimits = createRateLimits(
+    { limit: config.rateLimit, windowSeconds: config.rateWindowSeconds },
+    deps.apiKeys,
+    clock,
+  );
+  const faultRules = new FaultRules([...config.faultRules, ...(deps.faultRules ?? [])], random);
+  const faults = createFaultInjector({ rules: faultRules, rateLimits, clock, delay: deps.delay });
+  const controls = createControls({ store: deps.store, faultRules });
 
   const app = express();
   app.disable('x-powered-by');
@@ -68,12 +102,13 @@ export function createApp(config: Config, deps: AppDeps): FakeApp {
   app.use(parseJsonBody(config.bodyLimitBytes));
   // 3. the admin API (no API key; the admin token when one is set)
   app.use('/__admin', createAdminRouter(adminRoutes(controls), config.adminToken));
-  // 4. the API key, then the clients routes, at the root and under /v2/api
-  app.use(CLIENTS_PATHS, authenticate(keys), createClientsRouter(clients));
+  // 4. the clients API at the root and under /v2/api: the API key (401), injected failures
+  //    (magic keys, Prefer: code=, fault rules; never counted), the rate limit (429), the routes
+  app.use(CLIENTS_PATHS, authenticate(keys), faults.middleware, rateLimits.middleware, createClientsRouter(clients));
   // 5. anything else is a 404 in the envelope
   app.use(notFound);
   // 6. every error becomes the envelope
   app.use(handleErrors(logger));
 
-  return { app, clock, ids, keys, logger, controls };
+  return { app, clock, ids, keys, logger, controls, releaseHeld: faults.releaseHeld };
 }

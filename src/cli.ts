@@ -15,7 +15,7 @@ function exitWith(message: string): never {
 
 function toYargsOption(spec: OptionSpec): Options {
   return {
-    type: spec.type,
+    ...(spec.type === 'array' ? { type: 'string', array: true } : { type: spec.type }),
     describe: `${spec.description} [env: ${spec.env}]`,
     // No yargs default: an absent flag must fall through to the environment variable.
     ...(spec.default === undefined ? {} : { defaultDescription: JSON.stringify(spec.default) }),
@@ -50,9 +50,15 @@ function printBanner(server: FakeServer): void {
   process.stdout.write(`athenty-fake listening on ${server.url}\n`);
   const keys = Object.values(server.apiKeys);
   const width = Math.max(...keys.map((k) => k.label.length));
-  const lines = keys.map(
-    (k) => `  ${k.label.padEnd(width)}  ${k.key}  ${k.orgId}${k.revoked ? '  (revoked: answers 401)' : ''}`,
-  );
+  const notes: Record<string, string> = {
+    RATE_LIMITED: 'magic: always 429',
+    PAYMENT_REQUIRED: 'magic: always 402, subscription inactive',
+    FORBIDDEN: 'magic: always 403, plan without API access',
+  };
+  const lines = keys.map((k) => {
+    const note = k.revoked ? 'revoked: answers 401' : k.simulate === undefined ? undefined : notes[k.simulate];
+    return `  ${k.label.padEnd(width)}  ${k.key}  ${k.orgId}${note === undefined ? '' : `  (${note})`}`;
+  });
   process.stderr.write(`API keys (send as X-Api-Key), base URL ${server.url}/v2/api:\n${lines.join('\n')}\n`);
 }
 

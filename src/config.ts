@@ -2,6 +2,7 @@
 // checked into one frozen Config.
 import { fileURLToPath } from 'node:url';
 import { StartupError } from './errors.js';
+import { checkFaultRule, parseFaultSpec, type FaultRuleInput } from './faults/fault-rule.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 import type { StoreLocation } from './store/client-store.js';
 
@@ -24,9 +25,18 @@ export interface Config {
   readonly bodyLimitBytes: number;
   /** When set, every admin call needs `Authorization: Bearer <adminToken>`. */
   readonly adminToken: string | undefined;
+  /** Requests per key per window; 0 turns rate limiting off. */
+  readonly rateLimit: number;
+  readonly rateWindowSeconds: number;
+  /** Start-up fault rules from --fault, checked. */
+  readonly faultRules: readonly FaultRuleInput[];
+  /** Start-up fault rules file (--faults), read by the server. */
+  readonly faultsFile: string | undefined;
+  /** Seeds ids and fault probabilities, so that a run repeats; undefined: random. */
+  readonly randomSeed: number | undefined;
 }
 
-type OptionType = 'number' | 'string' | 'boolean';
+type OptionType = 'number' | 'string' | 'boolean' | 'array';
 
 /** One option: its flag, environment variable, type, default and help text. */
 export interface OptionSpec {
@@ -98,6 +108,42 @@ export const OPTIONS = {
     default: '1mb',
     description: 'Largest request body accepted (bytes, or with kb/mb); larger ones get 413',
   },
+  rateLimit: {
+    flag: 'rate-limit',
+    env: 'ATHENTY_FAKE_RATE_LIMIT',
+    type: 'number',
+    default: 100,
+    description: 'Requests per API key per window; 0 turns rate limiting off',
+  },
+  rateWindow: {
+    flag: 'rate-window',
+    env: 'ATHENTY_FAKE_RATE_WINDOW',
+    type: 'number',
+    default: 60,
+    description: 'Rate-limit window in seconds (fixed window per key)',
+  },
+  fault: {
+    flag: 'fault',
+    env: 'ATHENTY_FAKE_FAULT',
+    type: 'array',
+    default: undefined,
+    description:
+      'A fault rule "METHOD PATH key=value ..." (repeatable; in the variable, separate rules with ;), e.g. "POST /clients status=429 times=2"',
+  },
+  faults: {
+    flag: 'faults',
+    env: 'ATHENTY_FAKE_FAULTS',
+    type: 'string',
+    default: undefined,
+    description: 'JSON file with a list of fault rules',
+  },
+  randomSeed: {
+    flag: 'random-seed',
+    env: 'ATHENTY_FAKE_RANDOM_SEED',
+    type: 'number',
+    default: undefined,
+    description: 'Seed for ids and fault probabilities, so that a run repeats',
+  },
   adminToken: {
     flag: 'admin-token',
     env: 'ATHENTY_FAKE_ADMIN_TOKEN',
@@ -111,7 +157,7 @@ export const OPTIONS = {
 export type OptionName = keyof typeof OPTIONS;
 
 /** Option values as a caller gives them: flags from the CLI, or `startFake()` options. */
-export type RawOptions = { [K in OptionName]?: string | number | boolean | undefined };
+export type RawOptions = { [K in OptionName]?: string | number | boolean | readonly string[] | undefined };
 
 /** The environment variables to read (only the CLI passes `process.env`). */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -120,7 +166,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export const PROGRAMMATIC_DEFAULTS: RawOptions = { port: 0, db: 'memory', logLevel: 'warn' };
 
 interface Source {
-  value: string | number | boolean | undefined;
+  value: string | number | boolean | readonly string[] | undefined;
   /** How the user named it, for error messages: `--port` or `ATHENTY_FAKE_PORT`. */
   name: string;
 }
@@ -151,6 +197,37 @@ function text(source: Source): string {
 
 function optionalText(source: Source): string | undefined {
   return source.value === undefined ? undefined : text(source);
+}
+
+function optionalInteger(source: Source, min: number, max: number): number | undefined {
+  return source.value === undefined ? undefined : integer(source, min, max);
+}
+
+/** The --fault rules: repeated flags, or one variable with rules separated by `;`. */
+function faultRules(source: Source): FaultRuleInput[] {
+  if (source.value === undefined) return [];
+  const specs =
+    typeof source.value === 'string'
+      ? source.name.startsWith('--')
+        ? [source.value]
+        : source.value.split(';').map((s) => s.trim()).filter((s) => s !== '')
+      : Array.isArray(source.value)
+        ? source.value.map(String)
+        : fail(source, 'a fault rule such as "POST /clients status=429"');
+  return specs.map((spec) => {
+    const problem = (message: string): never => {
+      throw new StartupError(`${source.name} ${JSON.stringify(spec)}: ${message}`);
+    };
+    let rule: FaultRuleInput;
+    try {
+      rule = parseFaultSpec(spec);
+    } catch (error) {
+      return problem((error as Error).message);
+    }
+    const first = checkFaultRule(rule)[0];
+    if (first !== undefined) problem(`${first.field || '(rule)'}: ${first.message}`);
+    return rule;
+  });
 }
 
 function boolean(source: Source): boolean {
@@ -197,6 +274,11 @@ export function parseConfig(values: RawOptions, env: Env = {}, defaults: RawOpti
     logLevel: choice(get('logLevel'), LOG_LEVELS),
     bodyLimitBytes: byteSize(get('bodyLimit')),
     adminToken: optionalText(get('adminToken')),
+    rateLimit: integer(get('rateLimit'), 0, 1_000_000_000),
+    rateWindowSeconds: integer(get('rateWindow'), 1, 31_536_000),
+    faultRules: faultRules(get('fault')),
+    faultsFile: optionalText(get('faults')),
+    randomSeed: optionalInteger(get('randomSeed'), 0, 4_294_967_295),
   };
   return Object.freeze(config);
 }

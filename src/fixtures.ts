@@ -6,6 +6,7 @@ import { checkFor } from './validation/validator.js';
 import type { SchemaFile } from './validation/schemas.js';
 import type { ApiKey } from './auth/api-keys.js';
 import type { ClientSeed } from './clients/records.js';
+import { checkFaultRule, type FaultRuleInput } from './faults/fault-rule.js';
 
 function readJsonFixture(what: string, path: string, schema: SchemaFile): unknown {
   let text: string;
@@ -71,4 +72,21 @@ export function loadClientSeed(path: string): ClientSeed[] {
     throw new StartupError(`seed file ${path}: the id ${duplicateId} is used twice`);
   }
   return data.clients;
+}
+
+/**
+ * Reads a start-up fault rules file (`--faults FILE`): a JSON list of rules.
+ *
+ * @example
+ * const rules = loadFaultRules('faults.json');
+ */
+export function loadFaultRules(path: string): FaultRuleInput[] {
+  const rules = readJsonFixture('faults file', path, 'faults-file.schema.json') as FaultRuleInput[];
+  rules.forEach((rule, index) => {
+    const first = checkFaultRule(rule)[0];
+    if (first !== undefined) {
+      throw new StartupError(`faults file ${path}: ${[index, first.field].filter((p) => p !== '').join('.')}: ${first.message}`);
+    }
+  });
+  return rules;
 }

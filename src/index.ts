@@ -23,6 +23,16 @@ export interface FakeOptions {
   bodyLimit?: string | number;
   /** Require `Authorization: Bearer <adminToken>` on every admin call. */
   adminToken?: string;
+  /** Requests per key per window (default 100); 0 turns rate limiting off. */
+  rateLimit?: number;
+  /** Rate-limit window in seconds (default 60). */
+  rateWindow?: number;
+  /** Start-up fault rules in the --fault syntax, e.g. `'POST /clients status=429 times=2'`. */
+  fault?: string[];
+  /** A JSON file of start-up fault rules. */
+  faults?: string;
+  /** Seed for ids and fault probabilities, so that a run repeats. */
+  randomSeed?: number;
 }
 
 /**
@@ -53,7 +63,10 @@ export { createClientIdGenerator, type IdGenerator } from './ids.js';
 export { createLogger, type Logger, type LogLevel } from './logger.js';
 export { ClientStore, type StoreLocation, type StoreOptions } from './store/client-store.js';
 export type { ClientRecord, MemberType } from './store/client-record.js';
-export type { ApiKey } from './auth/api-keys.js';
+export type { ApiKey, SimulatedError } from './auth/api-keys.js';
+export type { FaultRuleInput, FaultRule, NetworkFault } from './faults/fault-rule.js';
+export type { ListedFaultRule } from './faults/fault-rules.js';
+export type { FakeControls, Health } from './admin/controls.js';
 export type { ClientSeed, ClientInput } from './clients/records.js';
 export type { ClientList, ListQuery, Pagination } from './clients/list.js';
 export { loadApiKeys, loadClientSeed } from './fixtures.js';

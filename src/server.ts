@@ -1,17 +1,18 @@
 // startServer: loads fixtures and the store, builds the app and listens; close() stops it cleanly.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp, type FakeApp } from './app.js';
+import { createApp, createParts, type FakeApp } from './app.js';
 import type { ApiKey } from './auth/api-keys.js';
 import type { ClientSeed } from './clients/records.js';
 import { seedClients } from './clients/seed.js';
-import { createClock, type ControllableClock } from './clock.js';
+import type { ControllableClock } from './clock.js';
 import type { Config } from './config.js';
 import { StartupError } from './errors.js';
-import { loadApiKeys, loadClientSeed } from './fixtures.js';
-import { createClientIdGenerator, type IdGenerator } from './ids.js';
-import { createLogger, type Logger } from './logger.js';
-import { createRandom } from './random.js';
+import type { FaultRuleInput } from './faults/fault-rule.js';
+import { loadApiKeys, loadClientSeed, loadFaultRules } from './fixtures.js';
+import type { IdGenerator } from './ids.js';
+import type { Logger } from './logger.js';
+import type { RandomSource } from './random.js';
 import { ClientStore } from './store/client-store.js';
 
 /** Parts a caller may supply instead of the ones the config describes. */
@@ -21,7 +22,11 @@ export interface ServerDeps {
   seed?: readonly ClientSeed[];
   clock?: ControllableClock;
   ids?: IdGenerator;
+  random?: RandomSource;
   logger?: Logger;
+  /** Start-up fault rules besides --fault (by default, those of the --faults file). */
+  faultRules?: readonly FaultRuleInput[];
+  delay?: (ms: number) => Promise<void>;
 }
 
 /** A running fake. */
@@ -68,11 +73,10 @@ function listen(server: Server, port: number, host: string): Promise<void> {
  * await server.close();
  */
 export async function startServer(config: Config, deps: ServerDeps = {}): Promise<FakeServer> {
-  const logger = deps.logger ?? createLogger(config.logLevel, (line) => console.error(line));
+  const { clock, ids, random, logger } = createParts(config, deps);
   const apiKeys = deps.apiKeys ?? loadApiKeys(config.keysFile);
   const seed = deps.seed ?? (config.seedFile === undefined ? [] : loadClientSeed(config.seedFile));
-  const clock = deps.clock ?? createClock({ mode: 'system' });
-  const ids = deps.ids ?? createClientIdGenerator(clock, createRandom());
+  const faultRules = deps.faultRules ?? (config.faultsFile === undefined ? [] : loadFaultRules(config.faultsFile));
   const store =
     deps.store ??
     (await ClientStore.open(config.store, {
@@ -80,7 +84,7 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
     }));
   if (store.size === 0 && seed.length > 0) await seedClients(store, seed, { clock, ids });
 
-  const fake = createApp(config, { store, apiKeys, clock, ids, logger });
+  const fake = createApp(config, { store, apiKeys, clock, ids, random, logger, faultRules, delay: deps.delay });
   const server = createServer(fake.app);
   try {
     await listen(server, config.port, config.host);
@@ -97,8 +101,10 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
     closing ??= (async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        // Keep-alive connections would hold close() open; requests in flight still finish.
+        // Keep-alive connections and held (hang, delay) requests would hold close() open;
+        // requests in flight still finish.
         server.closeIdleConnections();
+        fake.releaseHeld();
       });
       await store.close();
     })();

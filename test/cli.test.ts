@@ -56,11 +56,25 @@ describe('athenty-fake CLI', () => {
     }
   });
 
+  it('takes repeated --fault rules and prints the magic keys with their purpose', async () => {
+    const cli = await startCli(['--port', '0', '--db', 'memory', '--fault', 'POST /clients status=503 times=1', '--fault', 'GET /clients/* status=404']);
+    try {
+      assert.equal((await call(cli.url, 'POST', '/clients', { key: KEYS.acme, body: {} })).status, 503);
+      assert.equal((await call(cli.url, 'POST', '/clients', { key: KEYS.acme, body: {} })).status, 201);
+      assert.equal((await call(cli.url, 'GET', '/clients/anything', { key: KEYS.acme })).status, 404);
+    } finally {
+      await cli.stop();
+    }
+    assert.match(cli.stderr(), /rate-limited +ath_test_ratelimited_\w+ +org_acme +\(magic: always 429\)/);
+    assert.match(cli.stderr(), /inactive +ath_test_inactive_\w+ +org_acme +\(magic: always 402, subscription inactive\)/);
+    assert.match(cli.stderr(), /no-api-plan +ath_test_noapiplan_\w+ +org_acme +\(magic: always 403, plan without API access\)/);
+  });
+
   it('--help shows usage, every option with its variable, and examples', async () => {
     const { code, stdout } = await runCli(['--help']);
     assert.equal(code, 0);
     assert.match(stdout, /^Usage: athenty-fake \[options\]/);
-    for (const text of ['Options:', 'Examples:', '--port', 'ATHENTY_FAKE_PORT', '--db', '--keys', '--seed', '--strict', '--log-level', '--body-limit', '--version']) {
+    for (const text of ['Options:', 'Examples:', '--port', 'ATHENTY_FAKE_PORT', '--db', '--keys', '--seed', '--strict', '--log-level', '--body-limit', '--rate-limit', '--rate-window', '--fault', '--faults', '--random-seed', '--admin-token', '--version']) {
       assert.ok(stdout.includes(text), text);
     }
   });

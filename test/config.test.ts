@@ -15,6 +15,11 @@ describe('parseConfig', () => {
       logLevel: 'info',
       bodyLimitBytes: 1048576,
       adminToken: undefined,
+      rateLimit: 100,
+      rateWindowSeconds: 60,
+      faultRules: [],
+      faultsFile: undefined,
+      randomSeed: undefined,
     });
   });
 
@@ -29,6 +34,17 @@ describe('parseConfig', () => {
     assert.equal(parseConfig({}, { ATHENTY_FAKE_HOST: '0.0.0.0' }).host, '0.0.0.0');
     assert.deepEqual(parseConfig({}, { ATHENTY_FAKE_DB: 'memory' }).store, { kind: 'memory' });
     assert.equal(parseConfig({}, { ATHENTY_FAKE_SEED: 'none' }).seedFile, undefined);
+  });
+
+  it('parses --fault rules, repeated or from the variable', () => {
+    assert.deepEqual(parseConfig({ fault: ['POST /clients status=429 times=2', '* /clients* delay=300 probability=0.5 reset'] }).faultRules, [
+      { method: 'POST', path: '/clients', status: 429, times: 2 },
+      { method: '*', path: '/clients*', delayMs: 300, probability: 0.5, network: 'reset' },
+    ]);
+    assert.deepEqual(parseConfig({}, { ATHENTY_FAKE_FAULT: 'get /clients/* status=404 apiKey=acme; POST /v2/api/clients hang orgId=org_x' }).faultRules, [
+      { method: 'GET', path: '/clients/*', status: 404, apiKey: 'acme' },
+      { method: 'POST', path: '/v2/api/clients', network: 'hang', orgId: 'org_x' },
+    ]);
   });
 
   it('returns a frozen config', () => {
@@ -66,6 +82,17 @@ describe('parseConfig', () => {
     [{ bodyLimit: '0' }, {}, '--body-limit: expected a size such as 1mb, 512kb or 65536, got "0"'],
     [{ bodyLimit: '10tb' }, {}, '--body-limit: expected a size such as 1mb, 512kb or 65536, got "10tb"'],
     [{}, { ATHENTY_FAKE_STRICT: 'sometimes' }, 'ATHENTY_FAKE_STRICT: expected true or false, got "sometimes"'],
+    [{ rateLimit: -1 }, {}, '--rate-limit: expected an integer from 0 to 1000000000, got -1'],
+    [{ rateWindow: 0 }, {}, '--rate-window: expected an integer from 1 to 31536000, got 0'],
+    [{ randomSeed: 1.5 }, {}, '--random-seed: expected an integer from 0 to 4294967295, got 1.5'],
+    [{ fault: ['POST'] }, {}, '--fault "POST": expected METHOD PATH [key=value ...], e.g. "POST /clients status=429 times=2"'],
+    [{ fault: ['POST /clients'] }, {}, '--fault "POST /clients": (rule): A rule needs an effect: status, delayMs or network'],
+    [{ fault: ['POST /clients status=700'] }, {}, '--fault "POST /clients status=700": status: Number must be less than or equal to 599'],
+    [{ fault: ['FETCH /clients status=500'] }, {}, `--fault "FETCH /clients status=500": method: Invalid enum value. Expected '*' | 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', received 'FETCH'`],
+    [{ fault: ['* clients status=500'] }, {}, '--fault "* clients status=500": path: Invalid'],
+    [{ fault: ['* /x colour=red'] }, {}, "--fault \"* /x colour=red\": unknown option 'colour=red' (use status=, delay=, times=, probability=, network=, apiKey=, orgId=)"],
+    [{ fault: ['* /x probability=2 status=500'] }, {}, '--fault "* /x probability=2 status=500": probability: Number must be less than or equal to 1'],
+    [{}, { ATHENTY_FAKE_FAULT: 'GET /clients status=500; GET /x' }, 'ATHENTY_FAKE_FAULT "GET /x": (rule): A rule needs an effect: status, delayMs or network'],
   ];
   for (const [values, env, message] of BAD) {
     it(`rejects ${JSON.stringify({ ...values, ...env })}`, () => {

@@ -71,3 +71,31 @@ export const ENVELOPES = {
   UNAUTHORIZED: { code: 'UNAUTHORIZED', message: 'Invalid API key.', statusCode: 401 },
   NOT_FOUND: { code: 'NOT_FOUND', message: 'Resource not found.', statusCode: 404 },
 } as const;
+
+/** The seeded magic keys (fixtures/api-keys.json). */
+export const MAGIC_KEYS = {
+  rateLimited: 'ath_test_ratelimited_5Hd8pQ2wE6zY4m',
+  inactive: 'ath_test_inactive_8Rb1nF5tK3xW7vLc',
+  noApiPlan: 'ath_test_noapiplan_2Gm7sJ4cV9qT6yNd',
+} as const;
+
+/** The real API's bodies of the documented errors. */
+export const DOCUMENTED = {
+  PAYMENT_REQUIRED: { code: 'PAYMENT_REQUIRED', message: 'Your subscription is inactive. Please resubscribe to use the API.', statusCode: 402 },
+  FORBIDDEN: { code: 'FORBIDDEN', message: 'API access requires a Professional, Business, or Enterprise plan.', statusCode: 403 },
+  RATE_LIMITED: { code: 'RATE_LIMITED', message: 'Too many requests', statusCode: 429 },
+} as const;
+
+/** The rate-limit headers of an answer. */
+export function rateHeaders(headers: Headers): Record<string, string | null> {
+  return {
+    limit: headers.get('x-ratelimit-limit'),
+    remaining: headers.get('x-ratelimit-remaining'),
+    retryAfter: headers.get('retry-after'),
+  };
+}
+
+/** Waits until `condition` holds, yielding to the event loop between checks (no timers). */
+export async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}

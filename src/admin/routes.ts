@@ -2,6 +2,7 @@
 import { Router, type Request } from 'express';
 import { sendJson } from '../http/respond.js';
 import { requireAdminToken } from './admin-token.js';
+import type { FaultRuleInput } from '../faults/fault-rule.js';
 import type { FakeControls } from './controls.js';
 
 /** One admin route: what it does, and a handler that returns the body to send. */
@@ -23,6 +24,33 @@ export function adminRoutes(controls: FakeControls): AdminRoute[] {
       summary: 'Readiness: 503 until the store is loaded and the server listens, then status, version, uptime and client count (HEAD too)',
       handle: () => controls.health(),
     },
+    {
+      method: 'post',
+      path: '/faults',
+      summary: 'Add a fault rule (body: one rule); 201 with the stored rule, its id, remaining and hits',
+      status: 201,
+      handle: (req) => controls.faults.add(req.body as FaultRuleInput),
+    },
+    {
+      method: 'get',
+      path: '/faults',
+      summary: 'The fault rules in the order they are tried, with remaining and hits',
+      handle: () => ({ faults: controls.faults.list() }),
+    },
+    {
+      method: 'delete',
+      path: '/faults/:id',
+      summary: 'Remove one fault rule (204; 404 if unknown)',
+      status: 204,
+      handle: (req) => controls.faults.remove(req.params.id as string),
+    },
+    {
+      method: 'delete',
+      path: '/faults',
+      summary: 'Remove every fault rule (204)',
+      status: 204,
+      handle: () => controls.faults.clear(),
+    },
   ];
 }
 
@@ -37,7 +65,9 @@ export function createAdminRouter(routes: readonly AdminRoute[], adminToken: str
   router.use(requireAdminToken(adminToken));
   for (const route of routes) {
     router[route.method](route.path, async (req, res) => {
-      sendJson(res, route.status ?? 200, await route.handle(req));
+      const body = await route.handle(req);
+      if (route.status === 204) res.status(204).end();
+      else sendJson(res, route.status ?? 200, body);
     });
   }
   return router;

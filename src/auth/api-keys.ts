@@ -1,12 +1,19 @@
 // The API keys the fake accepts, looked up without leaking through timing which key came close.
 import { createHash, timingSafeEqual } from 'node:crypto';
 
+/** The real API's errors a magic key always answers with. */
+export type SimulatedError = 'RATE_LIMITED' | 'PAYMENT_REQUIRED' | 'FORBIDDEN';
+
 /** One key of the keys fixture. */
 export interface ApiKey {
   key: string;
   orgId: string;
   label: string;
   revoked: boolean;
+  /** This key's own rate limit, instead of the server's. */
+  rateLimit?: { limit: number; windowSeconds?: number };
+  /** A magic key: every request it makes answers this error. */
+  simulate?: SimulatedError;
 }
 
 function digest(value: string): Buffer {

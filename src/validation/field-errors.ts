@@ -110,8 +110,8 @@ export function toFieldErrors(errors: readonly ErrorObject[]): FieldError[] {
       continue;
     }
     if (wrongType.has(error.instancePath) && error.keyword !== 'type') continue;
-    // Combinators and $ref only repeat what their branches said.
-    if (error.keyword === 'if' || error.keyword === '$ref') continue;
+    // These only repeat what the errors under them said.
+    if (error.keyword === 'if' || error.keyword === '$ref' || error.keyword === 'propertyNames') continue;
     items.push({ field: toField(error.instancePath), message: messageOf(error) });
   }
   for (const [path, keys] of unknownKeys) {

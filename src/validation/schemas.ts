@@ -8,7 +8,9 @@ export type SchemaFile =
   | 'client.schema.json'
   | 'clients-fixture.schema.json'
   | 'api-keys.schema.json'
-  | 'store-file.schema.json';
+  | 'store-file.schema.json'
+  | 'fault-rule.schema.json'
+  | 'faults-file.schema.json';
 
 /** A JSON Schema document, as read from disk. */
 export type JsonSchema = Record<string, unknown> & { $id?: string; properties?: Record<string, JsonSchema> };

@@ -18,6 +18,8 @@ const SCHEMA_FILES: readonly SchemaFile[] = [
   'clients-fixture.schema.json',
   'api-keys.schema.json',
   'store-file.schema.json',
+  'fault-rule.schema.json',
+  'faults-file.schema.json',
 ];
 
 let ajv: Ajv2020 | undefined;

@@ -1,0 +1,125 @@
+// Fault rules: their shape, the --fault SPEC syntax, their checks, and how a rule matches a request.
+import type { ApiKey } from '../auth/api-keys.js';
+import type { FieldError } from '../errors.js';
+import { checkFor } from '../validation/validator.js';
+
+/** What fails a network-level fault: drop the connection, never answer, or answer truncated JSON. */
+export type NetworkFault = 'reset' | 'hang' | 'malformed';
+
+/** A rule as given (by --fault, --faults FILE, the admin API or the handle). */
+export interface FaultRuleInput {
+  method?: string;
+  path?: string;
+  apiKey?: string;
+  orgId?: string;
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  delayMs?: number;
+  network?: NetworkFault;
+  times?: number;
+  probability?: number;
+}
+
+/** A stored rule: its id, and every matcher filled in. */
+export interface FaultRule extends FaultRuleInput {
+  id: string;
+  method: string;
+  path: string;
+}
+
+/** The request facts a rule matches on. */
+export interface FaultTarget {
+  method: string;
+  /** The request path without the query. */
+  path: string;
+  apiKey: ApiKey;
+}
+
+const API_PREFIX = '/v2/api';
+
+function withoutApiPrefix(path: string): string {
+  return path === API_PREFIX || path.startsWith(`${API_PREFIX}/`) ? path.slice(API_PREFIX.length) || '/' : path;
+}
+
+/** Compiles a rule's path once: exact, or with `*` matching anything; the /v2/api prefix optional. */
+function pathMatcher(pattern: string): (path: string) => boolean {
+  if (pattern === '*') return () => true;
+  const source = withoutApiPrefix(pattern)
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  const regex = new RegExp(`^${source}$`);
+  return (path) => regex.test(withoutApiPrefix(path));
+}
+
+/** The function that tells whether a rule applies to a request. */
+export function compileMatcher(rule: FaultRule): (target: FaultTarget) => boolean {
+  const matchesPath = pathMatcher(rule.path);
+  return (target) =>
+    (rule.method === '*' || rule.method === target.method) &&
+    (rule.apiKey === undefined || rule.apiKey === target.apiKey.key || rule.apiKey === target.apiKey.label) &&
+    (rule.orgId === undefined || rule.orgId === target.apiKey.orgId) &&
+    matchesPath(target.path);
+}
+
+/**
+ * The problems of a rule, in the API's `{field, message}` form: its schema, then what the schema
+ * cannot say (a rule needs an effect; a status and a network fault exclude each other).
+ */
+export function checkFaultRule(input: unknown): FieldError[] {
+  const problems = checkFor('fault-rule.schema.json')(input);
+  if (problems.length > 0) return problems;
+  const rule = input as FaultRuleInput;
+  if (rule.status === undefined && rule.delayMs === undefined && rule.network === undefined) {
+    return [{ field: '', message: 'A rule needs an effect: status, delayMs or network' }];
+  }
+  if (rule.status !== undefined && rule.network !== undefined) {
+    return [{ field: 'network', message: 'A rule has either a status or a network fault, not both' }];
+  }
+  if (rule.status === undefined && (rule.body !== undefined || rule.headers !== undefined)) {
+    return [{ field: rule.body !== undefined ? 'body' : 'headers', message: 'body and headers go with a status' }];
+  }
+  return [];
+}
+
+const SPEC_KEYS: Record<string, keyof FaultRuleInput> = {
+  status: 'status',
+  delay: 'delayMs',
+  delayms: 'delayMs',
+  times: 'times',
+  probability: 'probability',
+  network: 'network',
+  apikey: 'apiKey',
+  orgid: 'orgId',
+};
+const NUMERIC: readonly (keyof FaultRuleInput)[] = ['status', 'delayMs', 'times', 'probability'];
+
+/**
+ * Parses the --fault syntax `METHOD PATH [key=value ...] [reset|hang|malformed]` into a rule
+ * (checked separately). Keys: status, delay (ms), times, probability, network, apiKey, orgId.
+ *
+ * @example
+ * parseFaultSpec('POST /clients status=429 times=2'); // { method: 'POST', path: '/clients', status: 429, times: 2 }
+ * parseFaultSpec('* /clients* delay=300 probability=0.5');
+ */
+export function parseFaultSpec(spec: string): FaultRuleInput {
+  const [method, path, ...options] = spec.trim().split(/\s+/);
+  if (method === undefined || method === '' || path === undefined) {
+    throw new Error('expected METHOD PATH [key=value ...], e.g. "POST /clients status=429 times=2"');
+  }
+  const rule: Record<string, unknown> = { method: method.toUpperCase(), path };
+  for (const option of options) {
+    if (option === 'reset' || option === 'hang' || option === 'malformed') {
+      rule.network = option;
+      continue;
+    }
+    const [name = '', value, ...rest] = option.split('=');
+    const field = SPEC_KEYS[name.toLowerCase()];
+    if (field === undefined || value === undefined || rest.length > 0) {
+      throw new Error(`unknown option '${option}' (use status=, delay=, times=, probability=, network=, apiKey=, orgId=)`);
+    }
+    rule[field] = NUMERIC.includes(field) ? Number(value) : value;
+  }
+  return rule as FaultRuleInput;
+}
