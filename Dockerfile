@@ -1,0 +1,43 @@
+# The athenty-fake image: the fake's CLI as a sidecar on port 4010, its store on the /data volume.
+#   docker build -t athenty-fake:latest .
+#   docker run --rm -p 4010:4010 athenty-fake:latest
+
+# Build stage: every dependency, then compile src/ into dist/.
+FROM node:20-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` would compile before src/ is here; the next step compiles.
+RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# Runtime stage: production dependencies and the compiled output only, owned by root, run as `node`.
+FROM node:20-slim
+LABEL org.opencontainers.image.title="athenty-fake" \
+      org.opencontainers.image.description="A local fake of the Athenty identity-verification REST API (v2) for development and tests" \
+      org.opencontainers.image.licenses="MIT"
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` runs tsc, a devDependency that is not installed here.
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+COPY schemas ./schemas
+COPY fixtures ./fixtures
+COPY docker/healthcheck.mjs ./docker/
+COPY --from=build /app/dist ./dist
+RUN mkdir /data && chown node:node /data
+
+# The CLI's default host is the loopback; a container must listen on every interface.
+ENV ATHENTY_FAKE_HOST=0.0.0.0 \
+    ATHENTY_FAKE_PORT=4010 \
+    ATHENTY_FAKE_DB=/data/db.json
+VOLUME ["/data"]
+EXPOSE 4010
+USER node
+
+# The probe reads the port, host and admin token at check time, so changing them keeps it working.
+HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "/app/docker/healthcheck.mjs"]
+# node is PID 1 and handles SIGTERM/SIGINT itself: it writes the store and exits 0.
+ENTRYPOINT ["node", "/app/dist/cli.js"]
