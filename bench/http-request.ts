@@ -1,0 +1,42 @@
+// One HTTP request at a time, with node:http (cheap, no lazy loading of fetch inside a measurement).
+import { request, type Agent, type OutgoingHttpHeaders } from 'node:http';
+
+/** A finished answer. */
+export interface Answer {
+  status: number;
+  body: string;
+}
+
+/** What to send. */
+export interface OneRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: OutgoingHttpHeaders;
+  body?: string;
+  /** A keep-alive agent to reuse connections; a new connection per request when omitted. */
+  agent?: Agent;
+}
+
+/**
+ * Sends one request to `baseUrl` and resolves with its status and body.
+ *
+ * @example
+ * const { status } = await sendRequest('http://127.0.0.1:4010', { method: 'GET', path: '/__admin/health' });
+ */
+export function sendRequest(baseUrl: string, one: OneRequest): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      new URL(one.path, baseUrl),
+      { method: one.method, headers: one.headers ?? {}, agent: one.agent ?? false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(one.body);
+  });
+}

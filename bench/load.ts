@@ -1,0 +1,78 @@
+// Load generation with autocannon: a warm-up, then a measured run with exact (sub-millisecond) latency percentiles.
+import autocannon from 'autocannon';
+import { percentile } from './stats.js';
+
+/** How hard and how long to load a server; the same for every server compared. */
+export interface LoadSettings {
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+}
+
+/** The request to repeat. `nextPath` (when given) picks each request's path, e.g. to rotate ids. */
+export interface LoadRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  expectedStatus: number;
+  nextPath?: () => string;
+}
+
+/** What one measured run gave. Latencies only count answers with the expected status. */
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Answers with the expected status. */
+  answered: number;
+  /** Answers with another status (e.g. 429 when a rate limit is on) or connection errors. */
+  unexpected: number;
+}
+
+function autocannonOptions(url: string, load: LoadRequest, connections: number, seconds: number): autocannon.Options {
+  return {
+    url: new URL(load.path, url).href,
+    connections,
+    duration: seconds,
+    method: load.method,
+    headers: load.headers,
+    ...(load.body === undefined ? {} : { body: load.body }),
+    ...(load.nextPath === undefined
+      ? {}
+      : { requests: [{ setupRequest: (request) => ({ ...request, path: (load.nextPath as () => string)() }) }] }),
+  };
+}
+
+function runAutocannon(options: autocannon.Options, onResponse: (status: number, ms: number) => void) {
+  return new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+    instance.on('response', (_client, status, _bytes, ms) => onResponse(status, ms));
+  });
+}
+
+/**
+ * Warms the server up for `warmupSeconds` (not counted), then measures for `durationSeconds`.
+ *
+ * @example
+ * const result = await measureLoad(server.url, postClient, { connections: 10, durationSeconds: 10, warmupSeconds: 2 });
+ */
+export async function measureLoad(url: string, load: LoadRequest, settings: LoadSettings): Promise<LoadResult> {
+  const ignore = (): void => undefined;
+  if (settings.warmupSeconds > 0) {
+    await runAutocannon(autocannonOptions(url, load, settings.connections, settings.warmupSeconds), ignore);
+  }
+  const latencies: number[] = [];
+  let unexpected = 0;
+  const result = await runAutocannon(
+    autocannonOptions(url, load, settings.connections, settings.durationSeconds),
+    (status, ms) => (status === load.expectedStatus ? latencies.push(ms) : unexpected++),
+  );
+  return {
+    requestsPerSecond: latencies.length / result.duration,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    answered: latencies.length,
+    unexpected: unexpected + result.errors,
+  };
+}

@@ -1,0 +1,231 @@
+// The benchmark's output: one table with ratios and targets on stdout, every figure in bench/results/latest.json.
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { ColdStartServer, ColdStartSummary } from './cold-start.js';
+import type { LargeStoreResults } from './large-store.js';
+import type { LoadSummary } from './load-summary.js';
+import type { ResetResults, ResetSummary } from './reset.js';
+import type { BenchSettings } from './settings.js';
+import type { ThroughputServer } from './throughput.js';
+
+/** Every figure of one run. */
+export interface BenchResults {
+  throughput: Record<ThroughputServer, LoadSummary>;
+  largeStore: LargeStoreResults;
+  coldStart: Record<ColdStartServer, ColdStartSummary>;
+  reset: ResetResults;
+}
+
+/** One line of the table. */
+export interface TableRow {
+  measurement: string;
+  value: string;
+  ratio: string;
+  target: string;
+  met: string;
+}
+
+/** Where the run happened. */
+export interface MachineFacts {
+  cpuModel: string;
+  cores: number;
+  totalMemoryMb: number;
+  os: string;
+  node: string;
+  date: string;
+  gitCommit: string;
+  /** 1-minute load average when the run started: a busy machine makes the figures noisy. */
+  loadAverageAtStart: number;
+}
+
+const RESULTS_FILE = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+const NOT_AVAILABLE = 'n/a (not available)';
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Collects the facts about this machine (call at the start of the run). */
+export function machineFacts(): MachineFacts {
+  const cpuList = cpus();
+  return {
+    cpuModel: cpuList[0]?.model ?? 'unknown',
+    cores: cpuList.length,
+    totalMemoryMb: Math.round(totalmem() / 1024 ** 2),
+    os: `${process.platform} ${release()}`,
+    node: process.version,
+    date: new Date().toISOString(),
+    gitCommit: gitCommit(),
+    loadAverageAtStart: loadavg()[0] ?? NaN,
+  };
+}
+
+const perSecond = (n: number): string => `${Math.round(n).toLocaleString('en-US')} req/s`;
+const ms = (n: number): string => `${n.toFixed(2)} ms`;
+const mb = (n: number): string => `${n.toFixed(1)} MB`;
+const times = (value: number, base: number): string => `${(value / base).toFixed(2)}x`;
+const count = (n: number): string => n.toLocaleString('en-US');
+
+function row(measurement: string, value: string, extra: Partial<Omit<TableRow, 'measurement' | 'value'>> = {}): TableRow {
+  return { measurement, value, ratio: '', target: '', met: '', ...extra };
+}
+
+function baselineRow(measurement: string, value: string): TableRow {
+  return row(measurement, value, { ratio: '1.00x', target: 'baseline' });
+}
+
+function verdict(ok: boolean): string {
+  return ok ? 'yes' : 'NO';
+}
+
+function throughputRows({ throughput }: BenchResults): TableRow[] {
+  const { bareExpress: base, fakeFileStore: file, fakeMemoryStore: memory } = throughput;
+  const fileRatio = file.requestsPerSecond / base.requestsPerSecond;
+  return [
+    baselineRow('POST /clients, bare Express', perSecond(base.requestsPerSecond)),
+    row('POST /clients, fake file store', perSecond(file.requestsPerSecond), {
+      ratio: times(file.requestsPerSecond, base.requestsPerSecond),
+      target: '>= 1.0x (0.9x required)',
+      met: fileRatio >= 1 ? 'yes' : fileRatio >= 0.9 ? 'required only' : 'NO',
+    }),
+    row('POST /clients, fake memory store', perSecond(memory.requestsPerSecond), {
+      ratio: times(memory.requestsPerSecond, base.requestsPerSecond),
+    }),
+    baselineRow('POST /clients p50, bare Express', ms(base.p50Ms)),
+    row('POST /clients p50, fake file store', ms(file.p50Ms), { ratio: times(file.p50Ms, base.p50Ms) }),
+    row('POST /clients p50, fake memory store', ms(memory.p50Ms), { ratio: times(memory.p50Ms, base.p50Ms) }),
+    baselineRow('POST /clients p99, bare Express', ms(base.p99Ms)),
+    row('POST /clients p99, fake file store', ms(file.p99Ms), {
+      ratio: times(file.p99Ms, base.p99Ms),
+      target: '<= 1.2x',
+      met: verdict(file.p99Ms <= 1.2 * base.p99Ms),
+    }),
+    row('POST /clients p99, fake memory store', ms(memory.p99Ms), { ratio: times(memory.p99Ms, base.p99Ms) }),
+  ];
+}
+
+function largeStoreRows({ largeStore }: BenchResults): TableRow[] {
+  const n = count(largeStore.clients);
+  const { getById, listFirstPage, postAtLargeStore: large, postAtEmptyStore: empty } = largeStore;
+  const latencies = (summary: LoadSummary): string => `${ms(summary.p50Ms)} / ${ms(summary.p99Ms)}`;
+  return [
+    row(`GET /clients/{id}, ${n} clients`, perSecond(getById.requestsPerSecond)),
+    row(`GET /clients/{id} p50 / p99, ${n} clients`, latencies(getById)),
+    row(`GET /clients?limit=20, ${n} clients`, perSecond(listFirstPage.requestsPerSecond)),
+    row(`GET /clients?limit=20 p50 / p99, ${n} clients`, latencies(listFirstPage)),
+    baselineRow('POST /clients, empty file store', perSecond(empty.requestsPerSecond)),
+    row(`POST /clients, ${n} clients (file store)`, perSecond(large.requestsPerSecond), {
+      ratio: times(large.requestsPerSecond, empty.requestsPerSecond),
+      target: '>= 0.9x empty',
+      met: verdict(large.requestsPerSecond >= 0.9 * empty.requestsPerSecond),
+    }),
+    row(`POST /clients p99, ${n} clients (file store)`, ms(large.p99Ms), { ratio: times(large.p99Ms, empty.p99Ms) }),
+  ];
+}
+
+function coldStartRows({ coldStart }: BenchResults): TableRow[] {
+  const base = coldStart.bareExpress.firstCreatedMs;
+  const fakeRow = (label: string, { firstCreatedMs }: ColdStartSummary): TableRow =>
+    row(label, ms(firstCreatedMs), {
+      ratio: times(firstCreatedMs, base),
+      target: '<= 1.1x',
+      met: verdict(firstCreatedMs <= 1.1 * base),
+    });
+  return [
+    baselineRow('cold start to first 201, bare Express', ms(base)),
+    fakeRow('cold start to first 201, fake file store', coldStart.fakeFileStore),
+    fakeRow('cold start to first 201, fake memory store', coldStart.fakeMemoryStore),
+  ];
+}
+
+function resetRows({ reset }: BenchResults, settings: BenchSettings): TableRow[] {
+  const small = count(settings.smallStoreSize);
+  const large = count(settings.largeStoreSize);
+  const target = '<= 2 ms';
+  if (!reset.available) {
+    return [
+      row(`POST /__admin/reset p50, ${small} clients`, NOT_AVAILABLE, { target }),
+      row(`POST /__admin/reset p99, ${small} clients`, NOT_AVAILABLE),
+      row(`POST /__admin/reset p50, ${large} clients`, NOT_AVAILABLE),
+      row(`POST /__admin/reset p99, ${large} clients`, NOT_AVAILABLE),
+    ];
+  }
+  return [
+    row(`POST /__admin/reset p50, ${small} clients`, ms(reset.small.p50Ms), { target, met: verdict(reset.small.p50Ms <= 2) }),
+    row(`POST /__admin/reset p99, ${small} clients`, ms(reset.small.p99Ms)),
+    row(`POST /__admin/reset p50, ${large} clients`, ms(reset.large.p50Ms)),
+    row(`POST /__admin/reset p99, ${large} clients`, ms(reset.large.p99Ms)),
+  ];
+}
+
+function rssRows({ throughput, largeStore, reset }: BenchResults, settings: BenchSettings): TableRow[] {
+  const n = count(settings.largeStoreSize);
+  const base = throughput.bareExpress.peakRssMb ?? NaN;
+  const largeRss = largeStore.postAtLargeStore.peakRssMb ?? NaN;
+  const vsBare = (measurement: string, value = NaN, extra: Partial<TableRow> = {}): TableRow =>
+    row(measurement, mb(value), { ratio: times(value, base), ...extra });
+  return [
+    baselineRow('peak RSS, bare Express (POST load)', mb(base)),
+    vsBare('peak RSS, fake file store (POST load)', throughput.fakeFileStore.peakRssMb),
+    vsBare('peak RSS, fake memory store (POST load)', throughput.fakeMemoryStore.peakRssMb),
+    vsBare(`peak RSS, ${n} clients (GETs, then POST load)`, largeRss, {
+      target: '<= 250 MB',
+      met: verdict(largeRss <= 250),
+    }),
+    row(`peak RSS, ${n} clients seeded (resets)`, reset.available ? mb(reset.large.peakRssMb) : NOT_AVAILABLE),
+  ];
+}
+
+/** The table's rows, in the order printed. */
+export function tableRows(results: BenchResults, settings: BenchSettings): TableRow[] {
+  return [
+    ...throughputRows(results),
+    ...largeStoreRows(results),
+    ...coldStartRows(results),
+    ...resetRows(results, settings),
+    ...rssRows(results, settings),
+  ];
+}
+
+/** Answers with an unexpected status (e.g. 429) or connection errors over every load run; should be 0. */
+export function countUnexpectedAnswers({ throughput, largeStore }: BenchResults): number {
+  const summaries = [
+    ...Object.values(throughput),
+    largeStore.getById,
+    largeStore.listFirstPage,
+    largeStore.postAtLargeStore,
+    largeStore.postAtEmptyStore,
+  ];
+  return summaries.reduce((sum, summary) => sum + summary.unexpected, 0);
+}
+
+/** Renders rows as an aligned plain-text table with a header line. */
+export function formatTable(rows: readonly TableRow[]): string {
+  const header: TableRow = { measurement: 'measurement', value: 'value', ratio: 'ratio', target: 'target', met: 'met?' };
+  const columns = Object.keys(header) as (keyof TableRow)[];
+  const widths = columns.map((column) => Math.max(...[header, ...rows].map((r) => r[column].length)));
+  const line = (r: TableRow): string =>
+    columns.map((column, i) => r[column].padEnd(widths[i] as number)).join('  ').trimEnd();
+  const rule = widths.map((width) => '-'.repeat(width)).join('  ');
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+/** Writes every figure, the settings, the table and the machine facts to bench/results/latest.json. */
+export async function writeResultsFile(
+  machine: MachineFacts,
+  settings: BenchSettings,
+  options: { rateLimitDisabled: boolean; logLevel: string },
+  results: BenchResults,
+  rows: readonly TableRow[],
+): Promise<string> {
+  await mkdir(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
+  const report = { machine, settings, options, table: rows, results };
+  await writeFile(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
+  return RESULTS_FILE;
+}

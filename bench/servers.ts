@@ -1,0 +1,54 @@
+// The command lines of the servers under test: the bare Express ceiling and the built athenty-fake.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const BARE_EXPRESS = fileURLToPath(new URL('./bare-express.js', import.meta.url));
+
+/** The seeded API key of org_acme, and the body every benchmark POST sends. */
+export const API_KEY = 'ath_test_acme_7Kq2mV9xR4tLp8Zc';
+export const CLIENT_BODY = JSON.stringify({
+  nameFirst: 'Jane',
+  nameLast: 'Smith',
+  email: 'jane@example.com',
+  memberType: 'individual',
+  country: 'CA',
+});
+export const JSON_HEADERS = { 'content-type': 'application/json', 'x-api-key': API_KEY };
+/** `info` would log one line per request on stderr and measure the logging. */
+export const FAKE_LOG_LEVEL = 'warn';
+
+/** Where athenty-fake keeps its clients and what it starts with. */
+export interface FakeStore {
+  /** A file path, or `memory`. */
+  db: string;
+  /** A seed file, `none`, or undefined for the package's default seed. */
+  seed?: string;
+}
+
+/** What the installed build supports, found out once from `--help`. */
+export interface FakeFeatures {
+  rateLimitFlag: boolean;
+}
+
+/** Reads `node dist/cli.js --help` to see which optional flags this build has. */
+export function detectFakeFeatures(): FakeFeatures {
+  const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
+  if (help.status !== 0) throw new Error(`node ${CLI} --help failed: ${help.stderr}`);
+  return { rateLimitFlag: help.stdout.includes('--rate-limit') };
+}
+
+/** Arguments for `node` to run athenty-fake quietly on a free port. */
+export function fakeArgs(store: FakeStore, features: FakeFeatures): string[] {
+  return [
+    CLI,
+    ...['--port', '0', '--host', '127.0.0.1', '--log-level', FAKE_LOG_LEVEL, '--db', store.db],
+    ...(store.seed === undefined ? [] : ['--seed', store.seed]),
+    ...(features.rateLimitFlag ? ['--rate-limit', '0'] : []),
+  ];
+}
+
+/** Arguments for `node` to run the bare Express app. */
+export function bareExpressArgs(): string[] {
+  return [BARE_EXPRESS];
+}

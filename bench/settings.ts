@@ -1,0 +1,70 @@
+// What one benchmark run does (full or --quick), and the context every measurement phase shares.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { LoadSettings } from './load.js';
+import type { FakeFeatures } from './servers.js';
+
+/** Sizes, durations and repetitions of one run. */
+export interface BenchSettings {
+  quick: boolean;
+  load: LoadSettings;
+  /** Rounds of each load comparison; the order of the servers alternates between rounds. */
+  rounds: number;
+  coldStarts: number;
+  largeStoreSize: number;
+  smallStoreSize: number;
+  /** Resets timed at the small and the large store size. */
+  resetSamples: { small: number; large: number };
+  /** Ids the GET /clients/{id} load rotates through. */
+  idSampleSize: number;
+}
+
+/**
+ * The settings of a full run, or of a `--quick` one (under two minutes).
+ *
+ * @example
+ * const settings = benchSettings(process.argv.includes('--quick'));
+ */
+export function benchSettings(quick: boolean): BenchSettings {
+  return {
+    quick,
+    load: quick
+      ? { connections: 10, durationSeconds: 3, warmupSeconds: 1 }
+      : { connections: 10, durationSeconds: 10, warmupSeconds: 2 },
+    rounds: quick ? 2 : 3,
+    coldStarts: quick ? 5 : 11,
+    largeStoreSize: 100_000,
+    smallStoreSize: 1_000,
+    resetSamples: quick ? { small: 50, large: 5 } : { small: 200, large: 20 },
+    idSampleSize: 1_000,
+  };
+}
+
+/** The generated store files of a run. */
+export interface GeneratedStores {
+  /** `smallStoreSize` clients, used as a seed. */
+  smallPath: string;
+  /** `largeStoreSize` clients, used as a store and as a seed. */
+  largePath: string;
+  /** Ids from across the large store. */
+  largeIdSample: string[];
+}
+
+/** What every phase gets. */
+export interface BenchContext {
+  settings: BenchSettings;
+  features: FakeFeatures;
+  stores: GeneratedStores;
+  /** A path in the run's temporary folder that no server has used yet. */
+  freshPath(name: string): string;
+}
+
+/** Creates the context of a run whose temporary files live in `workDir`. */
+export function createContext(
+  settings: BenchSettings,
+  features: FakeFeatures,
+  stores: GeneratedStores,
+  workDir: string,
+): BenchContext {
+  return { settings, features, stores, freshPath: (name) => join(workDir, `${name}-${randomUUID()}.json`) };
+}
