@@ -4,6 +4,7 @@
 
 # Build stage: every dependency, then compile src/ into dist/.
 FROM node:20-slim AS build
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` would compile before src/ is here; the next step compiles.
@@ -21,7 +22,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` runs tsc, a devDependency that is not installed here.
-RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier
 COPY schemas ./schemas
 COPY fixtures ./fixtures
 COPY docker/healthcheck.mjs ./docker/
