@@ -208,11 +208,11 @@ async function call(container: Container, method: string, path: string, headers:
 
 async function checkComposeConfig(): Promise<void> {
   const name = 'examples/docker-compose.yml passes `docker compose config`';
-  const compose = (await run('docker', ['compose', 'version'])).code === 0 ? ['docker', 'compose'] : null;
-  if (!compose) return skip(name, '`docker compose` is not installed here (the YAML is still checked by test/recipes.test.ts)');
+  if ((await run('docker', ['compose', 'version'])).code !== 0) {
+    return skip(name, '`docker compose` is not installed here (test/recipes.test.ts still parses and checks the file)');
+  }
   await check(name, async () => {
-    const [command, ...args] = compose as [string, ...string[]];
-    const result = await run(command, [...args, '--file', COMPOSE_RECIPE, 'config', '--quiet']);
+    const result = await run('docker', ['compose', '--file', COMPOSE_RECIPE, 'config', '--quiet']);
     assert.equal(result.code, 0, result.stderr);
   });
 }
