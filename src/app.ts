@@ -14,16 +14,22 @@ import { createFaultInjector } from './faults/inject.js';
 import { parseJsonBody } from './http/body.js';
 import { handleErrors, notFound } from './http/error-handler.js';
 import { logRequests } from './http/request-log.js';
+import { sendJson } from './http/respond.js';
+import { clientsOpenApi } from './openapi/openapi.js';
 import { createClientIdGenerator, type IdGenerator } from './ids.js';
 import { createLogger, type Logger } from './logger.js';
 import { createRandom, deriveSeed, type RandomSource } from './random.js';
 import { createRateLimits } from './rate-limit/rate-limits.js';
+import type { ClientSeed } from './clients/records.js';
+import { Journal, recordRequests } from './journal/journal.js';
 import type { ClientStore } from './store/client-store.js';
 
 /** What the app is built from. The store and keys are required; the rest default from the config. */
 export interface AppDeps {
   store: ClientStore;
   apiKeys: readonly ApiKey[];
+  /** The starting clients a reset restores. */
+  seed?: readonly ClientSeed[];
   clock?: ControllableClock;
   ids?: IdGenerator;
   /** The random source of fault probabilities. */
@@ -59,7 +65,7 @@ export function createParts(
   const seed = config.randomSeed;
   // Ids and fault draws use separate streams, so that one never shifts the other.
   const stream = (n: number): RandomSource => createRandom(seed === undefined ? undefined : deriveSeed(seed, n));
-  const clock = given.clock ?? createClock({ mode: 'system' });
+  const clock = given.clock ?? createClock(config.clock);
   return {
     clock,
     ids: given.ids ?? createClientIdGenerator(clock, stream(1)),
@@ -87,7 +93,18 @@ export function createApp(config: Config, deps: AppDeps): FakeApp {
   );
   const faultRules = new FaultRules([...config.faultRules, ...(deps.faultRules ?? [])], random);
   const faults = createFaultInjector({ rules: faultRules, rateLimits, clock, delay: deps.delay });
-  const controls = createControls({ store: deps.store, faultRules });
+  const journal = new Journal(config.journalSize);
+  const controls = createControls({
+    store: deps.store,
+    seed: deps.seed ?? [],
+    apiKeys: deps.apiKeys,
+    clock,
+    ids,
+    random,
+    faultRules,
+    rateLimits,
+    journal,
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -98,16 +115,20 @@ export function createApp(config: Config, deps: AppDeps): FakeApp {
   // The middleware chain, in the order a request meets it:
   // 1. one log line per request, when info lines are wanted
   if (logger.enabled('info')) app.use(logRequests(logger));
-  // 2. JSON bodies (400 malformed, 413 too large, 415 not JSON)
+  // 2. the request journal (every call but the admin API's and the OpenAPI document's)
+  app.use(recordRequests({ journal, clock, skip: (path) => path.startsWith('/__admin') || path === '/openapi.json' }));
+  // 3. JSON bodies (400 malformed, 413 too large, 415 not JSON)
   app.use(parseJsonBody(config.bodyLimitBytes));
-  // 3. the admin API (no API key; the admin token when one is set)
+  // 4. the admin API (no API key; the admin token when one is set)
   app.use('/__admin', createAdminRouter(adminRoutes(controls), config.adminToken));
-  // 4. the clients API at the root and under /v2/api: the API key (401), injected failures
-  //    (magic keys, Prefer: code=, fault rules; never counted), the rate limit (429), the routes
+  // 5. the OpenAPI document of the clients API (no API key)
+  app.get('/openapi.json', (_req, res) => sendJson(res, 200, clientsOpenApi()));
+  // 6. the clients API at the root and under /v2/api: the API key (401), injected failures (magic
+  //    keys, Prefer: code=, fault rules; never counted), the rate limit (429), the routes
   app.use(CLIENTS_PATHS, authenticate(keys), faults.middleware, rateLimits.middleware, createClientsRouter(clients));
-  // 5. anything else is a 404 in the envelope
+  // 7. anything else is a 404 in the envelope
   app.use(notFound);
-  // 6. every error becomes the envelope
+  // 8. every error becomes the envelope
   app.use(handleErrors(logger));
 
   return { app, clock, ids, keys, logger, controls, releaseHeld: faults.releaseHeld };

@@ -1,6 +1,7 @@
 // Every option of the fake, declared once, and parseConfig: flags, then environment, then defaults,
 // checked into one frozen Config.
 import { fileURLToPath } from 'node:url';
+import type { ClockSetting } from './clock.js';
 import { StartupError } from './errors.js';
 import { checkFaultRule, parseFaultSpec, type FaultRuleInput } from './faults/fault-rule.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
@@ -34,6 +35,10 @@ export interface Config {
   readonly faultsFile: string | undefined;
   /** Seeds ids and fault probabilities, so that a run repeats; undefined: random. */
   readonly randomSeed: number | undefined;
+  /** The system time, or frozen at an instant. */
+  readonly clock: ClockSetting;
+  /** How many requests the journal keeps. */
+  readonly journalSize: number;
 }
 
 type OptionType = 'number' | 'string' | 'boolean' | 'array';
@@ -144,6 +149,20 @@ export const OPTIONS = {
     default: undefined,
     description: 'Seed for ids and fault probabilities, so that a run repeats',
   },
+  clock: {
+    flag: 'clock',
+    env: 'ATHENTY_FAKE_CLOCK',
+    type: 'string',
+    default: 'system',
+    description: "'system', or an ISO 8601 instant to start frozen at (e.g. 2026-01-01T00:00:00.000Z)",
+  },
+  journalSize: {
+    flag: 'journal-size',
+    env: 'ATHENTY_FAKE_JOURNAL_SIZE',
+    type: 'number',
+    default: 1000,
+    description: 'Requests the journal keeps (oldest dropped)',
+  },
   adminToken: {
     flag: 'admin-token',
     env: 'ATHENTY_FAKE_ADMIN_TOKEN',
@@ -230,6 +249,15 @@ function faultRules(source: Source): FaultRuleInput[] {
   });
 }
 
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+function clockSetting(source: Source): ClockSetting {
+  if (source.value === 'system') return { mode: 'system' };
+  const at = typeof source.value === 'string' && ISO_INSTANT.test(source.value) ? Date.parse(source.value) : NaN;
+  if (!Number.isFinite(at)) fail(source, "'system' or an ISO 8601 instant such as 2026-01-01T00:00:00.000Z");
+  return { mode: 'frozen', at };
+}
+
 function boolean(source: Source): boolean {
   if (typeof source.value === 'boolean') return source.value;
   const normalised = String(source.value).trim().toLowerCase();
@@ -279,6 +307,8 @@ export function parseConfig(values: RawOptions, env: Env = {}, defaults: RawOpti
     faultRules: faultRules(get('fault')),
     faultsFile: optionalText(get('faults')),
     randomSeed: optionalInteger(get('randomSeed'), 0, 4_294_967_295),
+    clock: clockSetting(get('clock')),
+    journalSize: integer(get('journalSize'), 1, 1_000_000),
   };
   return Object.freeze(config);
 }

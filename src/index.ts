@@ -33,6 +33,10 @@ export interface FakeOptions {
   faults?: string;
   /** Seed for ids and fault probabilities, so that a run repeats. */
   randomSeed?: number;
+  /** `'system'` (default) or an ISO 8601 instant to start frozen at. */
+  clock?: string;
+  /** Requests the journal keeps (default 1000). */
+  journalSize?: number;
 }
 
 /**
@@ -66,7 +70,10 @@ export type { ClientRecord, MemberType } from './store/client-record.js';
 export type { ApiKey, SimulatedError } from './auth/api-keys.js';
 export type { FaultRuleInput, FaultRule, NetworkFault } from './faults/fault-rule.js';
 export type { ListedFaultRule } from './faults/fault-rules.js';
-export type { FakeControls, Health } from './admin/controls.js';
+export type { FakeControls, Health, ResetSummary, ClockState, StateSnapshot } from './admin/controls.js';
+export type { FakeAdmin } from './admin/handle.js';
+export { connectFake, FakeAdminError, type ConnectOptions, type RemoteFake } from './admin/admin-client.js';
+export type { JournalEntry, JournalFilter } from './journal/journal.js';
 export type { ClientSeed, ClientInput } from './clients/records.js';
 export type { ClientList, ListQuery, Pagination } from './clients/list.js';
 export { loadApiKeys, loadClientSeed } from './fixtures.js';

@@ -1,6 +1,7 @@
 // startServer: loads fixtures and the store, builds the app and listens; close() stops it cleanly.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inProcessAdmin, type FakeAdmin } from './admin/handle.js';
 import { createApp, createParts, type FakeApp } from './app.js';
 import type { ApiKey } from './auth/api-keys.js';
 import type { ClientSeed } from './clients/records.js';
@@ -29,8 +30,8 @@ export interface ServerDeps {
   delay?: (ms: number) => Promise<void>;
 }
 
-/** A running fake. */
-export interface FakeServer {
+/** A running fake: its address, its keys, and the admin operations (reset, journal, faults, clock, state). */
+export interface FakeServer extends FakeAdmin {
   /** Base URL, e.g. `http://127.0.0.1:4010`; the API is also under `${url}/v2/api`. */
   readonly url: string;
   readonly port: number;
@@ -84,7 +85,7 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
     }));
   if (store.size === 0 && seed.length > 0) await seedClients(store, seed, { clock, ids });
 
-  const fake = createApp(config, { store, apiKeys, clock, ids, random, logger, faultRules, delay: deps.delay });
+  const fake = createApp(config, { store, apiKeys, seed, clock, ids, random, logger, faultRules, delay: deps.delay });
   const server = createServer(fake.app);
   try {
     await listen(server, config.port, config.host);
@@ -112,6 +113,7 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
   };
 
   return {
+    ...inProcessAdmin(fake.controls),
     url: `http://${urlHost}:${port}`,
     port,
     host: config.host,

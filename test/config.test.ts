@@ -20,6 +20,8 @@ describe('parseConfig', () => {
       faultRules: [],
       faultsFile: undefined,
       randomSeed: undefined,
+      clock: { mode: 'system' },
+      journalSize: 1000,
     });
   });
 
@@ -45,6 +47,12 @@ describe('parseConfig', () => {
       { method: 'GET', path: '/clients/*', status: 404, apiKey: 'acme' },
       { method: 'POST', path: '/v2/api/clients', network: 'hang', orgId: 'org_x' },
     ]);
+  });
+
+  it('reads --clock as the system time or a frozen instant', () => {
+    assert.deepEqual(parseConfig({ clock: '2026-01-01T00:00:00.000Z' }).clock, { mode: 'frozen', at: Date.parse('2026-01-01T00:00:00.000Z') });
+    assert.deepEqual(parseConfig({}, { ATHENTY_FAKE_CLOCK: '2026-06-01T12:00:00+02:00' }).clock, { mode: 'frozen', at: Date.parse('2026-06-01T10:00:00Z') });
+    assert.deepEqual(parseConfig({ clock: 'system' }).clock, { mode: 'system' });
   });
 
   it('returns a frozen config', () => {
@@ -82,6 +90,9 @@ describe('parseConfig', () => {
     [{ bodyLimit: '0' }, {}, '--body-limit: expected a size such as 1mb, 512kb or 65536, got "0"'],
     [{ bodyLimit: '10tb' }, {}, '--body-limit: expected a size such as 1mb, 512kb or 65536, got "10tb"'],
     [{}, { ATHENTY_FAKE_STRICT: 'sometimes' }, 'ATHENTY_FAKE_STRICT: expected true or false, got "sometimes"'],
+    [{ clock: 'yesterday' }, {}, `--clock: expected 'system' or an ISO 8601 instant such as 2026-01-01T00:00:00.000Z, got "yesterday"`],
+    [{ clock: '2026-13-01T00:00:00Z' }, {}, `--clock: expected 'system' or an ISO 8601 instant such as 2026-01-01T00:00:00.000Z, got "2026-13-01T00:00:00Z"`],
+    [{ journalSize: 0 }, {}, '--journal-size: expected an integer from 1 to 1000000, got 0'],
     [{ rateLimit: -1 }, {}, '--rate-limit: expected an integer from 0 to 1000000000, got -1'],
     [{ rateWindow: 0 }, {}, '--rate-window: expected an integer from 1 to 31536000, got 0'],
     [{ randomSeed: 1.5 }, {}, '--random-seed: expected an integer from 0 to 4294967295, got 1.5'],

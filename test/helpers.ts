@@ -55,7 +55,7 @@ export interface TestFake extends FakeServer {
 
 export async function startTestFake(options: FakeOptions = {}, deps: ServerDeps = {}): Promise<TestFake> {
   const server = await startFake({ logLevel: 'silent', ...options }, deps);
-  return Object.assign(Object.create(server) as FakeServer, server, {
+  return Object.assign(server, {
     call: (method: string, path: string, opts?: Parameters<typeof call>[3]) => call(server.url, method, path, opts),
     create: (body: unknown, key: string = KEYS.acme) => call(server.url, 'POST', '/clients', { key, body }),
   });

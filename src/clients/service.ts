@@ -4,8 +4,7 @@ import { ApiError } from '../errors.js';
 import type { IdGenerator } from '../ids.js';
 import type { ClientRecord } from '../store/client-record.js';
 import type { ClientStore } from '../store/client-store.js';
-import { readSchema } from '../validation/schemas.js';
-import { checkFor, createBodyCheck } from '../validation/validator.js';
+import { checkFor, coerceQueryFor, createBodyCheck } from '../validation/validator.js';
 import { listClients, type ClientList, type ListQuery } from './list.js';
 import { newClientRecord, type ClientInput } from './records.js';
 
@@ -25,14 +24,6 @@ export interface ClientsService {
   list(orgId: string, query: Record<string, unknown>): ClientList;
 }
 
-/** The query fields the schema declares as numbers: they arrive as strings and are coerced first. */
-function numericQueryFields(): string[] {
-  const properties = readSchema('client-list-query.schema.json').properties ?? {};
-  return Object.entries(properties)
-    .filter(([, schema]) => schema.type === 'integer' || schema.type === 'number')
-    .map(([name]) => name);
-}
-
 /**
  * Creates the clients service.
  *
@@ -42,17 +33,19 @@ function numericQueryFields(): string[] {
  */
 export function createClientsService({ store, clock, ids, strict }: ClientsServiceDeps): ClientsService {
   const checkBody = createBodyCheck(strict);
+  const toQuery = coerceQueryFor('client-list-query.schema.json');
   const checkQuery = checkFor('client-list-query.schema.json');
-  const numericFields = numericQueryFields();
 
   return {
     async create(orgId, body) {
-      const errors = checkBody(body);
+      // Validation fills in defaults: do it on a copy, so the body stays as the client sent it.
+      const input = body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body } : body;
+      const errors = checkBody(input);
       if (errors.length > 0) throw new ApiError('VALIDATION_ERROR', { errors });
       let id = ids.next();
       // A seeded run restarted over its own file would repeat ids: step past those already stored.
       while (store.get(id) !== undefined) id = ids.next();
-      const record = newClientRecord(body as ClientInput, { id, orgId, now: new Date(clock.now()).toISOString() });
+      const record = newClientRecord(input as ClientInput, { id, orgId, now: new Date(clock.now()).toISOString() });
       await store.insert(record);
       return record;
     },
@@ -65,11 +58,7 @@ export function createClientsService({ store, clock, ids, strict }: ClientsServi
     },
 
     list(orgId, rawQuery) {
-      // Numbers are converted with Number(), as Zod's coerce does: '' is 0, 'abc' is NaN.
-      const query: Record<string, unknown> = { ...rawQuery };
-      for (const field of numericFields) {
-        if (query[field] !== undefined) query[field] = Number(query[field]);
-      }
+      const query = toQuery(rawQuery);
       const errors = checkQuery(query);
       if (errors.length > 0) throw new ApiError('VALIDATION_ERROR', { errors });
       return listClients(store.forOrg(orgId), query as unknown as ListQuery);

@@ -1,6 +1,7 @@
 // Fault rules: their shape, the --fault SPEC syntax, their checks, and how a rule matches a request.
 import type { ApiKey } from '../auth/api-keys.js';
 import type { FieldError } from '../errors.js';
+import { compilePathPattern } from '../http/path-pattern.js';
 import { checkFor } from '../validation/validator.js';
 
 /** What fails a network-level fault: drop the connection, never answer, or answer truncated JSON. */
@@ -36,26 +37,9 @@ export interface FaultTarget {
   apiKey: ApiKey;
 }
 
-const API_PREFIX = '/v2/api';
-
-function withoutApiPrefix(path: string): string {
-  return path === API_PREFIX || path.startsWith(`${API_PREFIX}/`) ? path.slice(API_PREFIX.length) || '/' : path;
-}
-
-/** Compiles a rule's path once: exact, or with `*` matching anything; the /v2/api prefix optional. */
-function pathMatcher(pattern: string): (path: string) => boolean {
-  if (pattern === '*') return () => true;
-  const source = withoutApiPrefix(pattern)
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  const regex = new RegExp(`^${source}$`);
-  return (path) => regex.test(withoutApiPrefix(path));
-}
-
 /** The function that tells whether a rule applies to a request. */
 export function compileMatcher(rule: FaultRule): (target: FaultTarget) => boolean {
-  const matchesPath = pathMatcher(rule.path);
+  const matchesPath = compilePathPattern(rule.path);
   return (target) =>
     (rule.method === '*' || rule.method === target.method) &&
     (rule.apiKey === undefined || rule.apiKey === target.apiKey.key || rule.apiKey === target.apiKey.label) &&

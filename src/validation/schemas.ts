@@ -10,7 +10,27 @@ export type SchemaFile =
   | 'api-keys.schema.json'
   | 'store-file.schema.json'
   | 'fault-rule.schema.json'
-  | 'faults-file.schema.json';
+  | 'faults-file.schema.json'
+  | 'journal-filter.schema.json'
+  | 'clock-setting.schema.json'
+  | 'clock-advance.schema.json'
+  | 'error.schema.json';
+
+/** Every schema file, in the order they are registered. */
+export const SCHEMA_FILES: readonly SchemaFile[] = [
+  'client-create.schema.json',
+  'client-list-query.schema.json',
+  'client.schema.json',
+  'clients-fixture.schema.json',
+  'api-keys.schema.json',
+  'store-file.schema.json',
+  'fault-rule.schema.json',
+  'faults-file.schema.json',
+  'journal-filter.schema.json',
+  'clock-setting.schema.json',
+  'clock-advance.schema.json',
+  'error.schema.json',
+];
 
 /** A JSON Schema document, as read from disk. */
 export type JsonSchema = Record<string, unknown> & { $id?: string; properties?: Record<string, JsonSchema> };

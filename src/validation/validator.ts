@@ -3,7 +3,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsPlugin from 'ajv-formats';
 import type { FieldError } from '../errors.js';
 import { toFieldErrors } from './field-errors.js';
-import { readSchema, type JsonSchema, type SchemaFile } from './schemas.js';
+import { readSchema, SCHEMA_FILES, type JsonSchema, type SchemaFile } from './schemas.js';
 
 /** Zod 3's email pattern, so that the fake accepts and rejects exactly the addresses the real API does. */
 export const ZOD_EMAIL_PATTERN = /^(?!\.)(?!.*\.\.)([A-Z0-9_'+\-.]*)[A-Z0-9_+-]@([A-Z0-9][A-Z0-9-]*\.)+[A-Z]{2,}$/i;
@@ -11,16 +11,6 @@ export const ZOD_EMAIL_PATTERN = /^(?!\.)(?!.*\.\.)([A-Z0-9_'+\-.]*)[A-Z0-9_+-]@
 /** A compiled check: the field errors of `data`, empty when it is valid. Defaults are filled in place. */
 export type Check = (data: unknown) => FieldError[];
 
-const SCHEMA_FILES: readonly SchemaFile[] = [
-  'client-create.schema.json',
-  'client-list-query.schema.json',
-  'client.schema.json',
-  'clients-fixture.schema.json',
-  'api-keys.schema.json',
-  'store-file.schema.json',
-  'fault-rule.schema.json',
-  'faults-file.schema.json',
-];
 
 let ajv: Ajv2020 | undefined;
 const checks = new Map<string, Check>();
@@ -77,4 +67,25 @@ export function createBodyCheck(strict: boolean): Check {
     checks.set(key, check);
   }
   return check;
+}
+
+/**
+ * Converts the fields a query schema declares as numbers with Number(), as Zod's coerce does
+ * ('' is 0, 'abc' and repeated parameters are NaN), so that the schema can check them.
+ *
+ * @example
+ * const toQuery = coerceQueryFor('client-list-query.schema.json');
+ * toQuery({ page: '2' }); // { page: 2 }
+ */
+export function coerceQueryFor(file: SchemaFile): (query: Record<string, unknown>) => Record<string, unknown> {
+  const numeric = Object.entries(readSchema(file).properties ?? {})
+    .filter(([, schema]) => schema.type === 'integer' || schema.type === 'number')
+    .map(([name]) => name);
+  return (query) => {
+    const value: Record<string, unknown> = { ...query };
+    for (const field of numeric) {
+      if (value[field] !== undefined) value[field] = Number(value[field]);
+    }
+    return value;
+  };
 }

@@ -1,0 +1,148 @@
+// The request journal: what each API request sent and got, newest last, capped so a long run
+// cannot exhaust memory.
+import type { RequestHandler } from 'express';
+import type { ApiKey } from '../auth/api-keys.js';
+import type { Clock } from '../clock.js';
+import { compilePathPattern } from '../http/path-pattern.js';
+
+/** One journaled request. */
+export interface JournalEntry {
+  id: string;
+  /** When it arrived, by the fake's clock. */
+  at: string;
+  method: string;
+  path: string;
+  query: Record<string, unknown>;
+  /** The answer's status; 0 when none was sent (a reset or hang fault, a client that gave up). */
+  status: number;
+  orgId: string | null;
+  /** The presented X-Api-Key, masked to its last 4 characters. */
+  apiKey: string | null;
+  /** The parsed JSON body as sent; null without one. */
+  requestBody: unknown;
+  /** The JSON body answered (a string for a malformed fault); null without one. */
+  responseBody: unknown;
+  durationMs: number;
+  /** Id of the fault rule that fired, if one did. */
+  fault: string | null;
+}
+
+/** Which entries to list or count. */
+export interface JournalFilter {
+  method?: string;
+  path?: string;
+  status?: number;
+  orgId?: string;
+  /** ISO 8601 instant: entries at or after it. */
+  since?: string;
+  /** The newest N entries (listing only). */
+  limit?: number;
+}
+
+/** Shows only the last 4 characters of a key; short keys not at all. */
+export function maskApiKey(key: string): string {
+  return key.length >= 8 ? `****${key.slice(-4)}` : '****';
+}
+
+/**
+ * Keeps the last `capacity` entries in a ring buffer.
+ *
+ * @example
+ * const journal = new Journal(1000);
+ * journal.list({ method: 'POST', path: '/clients' });
+ */
+export class Journal {
+  readonly capacity: number;
+  #entries: JournalEntry[] = [];
+  #start = 0;
+  #nextId = 1;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+
+  /** Adds an entry (its id is assigned here), dropping the oldest when full. */
+  add(entry: Omit<JournalEntry, 'id'>): void {
+    const full: JournalEntry = { id: `req_${this.#nextId++}`, ...entry };
+    if (this.#entries.length < this.capacity) {
+      this.#entries.push(full);
+    } else {
+      this.#entries[this.#start] = full;
+      this.#start = (this.#start + 1) % this.capacity;
+    }
+  }
+
+  /** Every entry, oldest first. */
+  all(): JournalEntry[] {
+    return [...this.#entries.slice(this.#start), ...this.#entries.slice(0, this.#start)];
+  }
+
+  /** The entries `filter` selects, oldest first. */
+  select(filter: JournalFilter = {}): JournalEntry[] {
+    const matchesPath = filter.path === undefined ? undefined : compilePathPattern(filter.path);
+    const method = filter.method?.toUpperCase();
+    const since = filter.since === undefined ? undefined : Date.parse(filter.since);
+    const selected = this.all().filter(
+      (e) =>
+        (method === undefined || e.method === method) &&
+        (matchesPath === undefined || matchesPath(e.path)) &&
+        (filter.status === undefined || e.status === filter.status) &&
+        (filter.orgId === undefined || e.orgId === filter.orgId) &&
+        (since === undefined || Date.parse(e.at) >= since),
+    );
+    return filter.limit === undefined ? selected : selected.slice(-filter.limit);
+  }
+
+  /** Empties the journal, or removes one organisation's entries. */
+  clear(orgId?: string): void {
+    const kept = orgId === undefined ? [] : this.all().filter((e) => e.orgId !== orgId);
+    this.#entries = kept;
+    this.#start = 0;
+    if (orgId === undefined) this.#nextId = 1;
+  }
+}
+
+/** What the journal middleware records besides the request itself. */
+export interface JournalRecorderDeps {
+  journal: Journal;
+  clock: Clock;
+  /** Monotonic milliseconds, for durations. */
+  monotonicNow?: () => number;
+  /** Paths not to journal. */
+  skip?: (path: string) => boolean;
+}
+
+/** Records every request (but those `skip` names) once its answer is done or the connection is gone. */
+export function recordRequests({
+  journal,
+  clock,
+  monotonicNow = () => performance.now(),
+  skip = () => false,
+}: JournalRecorderDeps): RequestHandler {
+  return (req, res, next) => {
+    if (skip(req.path)) {
+      next();
+      return;
+    }
+    const started = monotonicNow();
+    const at = new Date(clock.now()).toISOString();
+    const presented = req.get('x-api-key');
+    res.once('close', () => {
+      const apiKey = res.locals.apiKey as ApiKey | undefined;
+      journal.add({
+        at,
+        method: req.method,
+        path: req.originalUrl.split('?')[0] as string,
+        query: { ...(req.query as Record<string, unknown>) },
+        status: res.headersSent ? res.statusCode : 0,
+        orgId: apiKey?.orgId ?? null,
+        apiKey: presented === undefined ? null : maskApiKey(presented),
+        requestBody: req.body ?? null,
+        responseBody: res.locals.responseBody ?? null,
+        durationMs: Math.round((monotonicNow() - started) * 1000) / 1000,
+        fault: (res.locals.faultId as string | undefined) ?? null,
+      });
+    });
+    next();
+  };
+}
