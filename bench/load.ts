@@ -31,6 +31,7 @@ export interface LoadResult {
 }
 
 function autocannonOptions(url: string, load: LoadRequest, connections: number, seconds: number): autocannon.Options {
+  const { nextPath } = load;
   return {
     url: new URL(load.path, url).href,
     connections,
@@ -38,9 +39,7 @@ function autocannonOptions(url: string, load: LoadRequest, connections: number, 
     method: load.method,
     headers: load.headers,
     ...(load.body === undefined ? {} : { body: load.body }),
-    ...(load.nextPath === undefined
-      ? {}
-      : { requests: [{ setupRequest: (request) => ({ ...request, path: (load.nextPath as () => string)() }) }] }),
+    ...(nextPath === undefined ? {} : { requests: [{ setupRequest: (request) => ({ ...request, path: nextPath() }) }] }),
   };
 }
 
