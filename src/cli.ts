@@ -46,8 +46,7 @@ function parseArguments(argv: string[]): RawOptions {
   return Object.fromEntries(entries.map(([name, spec]) => [name, parsed[spec.flag]])) as RawOptions;
 }
 
-function printBanner(server: FakeServer): void {
-  process.stdout.write(`athenty-fake listening on ${server.url}\n`);
+function printKeys(server: FakeServer): void {
   const keys = Object.values(server.apiKeys);
   const width = Math.max(...keys.map((k) => k.label.length));
   const notes: Record<string, string> = {
@@ -66,7 +65,8 @@ async function main(): Promise<void> {
   const config = parseConfig(parseArguments(hideBin(process.argv)), process.env);
   const logger = createLogger(config.logLevel, (line) => process.stderr.write(`${line}\n`));
   const server = await startServer(config, { logger });
-  printBanner(server);
+  process.stdout.write(`athenty-fake listening on ${server.url}\n`);
+  if (config.logLevel !== 'silent') printKeys(server);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

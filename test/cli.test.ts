@@ -37,6 +37,14 @@ describe('athenty-fake CLI', () => {
     assert.ok(requestLines.every((l) => !l.includes(KEYS.acme) && !l.includes('wrong-key-123')));
   });
 
+  it('prints only the ready line at --log-level silent', async () => {
+    const cli = await startCli(['--port', '0', '--db', 'memory', '--log-level', 'silent']);
+    await call(cli.url, 'GET', '/clients', { key: KEYS.acme });
+    assert.equal(await cli.stop(), 0);
+    assert.equal(cli.stdout(), `athenty-fake listening on ${cli.url}\n`);
+    assert.equal(cli.stderr(), '');
+  });
+
   it('logs no request lines at --log-level warn', async () => {
     const cli = await startCli(['--port', '0', '--db', 'memory', '--log-level', 'warn']);
     await call(cli.url, 'GET', '/clients', { key: KEYS.acme });

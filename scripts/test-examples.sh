@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs every example project under examples/ against this checkout's build (each depends on it
+# with "file:../..", so npm only links it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+for dir in examples/*/; do
+  [ -f "$dir/package.json" ] || continue
+  echo "== ${dir%/}"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error && npm test)
+done
