@@ -39,6 +39,8 @@ export interface Config {
   readonly clock: ClockSetting;
   /** How many requests the journal keeps. */
   readonly journalSize: number;
+  /** Write the store file before a create answers, instead of shortly after. */
+  readonly durable: boolean;
 }
 
 type OptionType = 'number' | 'string' | 'boolean' | 'array';
@@ -148,6 +150,13 @@ export const OPTIONS = {
     type: 'number',
     default: undefined,
     description: 'Seed for ids and fault probabilities, so that a run repeats',
+  },
+  durable: {
+    flag: 'durable',
+    env: 'ATHENTY_FAKE_DURABLE',
+    type: 'boolean',
+    default: false,
+    description: 'Write the store file before each create answers (slower; nothing acknowledged is lost on a crash)',
   },
   clock: {
     flag: 'clock',
@@ -309,6 +318,7 @@ export function parseConfig(values: RawOptions, env: Env = {}, defaults: RawOpti
     randomSeed: optionalInteger(get('randomSeed'), 0, 4_294_967_295),
     clock: clockSetting(get('clock')),
     journalSize: integer(get('journalSize'), 1, 1_000_000),
+    durable: boolean(get('durable')),
   };
   return Object.freeze(config);
 }

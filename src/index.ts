@@ -37,6 +37,8 @@ export interface FakeOptions {
   clock?: string;
   /** Requests the journal keeps (default 1000). */
   journalSize?: number;
+  /** Write the store file before each create answers. */
+  durable?: boolean;
 }
 
 /**

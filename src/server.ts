@@ -81,6 +81,7 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
   const store =
     deps.store ??
     (await ClientStore.open(config.store, {
+      durable: config.durable,
       onWriteError: (error) => logger.error(`could not write the store file: ${error.message}`),
     }));
   if (store.size === 0 && seed.length > 0) await seedClients(store, seed, { clock, ids });

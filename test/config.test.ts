@@ -22,6 +22,7 @@ describe('parseConfig', () => {
       randomSeed: undefined,
       clock: { mode: 'system' },
       journalSize: 1000,
+      durable: false,
     });
   });
 

@@ -40,6 +40,29 @@ describe('file store', () => {
     assert.equal(existsSync(join(db, '..', '.db.json.tmp')), false);
   });
 
+  it('--durable: every acknowledged create is in the file before its 201 arrives', async () => {
+    const db = join(tempDir(), 'db.json');
+    const fake = await startTestFake({ db, seed: 'none', durable: true });
+    try {
+      const created = await Promise.all([1, 2, 3, 4, 5].map((n) => fake.create({ nameFirst: `d${n}` })));
+      const last = await fake.create({ nameFirst: 'last' });
+      const onDisk = JSON.parse(readFileSync(db, 'utf8')).clients.map((c: { id: string }) => c.id);
+      for (const res of [...created, last]) assert.ok(onDisk.includes(res.body.id), res.body.id);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('without --durable, a graceful stop writes every change (write-behind loses nothing)', async () => {
+    const db = join(tempDir(), 'db.json');
+    const fake = await startTestFake({ db, seed: 'none' });
+    const created = await Promise.all(Array.from({ length: 50 }, (_, n) => fake.create({ nameFirst: `w${n}` })));
+    const inMemory = await fake.state.export();
+    await fake.close();
+    assert.deepEqual(JSON.parse(readFileSync(db, 'utf8')), inMemory);
+    assert.equal(inMemory.clients.length, created.length);
+  });
+
   it('loads the seed only into an empty store', async () => {
     const db = join(tempDir(), 'db.json');
     const first = await startTestFake({ db });
