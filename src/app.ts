@@ -12,6 +12,7 @@ import type { FaultRuleInput } from './faults/fault-rule.js';
 import { FaultRules } from './faults/fault-rules.js';
 import { createFaultInjector } from './faults/inject.js';
 import { parseJsonBody } from './http/body.js';
+import { allowCrossOrigin } from './http/cors.js';
 import { handleErrors, notFound } from './http/error-handler.js';
 import { logRequests } from './http/request-log.js';
 import { sendJson } from './http/respond.js';
@@ -117,18 +118,20 @@ export function createApp(config: Config, deps: AppDeps): FakeApp {
   if (logger.enabled('info')) app.use(logRequests(logger));
   // 2. the request journal (every call but the admin API's and the OpenAPI document's)
   app.use(recordRequests({ journal, clock, skip: (path) => path.startsWith('/__admin') || path === '/openapi.json' }));
-  // 3. JSON bodies (400 malformed, 413 too large, 415 not JSON)
+  // 3. CORS headers, and the answer to preflights, unless --no-cors
+  if (config.cors) app.use(allowCrossOrigin());
+  // 4. JSON bodies (400 malformed, 413 too large, 415 not JSON)
   app.use(parseJsonBody(config.bodyLimitBytes));
-  // 4. the admin API (no API key; the admin token when one is set)
+  // 5. the admin API (no API key; the admin token when one is set)
   app.use('/__admin', createAdminRouter(adminRoutes(controls), config.adminToken));
-  // 5. the OpenAPI document of the clients API (no API key)
+  // 6. the OpenAPI document of the clients API (no API key)
   app.get('/openapi.json', (_req, res) => sendJson(res, 200, clientsOpenApi()));
-  // 6. the clients API at the root and under /v2/api: the API key (401), injected failures (magic
+  // 7. the clients API at the root and under /v2/api: the API key (401), injected failures (magic
   //    keys, Prefer: code=, fault rules; never counted), the rate limit (429), the routes
   app.use(CLIENTS_PATHS, authenticate(keys), faults.middleware, rateLimits.middleware, createClientsRouter(clients));
-  // 7. anything else is a 404 in the envelope
+  // 8. anything else is a 404 in the envelope
   app.use(notFound);
-  // 8. every error becomes the envelope
+  // 9. every error becomes the envelope
   app.use(handleErrors(logger));
 
   return { app, clock, ids, keys, logger, controls, releaseHeld: faults.releaseHeld };

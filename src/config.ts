@@ -41,6 +41,8 @@ export interface Config {
   readonly journalSize: number;
   /** Write the store file before a create answers, instead of shortly after. */
   readonly durable: boolean;
+  /** Answer CORS preflights and allow any origin. */
+  readonly cors: boolean;
 }
 
 type OptionType = 'number' | 'string' | 'boolean' | 'array';
@@ -157,6 +159,13 @@ export const OPTIONS = {
     type: 'boolean',
     default: false,
     description: 'Write the store file before each create answers (slower; nothing acknowledged is lost on a crash)',
+  },
+  cors: {
+    flag: 'cors',
+    env: 'ATHENTY_FAKE_CORS',
+    type: 'boolean',
+    default: true,
+    description: 'Allow browsers on any origin to call the fake (--no-cors turns it off)',
   },
   clock: {
     flag: 'clock',
@@ -319,6 +328,7 @@ export function parseConfig(values: RawOptions, env: Env = {}, defaults: RawOpti
     clock: clockSetting(get('clock')),
     journalSize: integer(get('journalSize'), 1, 1_000_000),
     durable: boolean(get('durable')),
+    cors: boolean(get('cors')),
   };
   return Object.freeze(config);
 }

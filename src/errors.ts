@@ -49,6 +49,11 @@ export const ERROR_CATALOGUE = {
   MALFORMED_JSON: { status: 400, code: 'BAD_REQUEST', message: 'Request body is not valid JSON.' },
   BAD_REQUEST: { status: 400, code: 'BAD_REQUEST', message: 'Bad request.' },
   METHOD_NOT_ALLOWED: { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed.' },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    code: 'REQUEST_TIMEOUT',
+    message: 'The request was not received in time.',
+  },
   PAYLOAD_TOO_LARGE: {
     status: 413,
     code: 'PAYLOAD_TOO_LARGE',

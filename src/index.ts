@@ -39,6 +39,8 @@ export interface FakeOptions {
   journalSize?: number;
   /** Write the store file before each create answers. */
   durable?: boolean;
+  /** Allow browsers on any origin (default true). */
+  cors?: boolean;
 }
 
 /**
@@ -60,7 +62,7 @@ export function startFake(options: FakeOptions = {}, deps: ServerDeps = {}): Pro
 }
 
 export { createApp, type AppDeps, type FakeApp } from './app.js';
-export { startServer, type FakeServer, type ServerDeps } from './server.js';
+export { startServer, DEFAULT_TIMEOUTS, type FakeServer, type ServerDeps, type ServerTimeouts } from './server.js';
 export { parseConfig, OPTIONS, PROGRAMMATIC_DEFAULTS, type Config, type RawOptions } from './config.js';
 export { ApiError, ERROR_CATALOGUE, StartupError, type ErrorEnvelope, type FieldError } from './errors.js';
 export { createClock, type Clock, type ControllableClock, type ClockSetting } from './clock.js';

@@ -9,6 +9,7 @@ import { seedClients } from './clients/seed.js';
 import type { ControllableClock } from './clock.js';
 import type { Config } from './config.js';
 import { StartupError } from './errors.js';
+import { answerClientError } from './http/client-errors.js';
 import type { FaultRuleInput } from './faults/fault-rule.js';
 import { loadApiKeys, loadClientSeed, loadFaultRules } from './fixtures.js';
 import type { IdGenerator } from './ids.js';
@@ -28,7 +29,29 @@ export interface ServerDeps {
   /** Start-up fault rules besides --fault (by default, those of the --faults file). */
   faultRules?: readonly FaultRuleInput[];
   delay?: (ms: number) => Promise<void>;
+  /** Overrides of {@link DEFAULT_TIMEOUTS}. */
+  timeouts?: Partial<ServerTimeouts>;
 }
+
+/** How long a client may take; a slow-loris client cannot hold a connection longer. */
+export interface ServerTimeouts {
+  /** Until the request headers are complete. */
+  headersMs: number;
+  /** Until the whole request (headers and body) is received; answers may take longer (fault delays). */
+  requestMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveMs: number;
+  /** How often Node checks the two request timeouts. */
+  checkIntervalMs: number;
+}
+
+/** The defaults: generous for tests on a busy machine, short enough to shed stuck clients. */
+export const DEFAULT_TIMEOUTS: ServerTimeouts = {
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 5_000,
+  checkIntervalMs: 1_000,
+};
 
 /** A running fake: its address, its keys, and the admin operations (reset, journal, faults, clock, state). */
 export interface FakeServer extends FakeAdmin {
@@ -87,7 +110,17 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
   if (store.size === 0 && seed.length > 0) await seedClients(store, seed, { clock, ids });
 
   const fake = createApp(config, { store, apiKeys, seed, clock, ids, random, logger, faultRules, delay: deps.delay });
-  const server = createServer(fake.app);
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
+  const server = createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      connectionsCheckingInterval: timeouts.checkIntervalMs,
+    },
+    fake.app,
+  );
+  server.on('clientError', answerClientError);
   try {
     await listen(server, config.port, config.host);
   } catch (error) {

@@ -23,6 +23,7 @@ describe('parseConfig', () => {
       clock: { mode: 'system' },
       journalSize: 1000,
       durable: false,
+      cors: true,
     });
   });
 
