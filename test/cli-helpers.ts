@@ -1,5 +1,5 @@
 // Spawns the built CLI (dist/cli.js) and waits for its ready line or its exit.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
@@ -26,9 +26,14 @@ function cleanEnv(env: Record<string, string>): Record<string, string> {
   return { ...base, ...env };
 }
 
-/** Runs the CLI to completion (for --help, --version and start-up errors). */
-export async function runCli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<FinishedCli> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: cleanEnv(env), cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs the CLI to completion (for --help, --version and start-up errors); `as` sets uid/gid. */
+export async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+  as: Pick<SpawnOptions, 'uid' | 'gid'> = {},
+): Promise<FinishedCli> {
+  const child = spawn(process.execPath, [CLI, ...args], { env: cleanEnv(env), cwd, stdio: ['ignore', 'pipe', 'pipe'], ...as });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

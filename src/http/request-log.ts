@@ -3,14 +3,19 @@ import type { RequestHandler } from 'express';
 import type { ApiKey } from '../auth/api-keys.js';
 import type { Logger } from '../logger.js';
 
-/** Logs each request when it finishes; install it only when info lines are enabled. */
+/**
+ * Logs each request when it finishes; install it only when info lines are enabled. Health probes
+ * (every few seconds under Docker) are logged at debug, so they do not drown the rest.
+ */
 export function logRequests(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const started = performance.now();
     res.once('finish', () => {
       const ms = (performance.now() - started).toFixed(1);
       const apiKey = res.locals.apiKey as ApiKey | undefined;
-      logger.info(`${req.method} ${req.originalUrl} ${res.statusCode} ${ms}ms${apiKey ? ` ${apiKey.orgId}` : ''}`);
+      const line = `${req.method} ${req.originalUrl} ${res.statusCode} ${ms}ms${apiKey ? ` ${apiKey.orgId}` : ''}`;
+      if (req.path === '/__admin/health') logger.debug(line);
+      else logger.info(line);
     });
     next();
   };

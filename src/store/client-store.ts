@@ -1,5 +1,6 @@
 // The clients store: in-memory indexes over a lowdb database that is written behind the requests.
-import { mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low, Memory } from 'lowdb';
 import { StartupError } from '../errors.js';
@@ -64,6 +65,12 @@ export class ClientStore {
       throw new StartupError(
         `store file ${location.path}: cannot create its folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
       );
+    }
+    try {
+      // Checked now: otherwise the first write after start-up would be the one to fail.
+      await access(dirname(location.path), constants.W_OK);
+    } catch {
+      throw new StartupError(`store file ${location.path}: its folder ${dirname(location.path)} is not writable`);
     }
     const db = new Low(new ClientsFile(location.path), empty);
     await db.read();
