@@ -1,0 +1,270 @@
+// `npm run crash-loop [-- --iterations N]`: SIGKILLs the built CLI in the middle of write bursts, restarts it on the same file, and counts what survived.
+//
+// Each iteration: a burst of concurrent creates; SIGKILL once a chosen number of them has been
+// answered 201; the store file must still parse; a new server must start on it; and, when the
+// killed server ran with --durable, every client whose 201 arrived must be there. Shared with
+// test/crash-safety.test.ts.
+import { once } from 'node:events';
+import { readdirSync, readFileSync, rmSync, watch, type FSWatcher } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startCli, type RunningCli } from '../test/cli-helpers.js';
+import { jsonRequest, keepAliveAgent } from '../test/raw-http.js';
+
+const ACME_KEY = 'ath_test_acme_7Kq2mV9xR4tLp8Zc';
+
+/** Starts the built CLI on `db` (no seed, no rate limit). */
+export function startOnFile(db: string, durable: boolean): Promise<RunningCli> {
+  return startCli(['--port', '0', '--db', db, '--seed', 'none', '--rate-limit', '0', '--log-level', 'warn', ...(durable ? ['--durable'] : [])]);
+}
+
+/**
+ * When the kill comes: as the `killAfter`th 201 arrives, or at the first store write after it
+ * (when the store's temporary file appears), to land inside a write.
+ */
+export type KillTrigger = 'acknowledged' | 'store-write';
+
+/** What one crash did. */
+export interface CrashResult {
+  durable: boolean;
+  killOn: KillTrigger;
+  /** The kill left the store's temporary file behind: it landed inside a write. */
+  killedMidWrite: boolean;
+  /** Creates answered 201 before the connection died. */
+  acknowledged: number;
+  /** Acknowledged clients missing after the restart. */
+  lost: string[];
+  /** Milliseconds from the first lost 201 to the last 201 received (0 when nothing was lost): how much acknowledged time the crash lost. */
+  lostWindowMs: number;
+  /** Acknowledged clients whose stored record differs from the 201's body. */
+  changed: string[];
+  /** Answers other than 201 before the kill (there should be none). */
+  unexpected: string[];
+  /** Clients in the file after the crash. */
+  clientsInFile: number;
+}
+
+/** Thrown when the file does not parse or the server does not start again: the crash broke the store. */
+export class CrashBrokeStore extends Error {
+  override name = 'CrashBrokeStore';
+}
+
+function readStoreFile(db: string): { id: string }[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(db, 'utf8'));
+  } catch (error) {
+    throw new CrashBrokeStore(`store file ${db} does not parse after SIGKILL: ${(error as Error).message}`);
+  }
+  const clients = (data as { clients?: unknown }).clients;
+  if (!Array.isArray(clients)) throw new CrashBrokeStore(`store file ${db} has no clients list after SIGKILL`);
+  return clients as { id: string }[];
+}
+
+/** Files beside the store file: the temporary file of a write in progress (the folder holds nothing else). */
+function besideStore(db: string): string[] {
+  return readdirSync(dirname(db)).filter((name) => name !== basename(db));
+}
+
+/**
+ * Sends creates `inFlight` at a time to `server`, SIGKILLs it once `killAfter` of them have been
+ * answered 201 (at once, or at the next store write), checks the file, and starts a new server on
+ * it (in `nextDurable` mode). `db` must be alone in its folder: any other file there is taken for
+ * the temporary file of a write. Resolves with the new server and what happened; throws {@link CrashBrokeStore} when the file
+ * does not parse or the new server does not start.
+ *
+ * @example
+ * const { next, result } = await crashOnce(server, { db, durable: true, killAfter: 100, killOn: 'acknowledged', inFlight: 32, nextDurable: false });
+ */
+export async function crashOnce(
+  server: RunningCli,
+  settings: { db: string; durable: boolean; killAfter: number; killOn: KillTrigger; inFlight: number; nextDurable: boolean },
+): Promise<{ next: RunningCli; result: CrashResult }> {
+  const agent = keepAliveAgent(settings.inFlight);
+  const acknowledged = new Map<string, unknown>();
+  const arrivedAt = new Map<string, number>();
+  const unexpected: string[] = [];
+  const exited = server.child.exitCode === null && server.child.signalCode === null ? once(server.child, 'exit') : Promise.resolve();
+  let killed = false;
+  let sent = 0;
+  let watcher: FSWatcher | undefined;
+  const kill = (): void => {
+    if (killed) return;
+    killed = true;
+    server.child.kill('SIGKILL');
+    watcher?.close();
+  };
+  // A temporary file an earlier kill left behind would pass for a write in progress.
+  for (const name of besideStore(settings.db)) rmSync(join(dirname(settings.db), name), { force: true });
+  const armed = (): void => {
+    if (settings.killOn === 'acknowledged') kill();
+    // Any change in the store's folder is a write under way (whatever the writer names its temporary file).
+    else watcher ??= watch(dirname(settings.db), kill);
+  };
+  const worker = async (): Promise<void> => {
+    // Keep writing until the connection dies: the kill lands in the middle of the burst.
+    for (;;) {
+      const n = sent++;
+      let answer;
+      try {
+        answer = await jsonRequest(server.url, 'POST', '/clients', { agent, key: ACME_KEY, body: { nameFirst: `Burst ${n}`, externalId: `burst-${n}`, metadata: { n } } });
+      } catch {
+        if (!killed) unexpected.push(`request ${n} failed before the kill`);
+        return;
+      }
+      if (answer.status === 201) {
+        acknowledged.set(answer.body.id, answer.body);
+        arrivedAt.set(answer.body.id, performance.now());
+        if (acknowledged.size >= settings.killAfter) armed();
+      } else if (!killed) {
+        unexpected.push(`${answer.status} ${answer.text.slice(0, 200)}`);
+        kill();
+        return;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: settings.inFlight }, worker));
+  kill();
+  await exited;
+  agent.destroy();
+  const killedMidWrite = besideStore(settings.db).length > 0;
+
+  const inFile = readStoreFile(settings.db);
+  let next: RunningCli;
+  try {
+    next = await startOnFile(settings.db, settings.nextDurable);
+  } catch (error) {
+    throw new CrashBrokeStore(`the server did not start again on ${settings.db}: ${(error as Error).message}`);
+  }
+  let stored: Map<string, unknown>;
+  try {
+    const state = await jsonRequest(next.url, 'GET', '/__admin/state');
+    stored = new Map<string, unknown>((state.body.clients as { id: string }[]).map((c) => [c.id, c]));
+  } catch (error) {
+    await next.stop();
+    throw error;
+  }
+  const lost = [...acknowledged.keys()].filter((id) => !stored.has(id));
+  const firstLost = Math.min(...lost.map((id) => arrivedAt.get(id) as number));
+  const lastAcknowledged = Math.max(...arrivedAt.values());
+  const changed = [...acknowledged].filter(([id, body]) => stored.has(id) && JSON.stringify(stored.get(id)) !== JSON.stringify(body)).map(([id]) => id);
+  return {
+    next,
+    result: {
+      durable: settings.durable,
+      killOn: settings.killOn,
+      killedMidWrite,
+      acknowledged: acknowledged.size,
+      lost,
+      lostWindowMs: lost.length === 0 ? 0 : lastAcknowledged - firstLost,
+      changed,
+      unexpected,
+      clientsInFile: inFile.length,
+    },
+  };
+}
+
+/** Iteration `i` runs durable when odd, write-behind when even. */
+export function durableAt(i: number): boolean {
+  return i % 2 === 1;
+}
+
+/** Two iterations of each mode in four kill at once, two at the next store write. */
+export function killTriggerAt(i: number): KillTrigger {
+  return i % 4 < 2 ? 'acknowledged' : 'store-write';
+}
+
+/**
+ * How many 201s the `i`th iteration waits for before the kill: varied, so that kills land at
+ * different points; write-behind bursts are longer so that several background writes happen.
+ */
+export function killPoint(i: number): number {
+  return durableAt(i) ? 20 + ((i * 53) % 160) : 150 + ((i * 197) % 900);
+}
+
+/**
+ * Runs `iterations` crashes on one store file, alternating write-behind and --durable, and stops
+ * the last server gracefully. Resolves with every iteration's result.
+ */
+export async function crashLoop(db: string, iterations: number, onResult: (i: number, result: CrashResult) => void = () => undefined): Promise<CrashResult[]> {
+  // The file exists (with one client) before the first burst: a crash before the first write
+  // would otherwise leave nothing to check.
+  const first = await startOnFile(db, false);
+  const warm = await jsonRequest(first.url, 'POST', '/clients', { key: ACME_KEY, body: { nameFirst: 'Before the bursts' } });
+  if (warm.status !== 201) throw new Error(`warm-up create answered ${warm.status}`);
+  await first.stop();
+
+  let server = await startOnFile(db, durableAt(0));
+  const results: CrashResult[] = [];
+  try {
+    for (let i = 0; i < iterations; i++) {
+      const { next, result } = await crashOnce(server, {
+        db,
+        durable: durableAt(i),
+        killAfter: killPoint(i),
+        killOn: killTriggerAt(i),
+        inFlight: 32,
+        nextDurable: durableAt(i + 1),
+      });
+      server = next;
+      results.push(result);
+      onResult(i, result);
+    }
+  } finally {
+    await server.stop();
+  }
+  return results;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let iterations = 50;
+  if (argv[0] === '--iterations' && argv[1] !== undefined && Number.isInteger(Number(argv[1]))) iterations = Number(argv[1]);
+  else if (argv.length > 0) throw new Error('usage: npm run crash-loop [-- --iterations N]');
+  const dir = await mkdtemp(join(tmpdir(), 'athenty-fake-crash-'));
+  const db = join(dir, 'db.json');
+  console.log(`crash-loop: ${iterations} SIGKILLs in write bursts (32 creates in flight), alternating write-behind and --durable, store ${db}`);
+  const started = performance.now();
+  let results: CrashResult[];
+  try {
+    results = await crashLoop(db, iterations, (i, r) => {
+      console.log(
+        `  #${String(i + 1).padStart(2)} ${r.durable ? 'durable     ' : 'write-behind'} killed ${(r.killOn === 'acknowledged' ? 'at once' : 'at a write').padEnd(10)} after ${String(r.acknowledged).padStart(4)} acknowledged${r.killedMidWrite ? ' (mid-write)' : '            '}; ` +
+          `${String(r.clientsInFile).padStart(5)} clients in the file; lost ${r.lost.length}${r.lost.length > 0 ? ` (the last ${Math.round(r.lostWindowMs)} ms)` : ''}${r.unexpected.length > 0 ? `; UNEXPECTED: ${r.unexpected.join('; ')}` : ''}`,
+      );
+    });
+  } catch (error) {
+    console.error(`crash-loop: ${(error as Error).message}`);
+    return 1;
+  }
+  const sum = (list: CrashResult[], pick: (r: CrashResult) => number): number => list.reduce((total, r) => total + pick(r), 0);
+  const durable = results.filter((r) => r.durable);
+  const behind = results.filter((r) => !r.durable);
+  const lostDurable = sum(durable, (r) => r.lost.length + r.changed.length);
+  const unexpected = sum(results, (r) => r.unexpected.length);
+  console.log('');
+  console.log(`iterations                   ${results.length} (${durable.length} durable, ${behind.length} write-behind)`);
+  console.log(`acknowledged writes          ${sum(results, (r) => r.acknowledged)} (${sum(durable, (r) => r.acknowledged)} durable, ${sum(behind, (r) => r.acknowledged)} write-behind)`);
+  console.log(`lost in durable mode         ${lostDurable}   (must be 0)`);
+  const windows = behind.map((r) => r.lostWindowMs).sort((a, b) => a - b);
+  console.log(`lost in write-behind mode    ${sum(behind, (r) => r.lost.length)}   (allowed: the creates acknowledged shortly before the kill)`);
+  console.log(`write-behind loss window     median ${Math.round(windows[windows.length >> 1] ?? 0)} ms, max ${Math.round(windows[windows.length - 1] ?? 0)} ms (first lost 201 to last 201)`);
+  console.log(`kills inside a store write   ${results.filter((r) => r.killedMidWrite).length} (the temporary file was left behind)`);
+  console.log(`store file parsed            ${results.length}/${results.length}`);
+  console.log(`restarts OK                  ${results.length}/${results.length}`);
+  console.log(`answers other than 201       ${unexpected}`);
+  console.log(`time                         ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  rmSync(dir, { recursive: true, force: true });
+  return lostDurable === 0 && unexpected === 0 ? 0 : 1;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`crash-loop: ${(error as Error).stack ?? String(error)}`);
+      process.exit(1);
+    },
+  );
+}
