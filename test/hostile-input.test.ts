@@ -182,7 +182,9 @@ function assertEnvelope(answer: Answer): void {
   assert.deepEqual(Object.keys(body), answer.status === 422 ? ['code', 'message', 'statusCode', 'errors'] : ['code', 'message', 'statusCode']);
   assert.equal(body.statusCode, answer.status);
   assert.equal(typeof body.message, 'string');
-  assert.equal(body.code, CODE_OF_STATUS[answer.status] ?? body.code, 'the catalogue code of the status');
+  const code = CODE_OF_STATUS[answer.status];
+  if (code === undefined) assert.equal(typeof body.code, 'string');
+  else assert.equal(body.code, code, 'the catalogue code of the status');
 }
 
 /** The fake answers its health check, creates, lists, exports, and the reference clients are as they were. */
@@ -576,7 +578,9 @@ describe('hostile input: ids and paths', () => {
     { name: 'encoded dot segments into the admin API', send: rawBytes(rawHead('GET', '/v2/api/clients/%2e%2e/%2e%2e/%2e%2e/__admin/state', [ACME])), status: 404, body: ENVELOPES.NOT_FOUND },
     { name: 'an encoded slash after a real id', send: request('GET', (refs) => `/clients/${refs.acme.body.id}%2F..`), status: 404, body: ENVELOPES.NOT_FOUND },
     { name: 'an encoded slash inside a real id', send: request('GET', (refs) => `/clients/${refs.acme.body.id.replace('_', '%2F')}`), status: 404, body: ENVELOPES.NOT_FOUND },
-    { name: 'a lone % in the id', send: rawBytes(rawHead('GET', '/clients/%', [ACME])), status: 400, body: BAD_REQUEST },
+    // The catalogue leaves the message of a bad path open: the envelope and its BAD_REQUEST code are checked.
+    { name: 'a lone % in the id', send: rawBytes(rawHead('GET', '/clients/%', [ACME])), status: 400 },
+    { name: 'a truncated percent-encoded character in the id', send: rawBytes(rawHead('GET', '/clients/%E0%A4%A', [ACME])), status: 400 },
     { name: 'an encoded NUL as the id', send: request('GET', '/clients/%00'), status: 404, body: ENVELOPES.NOT_FOUND },
     { name: 'an 8 KB id', send: request('GET', `/clients/clt_${'a'.repeat(8_000)}`), status: 404, body: ENVELOPES.NOT_FOUND },
     {
