@@ -14,13 +14,18 @@ export type StoreLocation = { kind: 'file'; path: string } | { kind: 'memory' };
 export interface StoreOptions {
   /** Write the file before an insert answers, instead of shortly after. */
   durable?: boolean;
-  /** The longest a change waits before it is written, in milliseconds. */
+  /**
+   * How long a change waits before it is written, in milliseconds; at least ten times the last
+   * write's duration, so that a large store spends at most a tenth of its time writing.
+   */
   flushIntervalMs?: number;
   /** Told about failed background writes. */
   onWriteError?: (error: Error) => void;
 }
 
 const DEFAULT_FLUSH_INTERVAL_MS = 100;
+/** A write may take at most this share of the time between writes. */
+const WRITE_SHARE = 10;
 
 /**
  * Holds every organisation's clients. Reads are served from indexes (by id, and per organisation in
@@ -39,10 +44,13 @@ export class ClientStore {
   readonly #flushIntervalMs: number;
   readonly #onWriteError: (error: Error) => void;
   readonly #byId = new Map<string, ClientRecord>();
+  /** Every record in stored order: the file's order, handed to each write without a copy. */
+  #ordered: ClientRecord[] = [];
   readonly #byOrg = new Map<string, ClientRecord[]>();
   #dirty = false;
   #timer: NodeJS.Timeout | undefined;
   #lastWrite: Promise<void> = Promise.resolve();
+  #lastWriteMs = 0;
   #closed = false;
 
   private constructor(db: Low<StoreData>, persistent: boolean, options: StoreOptions) {
@@ -101,8 +109,7 @@ export class ClientStore {
 
   /** Every client (of one organisation when `orgId` is given), in the order they were stored. */
   all(orgId?: string): ClientRecord[] {
-    const records = [...this.#byId.values()];
-    return orgId === undefined ? records : records.filter((r) => r.orgId === orgId);
+    return orgId === undefined ? [...this.#ordered] : this.#ordered.filter((r) => r.orgId === orgId);
   }
 
   /** Stores a new client; resolves once it is on disk in durable mode, at once otherwise. */
@@ -116,8 +123,14 @@ export class ClientStore {
    * the file before resolving. Fails without changing anything if an id would be stored twice.
    */
   async replace(records: readonly ClientRecord[], orgId?: string): Promise<void> {
-    const kept = orgId === undefined ? [] : this.all().filter((r) => r.orgId !== orgId);
+    const kept = orgId === undefined ? [] : this.#ordered.filter((r) => r.orgId !== orgId);
     const next = [...kept, ...records];
+    if (this.#holdsExactly(next)) {
+      // A reset of an unchanged store: nothing to index again, and the file already says so
+      // (unless a write is still pending, which flush() then does).
+      await this.flush();
+      return;
+    }
     const ids = new Set<string>();
     for (const record of next) {
       if (ids.has(record.id)) throw new Error(`the id ${record.id} would be stored twice`);
@@ -125,6 +138,7 @@ export class ClientStore {
     }
     this.#byId.clear();
     this.#byOrg.clear();
+    this.#ordered = [];
     this.#load(next);
     this.#dirty = true;
     await this.flush();
@@ -138,13 +152,19 @@ export class ClientStore {
     }
     if (this.#dirty && this.#persistent) {
       this.#dirty = false;
-      this.#db.data = { clients: [...this.#byId.values()] };
+      this.#db.data = { clients: this.#ordered };
+      const started = performance.now();
       // steno queues a write behind one in progress and settles it with the newest data.
-      this.#lastWrite = this.#db.write().catch((error: unknown) => {
-        // Keep the change pending so that the next flush tries again.
-        this.#dirty = true;
-        throw error;
-      });
+      this.#lastWrite = this.#db.write().then(
+        () => {
+          this.#lastWriteMs = performance.now() - started;
+        },
+        (error: unknown) => {
+          // Keep the change pending so that the next flush tries again.
+          this.#dirty = true;
+          throw error;
+        },
+      );
     }
     // Also waits for a background write already under way.
     await this.#lastWrite;
@@ -154,6 +174,11 @@ export class ClientStore {
   async close(): Promise<void> {
     this.#closed = true;
     await this.flush();
+  }
+
+  /** Whether the store holds exactly these record objects, in this order. */
+  #holdsExactly(records: readonly ClientRecord[]): boolean {
+    return records.length === this.#ordered.length && records.every((record, index) => record === this.#ordered[index]);
   }
 
   #load(records: readonly ClientRecord[]): string | undefined {
@@ -166,6 +191,7 @@ export class ClientStore {
 
   #index(record: ClientRecord): void {
     this.#byId.set(record.id, record);
+    this.#ordered.push(record);
     let list = this.#byOrg.get(record.orgId);
     if (list === undefined) {
       list = [];
@@ -195,10 +221,11 @@ export class ClientStore {
       return;
     }
     if (this.#timer === undefined) {
+      const delay = Math.max(this.#flushIntervalMs, WRITE_SHARE * this.#lastWriteMs);
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
         this.flush().catch((error: Error) => this.#onWriteError(error));
-      }, this.#flushIntervalMs);
+      }, delay);
       // A pending write never keeps the process alive: close() writes it.
       this.#timer.unref();
     }

@@ -1,7 +1,9 @@
-// The lowdb adapter of the file store: lowdb's atomic TextFile (steno) underneath, the file's shape
-// checked on read, and each record's JSON kept so that a write never serialises a record twice.
+// The lowdb adapter of the file store: reads and checks the file with lowdb's TextFile, writes it
+// atomically with steno (temporary file, then rename), and keeps the bytes of runs of records so
+// that a write only serialises what changed since the last one.
 import type { Adapter } from 'lowdb';
 import { TextFile } from 'lowdb/node';
+import { Writer } from 'steno';
 import { StartupError } from '../errors.js';
 import { checkFor } from '../validation/validator.js';
 import type { ClientRecord } from './client-record.js';
@@ -27,6 +29,29 @@ export function describeFileError(error: unknown): string {
   }
 }
 
+/** Records per cached run: small enough that the open run at the end is cheap to redo. */
+const CHUNK_RECORDS = 256;
+const HEAD = Buffer.from('{"clients":[\n');
+const SEPARATOR = Buffer.from(',\n');
+const TAIL = Buffer.from('\n]}\n');
+const EMPTY = Buffer.from('{"clients":[]}\n');
+
+/** A run of consecutive records and their bytes in the file (one record a line). */
+interface Chunk {
+  records: readonly ClientRecord[];
+  bytes: Buffer;
+}
+
+function sameRun(chunk: Chunk, clients: readonly ClientRecord[], offset: number): boolean {
+  if (chunk.records.length !== CHUNK_RECORDS) return false;
+  for (let i = 0; i < CHUNK_RECORDS; i++) if (chunk.records[i] !== clients[offset + i]) return false;
+  return true;
+}
+
+function toChunk(records: readonly ClientRecord[]): Chunk {
+  return { records, bytes: Buffer.from(records.map((record) => JSON.stringify(record)).join(',\n')) };
+}
+
 /**
  * Reads and writes the store file. A file that cannot be parsed or has the wrong shape is never
  * overwritten: reading it throws a {@link StartupError} and the fake does not start.
@@ -34,12 +59,15 @@ export function describeFileError(error: unknown): string {
 export class ClientsFile implements Adapter<StoreData> {
   readonly #path: string;
   readonly #file: TextFile;
-  // Records never change once stored, so their JSON can be reused by every later write.
-  readonly #json = new WeakMap<ClientRecord, string>();
+  readonly #writer: Writer;
+  // Records never change once stored: a full run whose records are the same objects, in the same
+  // order, as last time keeps its bytes. Appends only serialise the last, open run.
+  #chunks: Chunk[] = [];
 
   constructor(path: string) {
     this.#path = path;
     this.#file = new TextFile(path);
+    this.#writer = new Writer(path);
   }
 
   async read(): Promise<StoreData | null> {
@@ -69,15 +97,29 @@ export class ClientsFile implements Adapter<StoreData> {
   }
 
   write(data: StoreData): Promise<void> {
-    // One record a line: readable, and cheap to build from the kept JSON.
-    const lines = data.clients.map((record) => {
-      let json = this.#json.get(record);
-      if (json === undefined) {
-        json = JSON.stringify(record);
-        this.#json.set(record, json);
-      }
-      return json;
+    const clients = data.clients;
+    if (clients.length === 0) {
+      this.#chunks = [];
+      return this.#writer.write(EMPTY);
+    }
+    const chunks: Chunk[] = [];
+    let offset = 0;
+    for (const cached of this.#chunks) {
+      if (!sameRun(cached, clients, offset)) break;
+      chunks.push(cached);
+      offset += CHUNK_RECORDS;
+    }
+    for (; offset < clients.length; offset += CHUNK_RECORDS) {
+      chunks.push(toChunk(clients.slice(offset, offset + CHUNK_RECORDS)));
+    }
+    this.#chunks = chunks;
+    const parts: Buffer[] = [HEAD];
+    chunks.forEach((chunk, index) => {
+      if (index > 0) parts.push(SEPARATOR);
+      parts.push(chunk.bytes);
     });
-    return this.#file.write(`{"clients":[\n${lines.join(',\n')}\n]}\n`);
+    parts.push(TAIL);
+    // steno hands the parts to fs.writeFile one by one: nothing is copied into one large buffer.
+    return this.#writer.write(parts);
   }
 }
