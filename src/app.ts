@@ -4,7 +4,7 @@ import { createControls, type FakeControls } from './admin/controls.js';
 import { adminRoutes, createAdminRouter } from './admin/routes.js';
 import { ApiKeyRing, type ApiKey } from './auth/api-keys.js';
 import { authenticate } from './auth/authenticate.js';
-import { createClientsRouter } from './clients/routes.js';
+import { createClientsRoutes } from './clients/routes.js';
 import { createClientsService } from './clients/service.js';
 import { createClock, type ControllableClock } from './clock.js';
 import type { Config } from './config.js';
@@ -12,6 +12,7 @@ import type { FaultRuleInput } from './faults/fault-rule.js';
 import { FaultRules } from './faults/fault-rules.js';
 import { createFaultInjector } from './faults/inject.js';
 import { parseJsonBody } from './http/body.js';
+import { compose } from './http/compose.js';
 import { allowCrossOrigin } from './http/cors.js';
 import { handleErrors, notFound } from './http/error-handler.js';
 import { logRequests } from './http/request-log.js';
@@ -113,22 +114,35 @@ export function createApp(config: Config, deps: AppDeps): FakeApp {
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  // The middleware chain, in the order a request meets it:
-  // 1. one log line per request, when info lines are wanted
-  if (logger.enabled('info')) app.use(logRequests(logger));
-  // 2. the request journal (every call but the admin API's and the OpenAPI document's)
-  app.use(recordRequests({ journal, clock, skip: (path) => path.startsWith('/__admin') || path === '/openapi.json' }));
-  // 3. CORS headers, and the answer to preflights, unless --no-cors
-  if (config.cors) app.use(allowCrossOrigin());
-  // 4. JSON bodies (400 malformed, 413 too large, 415 not JSON)
-  app.use(parseJsonBody(config.bodyLimitBytes));
+  // The middleware chain, in the order a request meets it. Steps every request takes are composed
+  // into one express layer (see compose.ts).
+  app.use(
+    compose(
+      // 1. one log line per request, when info lines are wanted
+      ...(logger.enabled('info') ? [logRequests(logger)] : []),
+      // 2. the request journal (every call but the admin API's and the OpenAPI document's)
+      recordRequests({ journal, clock, skip: (path) => path.startsWith('/__admin') || path === '/openapi.json' }),
+      // 3. CORS headers, and the answer to preflights, unless --no-cors
+      ...(config.cors ? [allowCrossOrigin()] : []),
+      // 4. JSON bodies (400 malformed, 413 too large, 415 not JSON)
+      ...parseJsonBody(config.bodyLimitBytes),
+    ),
+  );
   // 5. the admin API (no API key; the admin token when one is set)
   app.use('/__admin', createAdminRouter(adminRoutes(controls), config.adminToken));
   // 6. the OpenAPI document of the clients API (no API key)
   app.get('/openapi.json', (_req, res) => sendJson(res, 200, clientsOpenApi()));
   // 7. the clients API at the root and under /v2/api: the API key (401), injected failures (magic
-  //    keys, Prefer: code=, fault rules; never counted), the rate limit (429), the routes
-  app.use(CLIENTS_PATHS, authenticate(keys), faults.middleware, rateLimits.middleware, createClientsRouter(clients));
+  //    keys, Prefer: code=, fault rules; never counted), the rate limit (429, when on), the routes
+  app.use(
+    CLIENTS_PATHS,
+    compose(
+      authenticate(keys),
+      faults.middleware,
+      ...(rateLimits.active ? [rateLimits.middleware] : []),
+      createClientsRoutes(clients),
+    ),
+  );
   // 8. anything else is a 404 in the envelope
   app.use(notFound);
   // 9. every error becomes the envelope

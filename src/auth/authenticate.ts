@@ -9,7 +9,8 @@ import type { ApiKey, ApiKeyRing } from './api-keys.js';
  */
 export function authenticate(ring: ApiKeyRing): RequestHandler {
   return (req, res, next) => {
-    const apiKey = ring.find(req.get('x-api-key'));
+    const presented = req.headers['x-api-key'];
+    const apiKey = ring.find(typeof presented === 'string' ? presented : undefined);
     if (apiKey === undefined || apiKey.revoked) throw new ApiError('UNAUTHORIZED');
     res.locals.apiKey = apiKey;
     next();

@@ -40,6 +40,11 @@ export class FaultRules {
     return this.#listed(active);
   }
 
+  /** How many rules there are. */
+  get size(): number {
+    return this.#active.length;
+  }
+
   list(): ListedFaultRule[] {
     return this.#active.map((active) => this.#listed(active));
   }

@@ -52,8 +52,8 @@ function envelopeFor(status: number): ErrorEnvelope {
 }
 
 /** `Prefer: code=429` (other preferences in the header are ignored); undefined without a code. */
-function preferredStatus(header: string | undefined): number | undefined {
-  const match = header === undefined ? null : /(?:^|[\s,;])code=(\d+)/i.exec(header);
+function preferredStatus(header: string): number | undefined {
+  const match = /(?:^|[\s,;])code=(\d+)/i.exec(header);
   return match ? Number(match[1]) : undefined;
 }
 
@@ -157,13 +157,16 @@ export function createFaultInjector({ rules, rateLimits, clock, delay }: FaultIn
     }
   };
 
-  const middleware: RequestHandler = async (req, res, next) => {
+  // Synchronous on the common path (no magic key, no Prefer, no rule): only a rule that fires
+  // goes through applyRule's promise.
+  const middleware: RequestHandler = (req, res, next) => {
     const apiKey = apiKeyOf(res);
     if (apiKey.simulate !== undefined) {
       answerStatus(res, STATUS_OF_SIMULATION[apiKey.simulate]);
       return;
     }
-    const preferred = preferredStatus(req.get('prefer'));
+    const prefer = req.headers.prefer;
+    const preferred = typeof prefer === 'string' ? preferredStatus(prefer) : undefined;
     if (preferred !== undefined) {
       if (!(PREFERABLE_STATUSES as readonly number[]).includes(preferred)) {
         throw new ApiError('BAD_REQUEST', {
@@ -173,8 +176,14 @@ export function createFaultInjector({ rules, rateLimits, clock, delay }: FaultIn
       answerStatus(res, preferred);
       return;
     }
-    const rule = rules.take({ method: req.method, path: req.originalUrl.split('?')[0] as string, apiKey });
-    if (rule === undefined || !(await applyRule(req, res, rule))) next();
+    const rule = rules.size === 0 ? undefined : rules.take({ method: req.method, path: req.path === '/' ? req.baseUrl : `${req.baseUrl}${req.path}`, apiKey });
+    if (rule === undefined) {
+      next();
+      return;
+    }
+    return applyRule(req, res, rule).then((answered) => {
+      if (!answered) next();
+    });
   };
 
   return {

@@ -1,5 +1,6 @@
 // The request journal: what each API request sent and got, newest last, capped so a long run
 // cannot exhaust memory.
+import { parse as parseQueryString } from 'node:querystring';
 import type { RequestHandler } from 'express';
 import type { ApiKey } from '../auth/api-keys.js';
 import type { Clock } from '../clock.js';
@@ -45,36 +46,79 @@ export function maskApiKey(key: string): string {
 }
 
 /**
- * Keeps the last `capacity` entries in a ring buffer.
+ * What the middleware keeps of a request: cheap to take on the request path; turned into a
+ * {@link JournalEntry} (id, ISO time, path and query) only when someone reads the journal.
+ */
+export interface RecordedRequest {
+  atMs: number;
+  method: string;
+  /** The original URL, path and query. */
+  url: string;
+  status: number;
+  orgId: string | null;
+  /** Already masked. */
+  apiKey: string | null;
+  requestBody: unknown;
+  responseBody: unknown;
+  durationMs: number;
+  fault: string | null;
+}
+
+interface Slot {
+  seq: number;
+  request: RecordedRequest;
+}
+
+function toEntry({ seq, request }: Slot): JournalEntry {
+  const queryAt = request.url.indexOf('?');
+  return {
+    id: `req_${seq}`,
+    at: new Date(request.atMs).toISOString(),
+    method: request.method,
+    path: queryAt === -1 ? request.url : request.url.slice(0, queryAt),
+    // The same parser as express's 'simple' query parser: repeated names become arrays.
+    query: queryAt === -1 ? {} : { ...parseQueryString(request.url.slice(queryAt + 1)) },
+    status: request.status,
+    orgId: request.orgId,
+    apiKey: request.apiKey,
+    requestBody: request.requestBody,
+    responseBody: request.responseBody,
+    durationMs: request.durationMs,
+    fault: request.fault,
+  };
+}
+
+/**
+ * Keeps the last `capacity` requests in a ring buffer.
  *
  * @example
  * const journal = new Journal(1000);
- * journal.list({ method: 'POST', path: '/clients' });
+ * journal.select({ method: 'POST', path: '/clients' });
  */
 export class Journal {
   readonly capacity: number;
-  #entries: JournalEntry[] = [];
+  #slots: Slot[] = [];
   #start = 0;
-  #nextId = 1;
+  #nextSeq = 1;
 
   constructor(capacity: number) {
     this.capacity = capacity;
   }
 
-  /** Adds an entry (its id is assigned here), dropping the oldest when full. */
-  add(entry: Omit<JournalEntry, 'id'>): void {
-    const full: JournalEntry = { id: `req_${this.#nextId++}`, ...entry };
-    if (this.#entries.length < this.capacity) {
-      this.#entries.push(full);
+  /** Adds a request, dropping the oldest when full. */
+  add(request: RecordedRequest): void {
+    const slot = { seq: this.#nextSeq++, request };
+    if (this.#slots.length < this.capacity) {
+      this.#slots.push(slot);
     } else {
-      this.#entries[this.#start] = full;
+      this.#slots[this.#start] = slot;
       this.#start = (this.#start + 1) % this.capacity;
     }
   }
 
   /** Every entry, oldest first. */
   all(): JournalEntry[] {
-    return [...this.#entries.slice(this.#start), ...this.#entries.slice(0, this.#start)];
+    return this.#ordered().map(toEntry);
   }
 
   /** The entries `filter` selects, oldest first. */
@@ -95,10 +139,13 @@ export class Journal {
 
   /** Empties the journal, or removes one organisation's entries. */
   clear(orgId?: string): void {
-    const kept = orgId === undefined ? [] : this.all().filter((e) => e.orgId !== orgId);
-    this.#entries = kept;
+    this.#slots = orgId === undefined ? [] : this.#ordered().filter((slot) => slot.request.orgId !== orgId);
     this.#start = 0;
-    if (orgId === undefined) this.#nextId = 1;
+    if (orgId === undefined) this.#nextSeq = 1;
+  }
+
+  #ordered(): Slot[] {
+    return [...this.#slots.slice(this.#start), ...this.#slots.slice(0, this.#start)];
   }
 }
 
@@ -125,18 +172,17 @@ export function recordRequests({
       return;
     }
     const started = monotonicNow();
-    const at = new Date(clock.now()).toISOString();
-    const presented = req.get('x-api-key');
+    const atMs = clock.now();
+    const presented = req.headers['x-api-key'];
     res.once('close', () => {
       const apiKey = res.locals.apiKey as ApiKey | undefined;
       journal.add({
-        at,
+        atMs,
         method: req.method,
-        path: req.originalUrl.split('?')[0] as string,
-        query: { ...(req.query as Record<string, unknown>) },
+        url: req.originalUrl,
         status: res.headersSent ? res.statusCode : 0,
         orgId: apiKey?.orgId ?? null,
-        apiKey: presented === undefined ? null : maskApiKey(presented),
+        apiKey: typeof presented === 'string' ? maskApiKey(presented) : null,
         requestBody: req.body ?? null,
         responseBody: res.locals.responseBody ?? null,
         durationMs: Math.round((monotonicNow() - started) * 1000) / 1000,

@@ -26,6 +26,8 @@ export interface RateLimitStanding {
 
 /** The rate limiter of the API routes, and what the admin and the fault injector need of it. */
 export interface RateLimits {
+  /** Whether any key is limited at all (with --rate-limit 0 and no overrides, none is). */
+  active: boolean;
   /** Counts the request against its key's window and answers 429 past the limit. */
   middleware: RequestHandler;
   /** Where a key stands, without counting a request (for forced answers). */
@@ -128,6 +130,7 @@ export function createRateLimits(defaults: RateLimitPolicy, keys: readonly ApiKe
   };
 
   return {
+    active: limiterOfKey.size > 0,
     middleware: countAndLimit,
     peek(apiKey) {
       const limiter = limiterOfKey.get(apiKey.label);
