@@ -14,6 +14,7 @@ import { createFaultInjector } from './faults/inject.js';
 import { parseJsonBody } from './http/body.js';
 import { compose } from './http/compose.js';
 import { allowCrossOrigin } from './http/cors.js';
+import { requireHost } from './http/host.js';
 import { handleErrors, notFound } from './http/error-handler.js';
 import { logRequests } from './http/request-log.js';
 import { sendJson } from './http/respond.js';
@@ -122,17 +123,19 @@ export function createApp(config: Config, deps: AppDeps): FakeApp {
       ...(logger.enabled('info') ? [logRequests(logger)] : []),
       // 2. the request journal (every call but the admin API's and the OpenAPI document's)
       recordRequests({ journal, clock, skip: (path) => path.startsWith('/__admin') || path === '/openapi.json' }),
-      // 3. CORS headers, and the answer to preflights, unless --no-cors
+      // 3. a Host header, as HTTP/1.1 requires (400)
+      requireHost,
+      // 4. CORS headers, and the answer to preflights, unless --no-cors
       ...(config.cors ? [allowCrossOrigin()] : []),
-      // 4. JSON bodies (400 malformed, 413 too large, 415 not JSON)
+      // 5. JSON bodies (400 malformed or too deep, 413 too large, 415 not JSON)
       ...parseJsonBody(config.bodyLimitBytes),
     ),
   );
-  // 5. the admin API (no API key; the admin token when one is set)
+  // 6. the admin API (no API key; the admin token when one is set)
   app.use('/__admin', createAdminRouter(adminRoutes(controls), config.adminToken));
-  // 6. the OpenAPI document of the clients API (no API key)
+  // 7. the OpenAPI document of the clients API (no API key)
   app.get('/openapi.json', (_req, res) => sendJson(res, 200, clientsOpenApi()));
-  // 7. the clients API at the root and under /v2/api: the API key (401), injected failures (magic
+  // 8. the clients API at the root and under /v2/api: the API key (401), injected failures (magic
   //    keys, Prefer: code=, fault rules; never counted), the rate limit (429, when on), the routes
   app.use(
     CLIENTS_PATHS,
@@ -143,9 +146,9 @@ export function createApp(config: Config, deps: AppDeps): FakeApp {
       createClientsRoutes(clients),
     ),
   );
-  // 8. anything else is a 404 in the envelope
+  // 9. anything else is a 404 in the envelope
   app.use(notFound);
-  // 9. every error becomes the envelope
+  // 10. every error becomes the envelope
   app.use(handleErrors(logger));
 
   return { app, clock, ids, keys, logger, controls, releaseHeld: faults.releaseHeld };

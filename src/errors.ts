@@ -48,6 +48,8 @@ export const ERROR_CATALOGUE = {
   },
   MALFORMED_JSON: { status: 400, code: 'BAD_REQUEST', message: 'Request body is not valid JSON.' },
   BAD_REQUEST: { status: 400, code: 'BAD_REQUEST', message: 'Bad request.' },
+  BODY_TOO_DEEP: { status: 400, code: 'BAD_REQUEST', message: 'Request body is nested too deeply.' },
+  MISSING_HOST: { status: 400, code: 'BAD_REQUEST', message: 'The Host header is required.' },
   METHOD_NOT_ALLOWED: { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed.' },
   REQUEST_TIMEOUT: {
     status: 408,

@@ -9,7 +9,7 @@ import { seedClients } from './clients/seed.js';
 import type { ControllableClock } from './clock.js';
 import type { Config } from './config.js';
 import { StartupError } from './errors.js';
-import { answerClientError } from './http/client-errors.js';
+import { answerClientError, answerConnect } from './http/client-errors.js';
 import type { FaultRuleInput } from './faults/fault-rule.js';
 import { loadApiKeys, loadClientSeed, loadFaultRules } from './fixtures.js';
 import type { IdGenerator } from './ids.js';
@@ -117,10 +117,13 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
       requestTimeout: timeouts.requestMs,
       keepAliveTimeout: timeouts.keepAliveMs,
       connectionsCheckingInterval: timeouts.checkIntervalMs,
+      // The app answers a missing Host in the envelope; Node's own answer is a bare 400.
+      requireHostHeader: false,
     },
     fake.app,
   );
   server.on('clientError', answerClientError);
+  server.on('connect', answerConnect);
   try {
     await listen(server, config.port, config.host);
   } catch (error) {

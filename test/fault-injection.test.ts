@@ -49,6 +49,20 @@ describe('Prefer: code=', () => {
     });
   }
 
+  it('answers 400 to a code that is not a number', async () => {
+    const fake = await startTestFake({ seed: 'none' });
+    try {
+      const res = await fake.call('GET', '/clients', { key: KEYS.acme, headers: { Prefer: 'code=teapot' } });
+      assert.deepEqual(res.body, {
+        code: 'BAD_REQUEST',
+        message: 'Prefer: code=teapot is not supported; use one of 401, 402, 403, 404, 422, 429, 500, 503.',
+        statusCode: 400,
+      });
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('reads the code among other preferences', async () => {
     const fake = await startTestFake({ seed: 'none' });
     try {

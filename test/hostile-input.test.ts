@@ -670,7 +670,7 @@ describe('hostile input: headers and framing', () => {
       name: 'an HTTP/1.1 request without a Host header',
       send: rawBytes(`GET /clients HTTP/1.1\r\n${ACME}\r\nConnection: close\r\n\r\n`),
       status: 400,
-      body: BAD_REQUEST,
+      body: { code: 'BAD_REQUEST', message: 'The Host header is required.', statusCode: 400 },
       check: closesConnection,
     },
     { name: 'a TLS ClientHello sent to the HTTP port', send: rawBytes(Buffer.from([0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1, 0x03, 0x03])), status: 400, body: BAD_REQUEST, check: closesConnection },

@@ -91,6 +91,16 @@ describe('error envelopes', () => {
     assert.equal(fits.status, 201);
   });
 
+  it('accepts a body nested 100 levels deep and answers 400 to one nested 101 levels deep', async () => {
+    const nest = (levels: number): string => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
+    const fits = await fake.call('POST', '/clients', { key: KEYS.acme, body: `{"metadata":${nest(99)}}` });
+    assert.equal(fits.status, 201);
+    const deep = await fake.call('POST', '/clients', { key: KEYS.acme, body: `{"metadata":${nest(100)}}` });
+    assert.equal(deep.status, 400);
+    assert.deepEqual(deep.body, { code: 'BAD_REQUEST', message: 'Request body is nested too deeply.', statusCode: 400 });
+    assert.equal((await fake.call('GET', '/__admin/requests')).status, 200);
+  });
+
   for (const [method, path, allow] of [
     ['DELETE', '/clients', 'GET, HEAD, POST'],
     ['PUT', '/clients', 'GET, HEAD, POST'],

@@ -51,10 +51,9 @@ function envelopeFor(status: number): ErrorEnvelope {
   return { code: reason.toUpperCase().replace(/[^A-Z0-9]+/g, '_'), message: reason, statusCode: status };
 }
 
-/** `Prefer: code=429` (other preferences in the header are ignored); undefined without a code. */
-function preferredStatus(header: string): number | undefined {
-  const match = /(?:^|[\s,;])code=(\d+)/i.exec(header);
-  return match ? Number(match[1]) : undefined;
+/** The `code=` of a Prefer header (other preferences are ignored); undefined without one. */
+function preferredCode(header: string): string | undefined {
+  return /(?:^|[\s,;])code=([^\s,;]*)/i.exec(header)?.[1];
 }
 
 /** What fault injection needs. */
@@ -166,14 +165,15 @@ export function createFaultInjector({ rules, rateLimits, clock, delay }: FaultIn
       return;
     }
     const prefer = req.headers.prefer;
-    const preferred = typeof prefer === 'string' ? preferredStatus(prefer) : undefined;
-    if (preferred !== undefined) {
-      if (!(PREFERABLE_STATUSES as readonly number[]).includes(preferred)) {
+    const code = typeof prefer === 'string' ? preferredCode(prefer) : undefined;
+    if (code !== undefined) {
+      const status = Number(code);
+      if (!/^\d+$/.test(code) || !(PREFERABLE_STATUSES as readonly number[]).includes(status)) {
         throw new ApiError('BAD_REQUEST', {
-          message: `Prefer: code=${preferred} is not supported; use one of ${PREFERABLE_STATUSES.join(', ')}.`,
+          message: `Prefer: code=${code} is not supported; use one of ${PREFERABLE_STATUSES.join(', ')}.`,
         });
       }
-      answerStatus(res, preferred);
+      answerStatus(res, status);
       return;
     }
     const rule = rules.size === 0 ? undefined : rules.take({ method: req.method, path: req.path === '/' ? req.baseUrl : `${req.baseUrl}${req.path}`, apiKey });

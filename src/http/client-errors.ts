@@ -10,6 +10,20 @@ function kindOf(code: string | undefined): ErrorKind {
   return 'BAD_REQUEST';
 }
 
+/** Writes the envelope of `apiError` straight to the socket and closes it. */
+function answerOnSocket(socket: Duplex, apiError: ApiError): void {
+  const body = JSON.stringify(apiError.toEnvelope());
+  const extra = Object.entries(apiError.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  socket.end(
+    `HTTP/1.1 ${apiError.status} ${STATUS_CODES[apiError.status]}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      extra +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
+}
+
 /**
  * The server's `clientError` listener: answers in the envelope and closes the connection.
  *
@@ -21,13 +35,13 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
     socket.destroy();
     return;
   }
-  const apiError = new ApiError(kindOf(error.code));
-  const body = JSON.stringify(apiError.toEnvelope());
-  socket.end(
-    `HTTP/1.1 ${apiError.status} ${STATUS_CODES[apiError.status]}\r\n` +
-      'Content-Type: application/json; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      'Connection: close\r\n\r\n' +
-      body,
-  );
+  answerOnSocket(socket, new ApiError(kindOf(error.code)));
+}
+
+/**
+ * The server's `connect` listener: a fake API is no proxy, so CONNECT gets a 405 envelope (Node
+ * would otherwise drop the connection without a word).
+ */
+export function answerConnect(_req: unknown, socket: Duplex): void {
+  answerOnSocket(socket, new ApiError('METHOD_NOT_ALLOWED', { headers: { Allow: 'GET, HEAD, POST, PUT, DELETE, OPTIONS' } }));
 }
