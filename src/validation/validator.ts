@@ -1,6 +1,11 @@
-// Compiles the JSON Schema files with ajv, once per process, into checks that answer in the API's words.
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsPlugin from 'ajv-formats';
+// Turns the JSON Schema files into checks that answer in the API's words. The build precompiles
+// them with ajv's standalone code (dist/validation/validators.cjs), so a start-up neither loads nor
+// runs ajv's compiler; without that file (tests running src/), ajv compiles them on first use.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { ErrorObject } from 'ajv';
+import type { Ajv2020, Options } from 'ajv/dist/2020.js';
 import type { FieldError } from '../errors.js';
 import { toFieldErrors } from './field-errors.js';
 import { readSchema, SCHEMA_FILES, type JsonSchema, type SchemaFile } from './schemas.js';
@@ -11,45 +16,76 @@ export const ZOD_EMAIL_PATTERN = /^(?!\.)(?!.*\.\.)([A-Z0-9_'+\-.]*)[A-Z0-9_+-]@
 /** A compiled check: the field errors of `data`, empty when it is valid. Defaults are filled in place. */
 export type Check = (data: unknown) => FieldError[];
 
+/** What ajv's compiled functions look like, compiled here or precompiled. */
+type ValidateFunction = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-let ajv: Ajv2020 | undefined;
-const checks = new Map<string, Check>();
+/** The create body that rejects unknown keys: the create schema with `additionalProperties: false`. */
+export const STRICT_CREATE_ID = 'client-create.strict.schema.json';
 
-function getAjv(): Ajv2020 {
-  if (ajv !== undefined) return ajv;
-  ajv = new Ajv2020({
-    allErrors: true,
-    // verbose puts the failing value and its schema on each error, which Zod's wording needs.
-    verbose: true,
-    useDefaults: true,
-    allowUnionTypes: true,
-  });
-  const addFormats = addFormatsPlugin.default;
+/** Every validator the fake uses, by schema id: the schema files, and the strict create body. */
+export const VALIDATOR_IDS: readonly string[] = [...SCHEMA_FILES, STRICT_CREATE_ID];
+
+/** The ajv options every validator is compiled with, here or by the build. */
+export const AJV_OPTIONS: Options = {
+  allErrors: true,
+  // verbose puts the failing value and its schema on each error, which Zod's wording needs.
+  verbose: true,
+  useDefaults: true,
+  allowUnionTypes: true,
+};
+
+const require = createRequire(import.meta.url);
+const PRECOMPILED = fileURLToPath(new URL('./validators.cjs', import.meta.url));
+
+/**
+ * An ajv instance holding every schema the fake validates with; `options` are added to
+ * {@link AJV_OPTIONS} (the build passes `code` options to generate standalone code).
+ */
+export function createAjv(options: Options = {}): Ajv2020 {
+  // Loaded on demand: a built fake never needs the compiler at run time.
+  const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
+  const ajv = new Ajv({ ...AJV_OPTIONS, ...options });
   addFormats(ajv, ['date-time']);
   ajv.addFormat('email', ZOD_EMAIL_PATTERN);
   for (const file of SCHEMA_FILES) ajv.addSchema(readSchema(file));
+  const strict: JsonSchema = { ...readSchema('client-create.schema.json'), $id: STRICT_CREATE_ID, additionalProperties: false };
+  ajv.addSchema(strict);
   return ajv;
 }
 
-function toCheck(validate: ValidateFunction): Check {
-  return (data) => (validate(data) ? [] : toFieldErrors(validate.errors ?? []));
+let precompiled: Record<string, ValidateFunction> | null | undefined;
+let ajv: Ajv2020 | undefined;
+const checks = new Map<string, Check>();
+
+function validatorFor(id: string): ValidateFunction {
+  precompiled ??= existsSync(PRECOMPILED) ? (require(PRECOMPILED) as Record<string, ValidateFunction>) : null;
+  const ready = precompiled?.[id];
+  if (ready !== undefined) return ready;
+  ajv ??= createAjv();
+  const validate = ajv.getSchema(id);
+  if (validate === undefined) throw new Error(`schema ${id} is not registered`);
+  return validate;
+}
+
+function checkOf(id: string): Check {
+  let check = checks.get(id);
+  if (check === undefined) {
+    const validate = validatorFor(id);
+    check = (data) => (validate(data) ? [] : toFieldErrors(validate.errors ?? []));
+    checks.set(id, check);
+  }
+  return check;
 }
 
 /**
- * The check for one schema file, compiled on first use and shared afterwards.
+ * The check for one schema file, made on first use and shared afterwards.
  *
  * @example
  * const errors = checkFor('api-keys.schema.json')(JSON.parse(text));
  */
 export function checkFor(file: SchemaFile): Check {
-  let check = checks.get(file);
-  if (check === undefined) {
-    const validate = getAjv().getSchema(file);
-    if (validate === undefined) throw new Error(`schema ${file} is not registered`);
-    check = toCheck(validate);
-    checks.set(file, check);
-  }
-  return check;
+  return checkOf(file);
 }
 
 /**
@@ -57,16 +93,7 @@ export function checkFor(file: SchemaFile): Check {
  * with `strict`, rejected as Zod's `.strict()` rejects them.
  */
 export function createBodyCheck(strict: boolean): Check {
-  if (!strict) return checkFor('client-create.schema.json');
-  const key = 'client-create.schema.json#strict';
-  let check = checks.get(key);
-  if (check === undefined) {
-    const schema: JsonSchema = { ...readSchema('client-create.schema.json'), additionalProperties: false };
-    delete schema.$id;
-    check = toCheck(getAjv().compile(schema));
-    checks.set(key, check);
-  }
-  return check;
+  return checkOf(strict ? STRICT_CREATE_ID : 'client-create.schema.json');
 }
 
 /**

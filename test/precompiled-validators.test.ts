@@ -1,0 +1,46 @@
+// The build's precompiled validators (dist/validation/validators.cjs) answer exactly as ajv
+// compiling the schema files at run time does, for every validator and many inputs.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { ErrorObject } from 'ajv';
+import { toFieldErrors } from '../src/validation/field-errors.js';
+import { createAjv, VALIDATOR_IDS } from '../src/validation/validator.js';
+import { FIELD_NAMES } from './contract-oracle.js';
+
+type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+const precompiled = createRequire(import.meta.url)('../dist/validation/validators.cjs') as Record<string, Validate>;
+const runtime = createAjv();
+
+/** What a validator says of `data`: valid, the defaults it filled in, and the field errors. */
+function verdict(validate: Validate, data: unknown): unknown {
+  const copy = structuredClone(data);
+  const valid = validate(copy);
+  return { valid, copy, errors: valid ? [] : toFieldErrors(validate.errors ?? []) };
+}
+
+const nearValid = fc.record(
+  Object.fromEntries(FIELD_NAMES.map((name) => [name, fc.oneof(fc.string(), fc.constant(null), fc.integer(), fc.constantFrom('CA', 'individual', 'a@b.co'))])),
+  { requiredKeys: [] },
+);
+const inputs = fc.oneof(fc.jsonValue(), nearValid, fc.dictionary(fc.string(), fc.jsonValue()));
+
+describe('precompiled validators', () => {
+  it('exist for every validator the fake uses', () => {
+    assert.deepEqual(Object.keys(precompiled).sort(), [...VALIDATOR_IDS].sort());
+  });
+
+  for (const id of VALIDATOR_IDS) {
+    it(`${id}: same verdict as a run-time compile`, () => {
+      const compiled = runtime.getSchema(id) as Validate;
+      fc.assert(
+        fc.property(inputs, (data) => {
+          assert.deepEqual(verdict(precompiled[id] as Validate, data), verdict(compiled, data));
+        }),
+        { seed: 20261129, numRuns: 300 },
+      );
+    });
+  }
+});
