@@ -10,6 +10,8 @@ COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` would compile before src/ is here; the next step compiles.
 RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY schemas ./schemas
+COPY scripts/precompile-validators.mjs scripts/bundle-cli.mjs ./scripts/
 COPY src ./src
 RUN npm run build
 

@@ -1,17 +1,12 @@
 // Every option of the fake, declared once, and parseConfig: flags, then environment, then defaults,
 // checked into one frozen Config.
-import { fileURLToPath } from 'node:url';
 import type { ClockSetting } from './clock.js';
 import { StartupError } from './errors.js';
 import { checkFaultRule, parseFaultSpec, type FaultRuleInput } from './faults/fault-rule.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
+import { PACKAGE_FIXTURES } from './paths.js';
 import type { StoreLocation } from './store/client-store.js';
 
-/** The fixtures shipped with the package. */
-export const PACKAGE_FIXTURES = {
-  keys: fileURLToPath(new URL('../fixtures/api-keys.json', import.meta.url)),
-  seed: fileURLToPath(new URL('../fixtures/clients.json', import.meta.url)),
-};
 
 /** The complete, checked configuration of one fake server. */
 export interface Config {

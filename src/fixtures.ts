@@ -1,7 +1,7 @@
 // Reads the fixture files (API keys, starting clients) and checks them against their schemas.
 import { readFileSync } from 'node:fs';
 import { StartupError } from './errors.js';
-import { describeFileError } from './store/clients-file.js';
+import { describeFileError } from './file-errors.js';
 import { checkFor } from './validation/validator.js';
 import type { SchemaFile } from './validation/schemas.js';
 import type { ApiKey } from './auth/api-keys.js';

@@ -1,7 +1,8 @@
 // parseConfig: precedence (flag, environment, default) and every value check, table-driven.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PACKAGE_FIXTURES, parseConfig, PROGRAMMATIC_DEFAULTS } from '../src/config.js';
+import { parseConfig, PROGRAMMATIC_DEFAULTS } from '../src/config.js';
+import { PACKAGE_FIXTURES } from '../src/paths.js';
 
 describe('parseConfig', () => {
   it('has working defaults for the CLI', () => {

@@ -1,7 +1,8 @@
 // Per-key rate limits with express-rate-limit: a fixed window per API key, the real API's 429, and
 // the X-RateLimit-* headers on every API answer.
+import { createRequire } from 'node:module';
 import type { RequestHandler, Response } from 'express';
-import { rateLimit, type RateLimitInfo, type RateLimitRequestHandler } from 'express-rate-limit';
+import type { RateLimitInfo, RateLimitRequestHandler } from 'express-rate-limit';
 import type { ApiKey } from '../auth/api-keys.js';
 import { apiKeyOf } from '../auth/authenticate.js';
 import type { Clock } from '../clock.js';
@@ -84,6 +85,8 @@ export function createRateLimits(defaults: RateLimitPolicy, keys: readonly ApiKe
     if (limiter === undefined) {
       const store = new ClockStore(clock);
       const windowMs = policy.windowSeconds * 1000;
+      // Loaded only when some key is limited: with --rate-limit 0 a start-up skips it.
+      const { rateLimit } = createRequire(import.meta.url)('express-rate-limit') as typeof import('express-rate-limit');
       const handler = rateLimit({
         windowMs,
         limit: policy.limit,

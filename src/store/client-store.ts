@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { Low, Memory } from 'lowdb';
 import { StartupError } from '../errors.js';
 import { compareByCreation, type ClientRecord } from './client-record.js';
-import { ClientsFile, type StoreData } from './clients-file.js';
+import type { StoreData } from './clients-file.js';
 
 /** Where the clients live: a JSON file, or memory only. */
 export type StoreLocation = { kind: 'file'; path: string } | { kind: 'memory' };
@@ -80,6 +80,8 @@ export class ClientStore {
     } catch {
       throw new StartupError(`store file ${location.path}: its folder ${dirname(location.path)} is not writable`);
     }
+    // Loaded only for a file store: a memory store starts without lowdb's file adapters.
+    const { ClientsFile } = await import('./clients-file.js');
     const db = new Low(new ClientsFile(location.path), empty);
     await db.read();
     const store = new ClientStore(db, true, options);

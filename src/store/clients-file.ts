@@ -5,28 +5,13 @@ import type { Adapter } from 'lowdb';
 import { TextFile } from 'lowdb/node';
 import { Writer } from 'steno';
 import { StartupError } from '../errors.js';
+import { describeFileError } from '../file-errors.js';
 import { checkFor } from '../validation/validator.js';
 import type { ClientRecord } from './client-record.js';
 
 /** What the store file holds. */
 export interface StoreData {
   clients: ClientRecord[];
-}
-
-/** Describes why a file could not be read, in a few words. */
-export function describeFileError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'EISDIR':
-      return 'is a directory, not a file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'cannot be read (permission denied)';
-    case 'ENOENT':
-      return 'does not exist';
-    default:
-      return `cannot be read (${code ?? (error as Error).message})`;
-  }
 }
 
 /** Records per cached run: small enough that the open run at the end is cheap to redo. */

@@ -1,5 +1,6 @@
 // The JSON Schema files in `schemas/`: the single source of truth for validation and the OpenAPI document.
 import { readFileSync } from 'node:fs';
+import { SCHEMA_DIR } from '../paths.js';
 
 /** The schema files the fake ships, by file name. */
 export type SchemaFile =
@@ -35,9 +36,8 @@ export const SCHEMA_FILES: readonly SchemaFile[] = [
 /** A JSON Schema document, as read from disk. */
 export type JsonSchema = Record<string, unknown> & { $id?: string; properties?: Record<string, JsonSchema> };
 
-const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
 
-/** Reads one schema file (the same relative path works from `src/` and from `dist/`). */
+/** Reads one schema file. */
 export function readSchema(file: SchemaFile): JsonSchema {
   return JSON.parse(readFileSync(new URL(file, SCHEMA_DIR), 'utf8')) as JsonSchema;
 }

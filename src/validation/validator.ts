@@ -1,12 +1,12 @@
 // Turns the JSON Schema files into checks that answer in the API's words. The build precompiles
-// them with ajv's standalone code (dist/validation/validators.cjs), so a start-up neither loads nor
+// them with ajv's standalone code (dist/validators/), so a start-up neither loads nor
 // runs ajv's compiler; without that file (tests running src/), ajv compiles them on first use.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import type { ErrorObject } from 'ajv';
 import type { Ajv2020, Options } from 'ajv/dist/2020.js';
 import type { FieldError } from '../errors.js';
+import { precompiledValidator } from '../paths.js';
 import { toFieldErrors } from './field-errors.js';
 import { readSchema, SCHEMA_FILES, type JsonSchema, type SchemaFile } from './schemas.js';
 
@@ -35,7 +35,6 @@ export const AJV_OPTIONS: Options = {
 };
 
 const require = createRequire(import.meta.url);
-const PRECOMPILED = fileURLToPath(new URL('./validators.cjs', import.meta.url));
 
 /**
  * An ajv instance holding every schema the fake validates with; `options` are added to
@@ -54,14 +53,12 @@ export function createAjv(options: Options = {}): Ajv2020 {
   return ajv;
 }
 
-let precompiled: Record<string, ValidateFunction> | null | undefined;
 let ajv: Ajv2020 | undefined;
 const checks = new Map<string, Check>();
 
 function validatorFor(id: string): ValidateFunction {
-  precompiled ??= existsSync(PRECOMPILED) ? (require(PRECOMPILED) as Record<string, ValidateFunction>) : null;
-  const ready = precompiled?.[id];
-  if (ready !== undefined) return ready;
+  const precompiled = precompiledValidator(id);
+  if (existsSync(precompiled)) return (require(precompiled) as { validate: ValidateFunction }).validate;
   ajv ??= createAjv();
   const validate = ajv.getSchema(id);
   if (validate === undefined) throw new Error(`schema ${id} is not registered`);
@@ -105,10 +102,12 @@ export function createBodyCheck(strict: boolean): Check {
  * toQuery({ page: '2' }); // { page: 2 }
  */
 export function coerceQueryFor(file: SchemaFile): (query: Record<string, unknown>) => Record<string, unknown> {
-  const numeric = Object.entries(readSchema(file).properties ?? {})
-    .filter(([, schema]) => schema.type === 'integer' || schema.type === 'number')
-    .map(([name]) => name);
+  let numeric: string[] | undefined;
   return (query) => {
+    // Read on first use, not at start-up.
+    numeric ??= Object.entries(readSchema(file).properties ?? {})
+      .filter(([, schema]) => schema.type === 'integer' || schema.type === 'number')
+      .map(([name]) => name);
     const value: Record<string, unknown> = { ...query };
     for (const field of numeric) {
       if (value[field] !== undefined) value[field] = Number(value[field]);

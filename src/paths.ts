@@ -1,0 +1,22 @@
+// Where the package's own files are. One module at the top of src/ (and of dist/, where the CLI is
+// also bundled into one file), so every path stays right however the code is laid out.
+import { fileURLToPath } from 'node:url';
+
+/** The package folder: the one holding package.json, schemas/ and fixtures/. */
+export const PACKAGE_ROOT = new URL('../', import.meta.url);
+
+/** The JSON Schema files. */
+export const SCHEMA_DIR = new URL('schemas/', PACKAGE_ROOT);
+
+/** The fixtures shipped with the package. */
+export const PACKAGE_FIXTURES = {
+  keys: fileURLToPath(new URL('fixtures/api-keys.json', PACKAGE_ROOT)),
+  seed: fileURLToPath(new URL('fixtures/clients.json', PACKAGE_ROOT)),
+};
+
+export const PACKAGE_JSON = new URL('package.json', PACKAGE_ROOT);
+
+/** The validators the build precompiles next to this module (dist/validators/); absent beside src/. */
+export function precompiledValidator(id: string): string {
+  return fileURLToPath(new URL(`./validators/${id}.cjs`, import.meta.url));
+}
