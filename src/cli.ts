@@ -25,13 +25,12 @@ function toYargsOption(spec: OptionSpec): Options {
 }
 
 const ENTRIES = Object.entries(OPTIONS) as [OptionName, OptionSpec][];
-const SPEC_OF_FLAG = new Map(ENTRIES.map(([, spec]) => [spec.flag, spec]));
 
 /**
  * The common case without loading yargs (a fifth of a cold start): Node's own parser over the
- * same option table. Anything it does not take as it is (--help, --version, --no-*, camel-case
- * flags, an unknown or repeated flag, a missing value, a value outside the choices) returns
- * undefined, and yargs parses, explains or refuses exactly as always.
+ * same option table (like yargs here, the last of a repeated flag wins). Anything it does not take
+ * as it is (--help, --version, --no-*, camel-case flags, an unknown flag, a missing value, a value
+ * outside the choices) returns undefined, and yargs parses, explains or refuses exactly as always.
  */
 function parseCommonCase(argv: string[]): RawOptions | undefined {
   const options: ParseArgsConfig['options'] = Object.fromEntries(
@@ -39,15 +38,9 @@ function parseCommonCase(argv: string[]): RawOptions | undefined {
   );
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false, tokens: true });
+    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
   } catch {
     return undefined;
-  }
-  const seen = new Set<string>();
-  for (const token of parsed.tokens ?? []) {
-    if (token.kind !== 'option') continue;
-    if (seen.has(token.name) && SPEC_OF_FLAG.get(token.name)?.type !== 'array') return undefined;
-    seen.add(token.name);
   }
   const raw: RawOptions = {};
   for (const [name, spec] of ENTRIES) {
@@ -79,7 +72,13 @@ async function parseWithYargs(argv: string[]): Promise<RawOptions> {
     .exitProcess(true)
     .fail((message, error) => exitWith(`${(message ?? error?.message).replace(/\s*\n\s*/g, ' ')} (see --help)`))
     .parseSync();
-  return Object.fromEntries(ENTRIES.map(([name, spec]) => [name, parsed[spec.flag]])) as RawOptions;
+  return Object.fromEntries(
+    ENTRIES.map(([name, spec]) => {
+      const value = parsed[spec.flag] as unknown;
+      // The last of a repeated flag wins, as in the common case; --fault collects them all.
+      return [name, spec.type !== 'array' && Array.isArray(value) ? value.at(-1) : value];
+    }),
+  ) as RawOptions;
 }
 
 function printKeys(server: FakeServer): void {

@@ -64,8 +64,18 @@ describe('athenty-fake CLI', () => {
     }
   });
 
-  it('takes repeated --fault rules and prints the magic keys with their purpose', async () => {
-    const cli = await startCli(['--port', '0', '--db', 'memory', '--fault', 'POST /clients status=503 times=1', '--fault', 'GET /clients/* status=404']);
+  it('takes repeated --fault rules (through either parser) and prints the magic keys with their purpose', async () => {
+    const faults = ['--fault', 'POST /clients status=503 times=1', '--fault', 'GET /clients/* status=404'];
+    // --no-cors sends the arguments through yargs rather than the common-case parser.
+    await Promise.all([[], ['--no-cors']].map(async (extra) => {
+      const started = await startCli(['--port', '0', '--db', 'memory', ...faults, ...extra]);
+      try {
+        assert.deepEqual((await call(started.url, 'GET', '/__admin/faults')).body.faults.map((f: { id: string }) => f.id), ['flt_1', 'flt_2']);
+      } finally {
+        await started.stop();
+      }
+    }));
+    const cli = await startCli(['--port', '0', '--db', 'memory', ...faults]);
     try {
       assert.equal((await call(cli.url, 'POST', '/clients', { key: KEYS.acme, body: {} })).status, 503);
       assert.equal((await call(cli.url, 'POST', '/clients', { key: KEYS.acme, body: {} })).status, 201);
@@ -76,6 +86,27 @@ describe('athenty-fake CLI', () => {
     assert.match(cli.stderr(), /rate-limited +ath_test_ratelimited_\w+ +org_acme +\(magic: always 429\)/);
     assert.match(cli.stderr(), /inactive +ath_test_inactive_\w+ +org_acme +\(magic: always 402, subscription inactive\)/);
     assert.match(cli.stderr(), /no-api-plan +ath_test_noapiplan_\w+ +org_acme +\(magic: always 403, plan without API access\)/);
+  });
+
+  it('takes every flag form yargs takes: --flag=value, --no-flag, camel case', async () => {
+    const cli = await startCli(['--port=0', '--db', 'memory', '--no-cors', '--logLevel', 'warn', '--rate-limit=0']);
+    try {
+      const res = await call(cli.url, 'GET', '/clients', { key: KEYS.acme, headers: { Origin: 'http://x' } });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('access-control-allow-origin'), null);
+      assert.equal(res.headers.get('x-ratelimit-limit'), null);
+    } finally {
+      await cli.stop();
+    }
+    assert.doesNotMatch(cli.stderr(), /^GET /m);
+  });
+
+  it('takes the last of a flag given twice, fast path or yargs alike', async () => {
+    for (const args of [['--port', '1', '--port', '0', '--db', 'memory'], ['--port', '1', '--port', '0', '--db', 'memory', '--no-cors']]) {
+      const cli = await startCli(args);
+      assert.notEqual(new URL(cli.url).port, '1');
+      await cli.stop();
+    }
   });
 
   it('--help shows usage, every option with its variable, and examples', async () => {
