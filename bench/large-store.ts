@@ -2,7 +2,7 @@
 import { copyFile } from 'node:fs/promises';
 import { measureLoad, type LoadRequest, type LoadResult, type LoadSettings } from './load.js';
 import { describeRound, summariseRounds, type LoadSummary } from './load-summary.js';
-import { withServer } from './processes.js';
+import { readPeakRssMb, withServer, type RunningServer } from './processes.js';
 import { logProgress } from './progress.js';
 import { API_KEY, fakeArgs } from './servers.js';
 import type { BenchContext } from './settings.js';
@@ -16,6 +16,8 @@ export interface LargeStoreResults {
   listFirstPage: LoadSummary;
   /** Its `peakRssMb` is the highest VmHWM of the servers holding the large store (after GETs and POSTs). */
   postAtLargeStore: LoadSummary;
+  /** Highest VmHWM with exactly the large store: after loading it and the GET phases, before POSTs add clients. */
+  peakRssAtLargeStoreMb: number;
   postAtEmptyStore: LoadSummary;
   /** Mean spawn-to-ready time of the server loading the large store file. */
   largeStoreReadyMs: number;
@@ -24,6 +26,8 @@ export interface LargeStoreResults {
 interface LargeStoreRound {
   getById: LoadResult;
   listFirstPage: LoadResult;
+  /** VmHWM before the POSTs, which grow the store past its size. */
+  peakRssBeforePostsMb: number;
   post: LoadResult;
 }
 
@@ -45,20 +49,21 @@ const LIST_FIRST_PAGE: LoadRequest = {
   expectedStatus: 200,
 };
 
-async function measureOnLargeStore(url: string, ids: readonly string[], load: LoadSettings): Promise<LargeStoreRound> {
-  const getById = await measureLoad(url, rotatingGetById(ids), load);
-  const listFirstPage = await measureLoad(url, LIST_FIRST_PAGE, load);
+async function measureOnLargeStore(server: RunningServer, ids: readonly string[], load: LoadSettings): Promise<LargeStoreRound> {
+  const getById = await measureLoad(server.url, rotatingGetById(ids), load);
+  const listFirstPage = await measureLoad(server.url, LIST_FIRST_PAGE, load);
+  const peakRssBeforePostsMb = readPeakRssMb(server.pid);
   // Last, because it adds clients.
-  const post = await measureLoad(url, POST_CLIENT, load);
-  return { getById, listFirstPage, post };
+  const post = await measureLoad(server.url, POST_CLIENT, load);
+  return { getById, listFirstPage, peakRssBeforePostsMb, post };
 }
 
 async function largeStoreRound(context: BenchContext) {
   // A fresh copy each round: the previous round's POSTs grew the store.
   const db = context.freshPath('large-store');
   await copyFile(context.stores.largePath, db);
-  return withServer(fakeArgs({ db, seed: 'none' }, context.features), ({ url }) =>
-    measureOnLargeStore(url, context.stores.largeIdSample, context.settings.load),
+  return withServer(fakeArgs({ db, seed: 'none' }, context.features), (server) =>
+    measureOnLargeStore(server, context.stores.largeIdSample, context.settings.load),
   );
 }
 
@@ -90,7 +95,7 @@ export async function measureLargeStore(context: BenchContext): Promise<LargeSto
     readyMs.push(server.readyMs);
     logProgress(`${largeStoreSize} clients round ${round + 1}/${rounds}: ready in ${Math.round(server.readyMs)} ms`);
     logProgress(`  GET /clients/{id}: ${describeRound(result.getById)}`);
-    logProgress(`  GET /clients?limit=20: ${describeRound(result.listFirstPage)}`);
+    logProgress(`  GET /clients?limit=20: ${describeRound(result.listFirstPage)}, peak RSS ${Math.round(result.peakRssBeforePostsMb)} MB`);
     logProgress(`  POST /clients: ${describeRound(result.post)}, peak RSS ${Math.round(peakRssMb)} MB`);
   };
   const runEmpty = async (round: number): Promise<void> => {
@@ -109,6 +114,7 @@ export async function measureLargeStore(context: BenchContext): Promise<LargeSto
     listFirstPage: summariseRounds(large.map((r) => r.listFirstPage)),
     postAtLargeStore: summariseRounds(large.map((r) => r.post), largeRss),
     postAtEmptyStore: summariseRounds(empty, emptyRss),
+    peakRssAtLargeStoreMb: Math.max(...large.map((r) => r.peakRssBeforePostsMb)),
     largeStoreReadyMs: mean(readyMs),
   };
 }

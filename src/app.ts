@@ -4,7 +4,7 @@ import { createControls, type FakeControls } from './admin/controls.js';
 import { adminRoutes, createAdminRouter } from './admin/routes.js';
 import { ApiKeyRing, type ApiKey } from './auth/api-keys.js';
 import { authenticate } from './auth/authenticate.js';
-import { createClientsRoutes } from './clients/routes.js';
+import { createClientsRoutes, forClientsPaths } from './clients/routes.js';
 import { createClientsService } from './clients/service.js';
 import { createClock, type ControllableClock } from './clock.js';
 import type { Config } from './config.js';
@@ -56,9 +56,6 @@ export interface FakeApp {
   /** Ends requests that fault injection holds open (hang, delay), for a prompt close. */
   releaseHeld(): void;
 }
-
-/** Paths the clients API is served at: the root, and the real API's base path. */
-export const CLIENTS_PATHS = ['/clients', '/v2/api/clients'];
 
 /** The stateful parts the config describes, for those the caller did not supply. */
 export function createParts(
@@ -115,8 +112,8 @@ export function createApp(config: Config, deps: AppDeps): FakeApp {
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  // The middleware chain, in the order a request meets it. Steps every request takes are composed
-  // into one express layer (see compose.ts).
+  // The middleware chain, in the order a request meets it. The steps of the hot path run as one
+  // express layer (see compose.ts); the admin API and the document are ordinary express routes.
   app.use(
     compose(
       // 1. one log line per request, when info lines are wanted
@@ -129,23 +126,23 @@ export function createApp(config: Config, deps: AppDeps): FakeApp {
       ...(config.cors ? [allowCrossOrigin()] : []),
       // 5. JSON bodies (400 malformed or too deep, 413 too large, 415 not JSON)
       ...parseJsonBody(config.bodyLimitBytes),
+      // 6. the clients API at the root and under /v2/api: the API key (401), injected failures
+      //    (magic keys, Prefer: code=, fault rules; never counted), the rate limit (429, when on),
+      //    the routes
+      forClientsPaths(
+        compose(
+          authenticate(keys),
+          faults.middleware,
+          ...(rateLimits.active ? [rateLimits.middleware] : []),
+          createClientsRoutes(clients),
+        ),
+      ),
     ),
   );
-  // 6. the admin API (no API key; the admin token when one is set)
+  // 7. the admin API (no API key; the admin token when one is set)
   app.use('/__admin', createAdminRouter(adminRoutes(controls), config.adminToken));
-  // 7. the OpenAPI document of the clients API (no API key)
+  // 8. the OpenAPI document of the clients API (no API key)
   app.get('/openapi.json', (_req, res) => sendJson(res, 200, clientsOpenApi()));
-  // 8. the clients API at the root and under /v2/api: the API key (401), injected failures (magic
-  //    keys, Prefer: code=, fault rules; never counted), the rate limit (429, when on), the routes
-  app.use(
-    CLIENTS_PATHS,
-    compose(
-      authenticate(keys),
-      faults.middleware,
-      ...(rateLimits.active ? [rateLimits.middleware] : []),
-      createClientsRoutes(clients),
-    ),
-  );
   // 9. anything else is a 404 in the envelope
   app.use(notFound);
   // 10. every error becomes the envelope

@@ -63,6 +63,35 @@ describe('file store', () => {
     assert.equal(inMemory.clients.length, created.length);
   });
 
+  it('reads its own layout and a file laid out by hand alike, and writes its own layout back', async () => {
+    const db = join(tempDir(), 'db.json');
+    const first = await startTestFake({ db, seed: 'none' });
+    for (let i = 0; i < 300; i++) await first.create({ nameFirst: `p${i}`, metadata: { note: 'line\nbreak, "quoted"' } });
+    await first.close();
+    const ownLayout = readFileSync(db, 'utf8');
+    const clients = JSON.parse(ownLayout).clients;
+
+    // Reopened and written again unchanged (its bytes reused), the file is the same.
+    const again = await startTestFake({ db, seed: 'none' });
+    await again.create({ nameFirst: 'one more' });
+    const snapshot = await again.state.export();
+    await again.close();
+    assert.deepEqual(JSON.parse(readFileSync(db, 'utf8')), snapshot);
+    assert.ok(readFileSync(db, 'utf8').startsWith(ownLayout.slice(0, -'\n]}\n'.length)));
+
+    writeFileSync(db, JSON.stringify({ clients }, null, 2));
+    const pretty = await startTestFake({ db, seed: 'none' });
+    try {
+      assert.deepEqual((await pretty.state.export()).clients, clients);
+      await pretty.create({ nameFirst: 'after hand edit' });
+    } finally {
+      await pretty.close();
+    }
+    const rewritten = readFileSync(db, 'utf8');
+    assert.equal(rewritten.split('\n').length, clients.length + 1 + 3);
+    assert.deepEqual(JSON.parse(rewritten).clients.slice(0, -1), clients);
+  });
+
   it('loads the seed only into an empty store', async () => {
     const db = join(tempDir(), 'db.json');
     const first = await startTestFake({ db });

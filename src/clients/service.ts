@@ -17,9 +17,15 @@ export interface ClientsServiceDeps {
   strict: boolean;
 }
 
+/** A new client, and its JSON (made once, for the answer and the store file). */
+export interface CreatedClient {
+  record: ClientRecord;
+  json: string;
+}
+
 /** The three client operations of the API. */
 export interface ClientsService {
-  create(orgId: string, body: unknown): Promise<ClientRecord>;
+  create(orgId: string, body: unknown): Promise<CreatedClient>;
   get(orgId: string, id: string): ClientRecord;
   list(orgId: string, query: Record<string, unknown>): ClientList;
 }
@@ -29,7 +35,7 @@ export interface ClientsService {
  *
  * @example
  * const clients = createClientsService({ store, clock, ids, strict: false });
- * const record = await clients.create('org_acme', { nameFirst: 'Jane' });
+ * const { record } = await clients.create('org_acme', { nameFirst: 'Jane' });
  */
 export function createClientsService({ store, clock, ids, strict }: ClientsServiceDeps): ClientsService {
   const checkBody = createBodyCheck(strict);
@@ -46,8 +52,9 @@ export function createClientsService({ store, clock, ids, strict }: ClientsServi
       // A seeded run restarted over its own file would repeat ids: step past those already stored.
       while (store.get(id) !== undefined) id = ids.next();
       const record = newClientRecord(input as ClientInput, { id, orgId, now: new Date(clock.now()).toISOString() });
-      await store.insert(record);
-      return record;
+      const json = JSON.stringify(record);
+      await store.insert(record, json);
+      return { record, json };
     },
 
     get(orgId, id) {

@@ -176,7 +176,7 @@ export function createFaultInjector({ rules, rateLimits, clock, delay }: FaultIn
       answerStatus(res, status);
       return;
     }
-    const rule = rules.size === 0 ? undefined : rules.take({ method: req.method, path: req.path === '/' ? req.baseUrl : `${req.baseUrl}${req.path}`, apiKey });
+    const rule = rules.size === 0 ? undefined : rules.take({ method: req.method, path: req.path, apiKey });
     if (rule === undefined) {
       next();
       return;

@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { Low, Memory } from 'lowdb';
 import { StartupError } from '../errors.js';
 import { compareByCreation, type ClientRecord } from './client-record.js';
-import type { StoreData } from './clients-file.js';
+import type { ClientsFile, StoreData } from './clients-file.js';
 
 /** Where the clients live: a JSON file, or memory only. */
 export type StoreLocation = { kind: 'file'; path: string } | { kind: 'memory' };
@@ -39,6 +39,8 @@ const WRITE_SHARE = 10;
  */
 export class ClientStore {
   readonly #db: Low<StoreData>;
+  /** The file adapter, for a file store. */
+  readonly #file: ClientsFile | undefined;
   readonly #persistent: boolean;
   readonly #durable: boolean;
   readonly #flushIntervalMs: number;
@@ -53,9 +55,10 @@ export class ClientStore {
   #lastWriteMs = 0;
   #closed = false;
 
-  private constructor(db: Low<StoreData>, persistent: boolean, options: StoreOptions) {
+  private constructor(db: Low<StoreData>, file: ClientsFile | undefined, options: StoreOptions) {
     this.#db = db;
-    this.#persistent = persistent;
+    this.#file = file;
+    this.#persistent = file !== undefined;
     this.#durable = options.durable ?? false;
     this.#flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
     this.#onWriteError = options.onWriteError ?? (() => undefined);
@@ -65,7 +68,7 @@ export class ClientStore {
   static async open(location: StoreLocation, options: StoreOptions = {}): Promise<ClientStore> {
     const empty: StoreData = { clients: [] };
     if (location.kind === 'memory') {
-      return new ClientStore(new Low(new Memory<StoreData>(), empty), false, options);
+      return new ClientStore(new Low(new Memory<StoreData>(), empty), undefined, options);
     }
     try {
       await mkdir(dirname(location.path), { recursive: true });
@@ -82,9 +85,10 @@ export class ClientStore {
     }
     // Loaded only for a file store: a memory store starts without lowdb's file adapters.
     const { ClientsFile } = await import('./clients-file.js');
-    const db = new Low(new ClientsFile(location.path), empty);
+    const file = new ClientsFile(location.path);
+    const db = new Low(file, empty);
     await db.read();
-    const store = new ClientStore(db, true, options);
+    const store = new ClientStore(db, file, options);
     const duplicate = store.#load(db.data.clients);
     if (duplicate !== undefined) {
       throw new StartupError(
@@ -114,9 +118,13 @@ export class ClientStore {
     return orgId === undefined ? [...this.#ordered] : this.#ordered.filter((r) => r.orgId === orgId);
   }
 
-  /** Stores a new client; resolves once it is on disk in durable mode, at once otherwise. */
-  async insert(record: ClientRecord): Promise<void> {
+  /**
+   * Stores a new client; resolves once it is on disk in durable mode, at once otherwise. `json`,
+   * the record already serialised (for an answer), saves serialising it again for the file.
+   */
+  async insert(record: ClientRecord, json?: string): Promise<void> {
     this.#index(record);
+    if (json !== undefined) this.#file?.remember(record, json);
     await this.#changed();
   }
 
