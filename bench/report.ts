@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { ColdStartServer, ColdStartSummary } from './cold-start.js';
 import type { LargeStoreResults } from './large-store.js';
 import type { LoadSummary } from './load-summary.js';
-import type { ResetResults, ResetSummary } from './reset.js';
+import type { ResetResults } from './reset.js';
 import type { BenchSettings } from './settings.js';
 import type { ThroughputServer } from './throughput.js';
 

@@ -2,36 +2,23 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inProcessAdmin, type FakeAdmin } from './admin/handle.js';
-import { createApp, createParts, type FakeApp } from './app.js';
+import { createApp, createParts, type AppDeps, type FakeApp } from './app.js';
 import type { ApiKey } from './auth/api-keys.js';
-import type { ClientSeed } from './clients/records.js';
 import { seedClients } from './clients/seed.js';
-import type { ControllableClock } from './clock.js';
 import type { Config } from './config.js';
 import { StartupError } from './errors.js';
 import { answerClientError, answerConnect } from './http/client-errors.js';
-import type { FaultRuleInput } from './faults/fault-rule.js';
 import { loadApiKeys, loadClientSeed, loadFaultRules } from './fixtures.js';
-import type { IdGenerator } from './ids.js';
-import type { Logger } from './logger.js';
-import type { RandomSource } from './random.js';
 import { ClientStore } from './store/client-store.js';
 
-/** Parts a caller may supply instead of the ones the config describes. */
-export interface ServerDeps {
-  store?: ClientStore;
-  apiKeys?: readonly ApiKey[];
-  seed?: readonly ClientSeed[];
-  clock?: ControllableClock;
-  ids?: IdGenerator;
-  random?: RandomSource;
-  logger?: Logger;
-  /** Start-up fault rules besides --fault (by default, those of the --faults file). */
-  faultRules?: readonly FaultRuleInput[];
-  delay?: (ms: number) => Promise<void>;
+/**
+ * Parts a caller may supply instead of the ones the config describes (by default the keys, seed
+ * and fault rules are read from their files, and the store is opened from `config.store`).
+ */
+export type ServerDeps = Partial<AppDeps> & {
   /** Overrides of {@link DEFAULT_TIMEOUTS}. */
   timeouts?: Partial<ServerTimeouts>;
-}
+};
 
 /** How long a client may take; a slow-loris client cannot hold a connection longer. */
 export interface ServerTimeouts {

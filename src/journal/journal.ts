@@ -49,20 +49,11 @@ export function maskApiKey(key: string): string {
  * What the middleware keeps of a request: cheap to take on the request path; turned into a
  * {@link JournalEntry} (id, ISO time, path and query) only when someone reads the journal.
  */
-export interface RecordedRequest {
+export type RecordedRequest = Omit<JournalEntry, 'id' | 'at' | 'path' | 'query'> & {
   atMs: number;
-  method: string;
   /** The original URL, path and query. */
   url: string;
-  status: number;
-  orgId: string | null;
-  /** Already masked. */
-  apiKey: string | null;
-  requestBody: unknown;
-  responseBody: unknown;
-  durationMs: number;
-  fault: string | null;
-}
+};
 
 interface Slot {
   seq: number;
