@@ -1,5 +1,5 @@
 // Shared test helpers: start a fake on port 0 and talk to it over HTTP.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFake, type FakeOptions } from '../src/index.js';
@@ -61,9 +61,16 @@ export async function startTestFake(options: FakeOptions = {}, deps: ServerDeps 
   });
 }
 
-/** A fresh temporary folder. */
+const tempDirs: string[] = [];
+process.once('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed when the test file's process exits. */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'athenty-fake-test-'));
+  const dir = mkdtempSync(join(tmpdir(), 'athenty-fake-test-'));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /** The envelope of a catalogue error, as tests expect it. */
