@@ -27,9 +27,9 @@ function serverArgs(server: ColdStartServer, context: BenchContext): string[] {
     case 'bareExpress':
       return bareExpressArgs();
     case 'fakeFileStore':
-      return fakeArgs({ db: context.freshPath('cold-start') }, context.features);
+      return fakeArgs({ db: context.freshPath('cold-start') });
     case 'fakeMemoryStore':
-      return fakeArgs({ db: 'memory' }, context.features);
+      return fakeArgs({ db: 'memory' });
   }
 }
 

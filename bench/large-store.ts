@@ -62,14 +62,14 @@ async function largeStoreRound(context: BenchContext) {
   // A fresh copy each round: the previous round's POSTs grew the store.
   const db = context.freshPath('large-store');
   await copyFile(context.stores.largePath, db);
-  return withServer(fakeArgs({ db, seed: 'none' }, context.features), (server) =>
+  return withServer(fakeArgs({ db, seed: 'none' }), (server) =>
     measureOnLargeStore(server, context.stores.largeIdSample, context.settings.load),
   );
 }
 
 function emptyStoreRound(context: BenchContext) {
   const db = context.freshPath('empty-store');
-  return withServer(fakeArgs({ db, seed: 'none' }, context.features), ({ url }) =>
+  return withServer(fakeArgs({ db, seed: 'none' }), ({ url }) =>
     measureLoad(url, POST_CLIENT, context.settings.load),
   );
 }

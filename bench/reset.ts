@@ -1,7 +1,7 @@
 // POST /__admin/reset latency on a file store seeded with 1,000 and with 100,000 clients (each reset restores the seed).
 import { Agent } from 'node:http';
 import { sendRequest } from './http-request.js';
-import { startServer, stopServer, withServer, type RunningServer } from './processes.js';
+import { withServer, type RunningServer } from './processes.js';
 import { logProgress } from './progress.js';
 import { fakeArgs } from './servers.js';
 import type { BenchContext } from './settings.js';
@@ -18,8 +18,11 @@ export interface ResetSummary {
   readyMs: number;
 }
 
-/** `available: false` when this build answers 404 (no reset endpoint yet). */
-export type ResetResults = { available: false } | { available: true; small: ResetSummary; large: ResetSummary };
+/** Reset latency at the small and the large store size. */
+export interface ResetResults {
+  small: ResetSummary;
+  large: ResetSummary;
+}
 
 const WARM_UP_RESETS = 3;
 
@@ -47,7 +50,7 @@ async function timeResets(server: RunningServer, count: number): Promise<number[
 }
 
 function seededArgs(context: BenchContext, seed: string): string[] {
-  return fakeArgs({ db: context.freshPath('reset'), seed }, context.features);
+  return fakeArgs({ db: context.freshPath('reset'), seed });
 }
 
 async function measureResets(context: BenchContext, seed: string, clients: number, count: number): Promise<ResetSummary> {
@@ -64,32 +67,16 @@ async function measureResets(context: BenchContext, seed: string, clients: numbe
   return summary;
 }
 
-/** Asks a small server whether POST /__admin/reset exists (anything but 404). */
-async function resetIsAvailable(context: BenchContext): Promise<boolean> {
-  const server = await startServer(seededArgs(context, 'none'));
-  try {
-    const answer = await sendRequest(server.url, { method: 'POST', path: '/__admin/reset' });
-    return answer.status !== 404;
-  } finally {
-    await stopServer(server.pid);
-  }
-}
-
 /**
- * Times POST /__admin/reset at the small and the large store size, if this build has the endpoint.
+ * Times POST /__admin/reset at the small and the large store size.
  *
  * @example
  * const reset = await measureResetLatency(context);
- * if (reset.available) console.log(reset.small.p50Ms);
+ * console.log(reset.small.p50Ms);
  */
 export async function measureResetLatency(context: BenchContext): Promise<ResetResults> {
-  if (!(await resetIsAvailable(context))) {
-    logProgress('POST /__admin/reset answers 404: not measured');
-    return { available: false };
-  }
   const { stores, settings } = context;
   return {
-    available: true,
     small: await measureResets(context, stores.smallPath, settings.smallStoreSize, settings.resetSamples.small),
     large: await measureResets(context, stores.largePath, settings.largeStoreSize, settings.resetSamples.large),
   };

@@ -18,21 +18,16 @@ import {
   type TableRow,
 } from './report.js';
 import { measureResetLatency } from './reset.js';
-import { detectFakeFeatures, FAKE_LOG_LEVEL, type FakeFeatures } from './servers.js';
+import { FAKE_LOG_LEVEL } from './servers.js';
 import { benchSettings, createContext, type BenchContext, type BenchSettings, type GeneratedStores } from './settings.js';
 import { spreadSample, writeClientsFile } from './store-file.js';
 import { measureThroughput } from './throughput.js';
 
-function describeServerOptions(features: FakeFeatures): string {
-  const rateLimit = features.rateLimitFlag ? ' and --rate-limit 0' : ' (this build has no --rate-limit flag)';
-  return `athenty-fake runs with --log-level ${FAKE_LOG_LEVEL}${rateLimit}`;
-}
-
-function describeRun(settings: BenchSettings, features: FakeFeatures): string {
+function describeRun(settings: BenchSettings): string {
   const { connections, durationSeconds, warmupSeconds } = settings.load;
   return (
     `${settings.quick ? 'quick' : 'full'} run: ${connections} connections, ${warmupSeconds} s warm-up + ` +
-    `${durationSeconds} s per measurement, ${settings.rounds} rounds; ${describeServerOptions(features)}`
+    `${durationSeconds} s per measurement, ${settings.rounds} rounds; athenty-fake runs with --log-level ${FAKE_LOG_LEVEL} and --rate-limit 0`
   );
 }
 
@@ -78,15 +73,14 @@ async function main(): Promise<void> {
   stopServersOnExit();
   const settings = benchSettings(process.argv.slice(2).includes('--quick'));
   const machine = machineFacts();
-  const features = detectFakeFeatures();
-  const run = describeRun(settings, features);
+  const run = describeRun(settings);
   logProgress(run);
   const workDir = await createWorkDir();
   try {
-    const context = createContext(settings, features, await generateStores(settings, workDir), workDir);
+    const context = createContext(settings, await generateStores(settings, workDir), workDir);
     const results = await measureAll(context);
     const rows = tableRows(results, settings);
-    const options = { rateLimitDisabled: features.rateLimitFlag, logLevel: FAKE_LOG_LEVEL };
+    const options = { rateLimitDisabled: true, logLevel: FAKE_LOG_LEVEL };
     const file = await writeResultsFile(machine, settings, options, results, rows);
     process.stdout.write(formatReport(machine, run, rows, countUnexpectedAnswers(results), file));
   } finally {

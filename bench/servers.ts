@@ -1,5 +1,4 @@
 // The command lines of the servers under test: the bare Express ceiling and the built athenty-fake.
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -26,25 +25,12 @@ export interface FakeStore {
   seed?: string;
 }
 
-/** What the installed build supports, found out once from `--help`. */
-export interface FakeFeatures {
-  rateLimitFlag: boolean;
-}
-
-/** Reads `node dist/cli.js --help` to see which optional flags this build has. */
-export function detectFakeFeatures(): FakeFeatures {
-  const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
-  if (help.status !== 0) throw new Error(`node ${CLI} --help failed: ${help.stderr}`);
-  return { rateLimitFlag: help.stdout.includes('--rate-limit') };
-}
-
-/** Arguments for `node` to run athenty-fake quietly on a free port. */
-export function fakeArgs(store: FakeStore, features: FakeFeatures): string[] {
+/** Arguments for `node` to run athenty-fake quietly on a free port, without rate limiting. */
+export function fakeArgs(store: FakeStore): string[] {
   return [
     CLI,
-    ...['--port', '0', '--host', '127.0.0.1', '--log-level', FAKE_LOG_LEVEL, '--db', store.db],
+    ...['--port', '0', '--host', '127.0.0.1', '--log-level', FAKE_LOG_LEVEL, '--rate-limit', '0', '--db', store.db],
     ...(store.seed === undefined ? [] : ['--seed', store.seed]),
-    ...(features.rateLimitFlag ? ['--rate-limit', '0'] : []),
   ];
 }
 

@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { LoadSettings } from './load.js';
-import type { FakeFeatures } from './servers.js';
 
 /** Sizes, durations and repetitions of one run. */
 export interface BenchSettings {
@@ -53,7 +52,6 @@ export interface GeneratedStores {
 /** What every phase gets. */
 export interface BenchContext {
   settings: BenchSettings;
-  features: FakeFeatures;
   stores: GeneratedStores;
   /** A path in the run's temporary folder that no server has used yet. */
   freshPath(name: string): string;
@@ -62,9 +60,8 @@ export interface BenchContext {
 /** Creates the context of a run whose temporary files live in `workDir`. */
 export function createContext(
   settings: BenchSettings,
-  features: FakeFeatures,
   stores: GeneratedStores,
   workDir: string,
 ): BenchContext {
-  return { settings, features, stores, freshPath: (name) => join(workDir, `${name}-${randomUUID()}.json`) };
+  return { settings, stores, freshPath: (name) => join(workDir, `${name}-${randomUUID()}.json`) };
 }

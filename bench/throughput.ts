@@ -25,9 +25,9 @@ function serverArgs(server: ThroughputServer, context: BenchContext): string[] {
     case 'bareExpress':
       return bareExpressArgs();
     case 'fakeFileStore':
-      return fakeArgs({ db: context.freshPath('post-file') }, context.features);
+      return fakeArgs({ db: context.freshPath('post-file') });
     case 'fakeMemoryStore':
-      return fakeArgs({ db: 'memory' }, context.features);
+      return fakeArgs({ db: 'memory' });
   }
 }
 
