@@ -8,6 +8,19 @@ export interface IdGenerator {
   reset(): void;
 }
 
+/**
+ * The next id that `taken` says is free. A seeded run restarted over its own file, or given
+ * clients imported from another seeded run, would otherwise repeat ids already stored.
+ *
+ * @example
+ * const id = nextFreeId(ids, (candidate) => store.get(candidate) !== undefined);
+ */
+export function nextFreeId(ids: IdGenerator, taken: (id: string) => boolean): string {
+  let id = ids.next();
+  while (taken(id)) id = ids.next();
+  return id;
+}
+
 // Crockford's base 32, lower case, as the docs' example id `clt_01j9abc456` suggests.
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 const DIGIT_CODES = Array.from(ALPHABET, (ch) => ch.charCodeAt(0));

@@ -1,6 +1,6 @@
 // POST /__admin/reset: back to the seeded state, whole or for one organisation, written before it answers.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { KEYS, SEEDED_IDS, rateHeaders, startTestFake, tempDir } from './helpers.js';
@@ -72,6 +72,26 @@ describe('POST /__admin/reset', () => {
       assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).body.pagination.total, 2);
     } finally {
       await fake.close();
+    }
+  });
+
+  it('gives generated seed ids that another organisation holds a wide berth (seeded run, restarted)', async () => {
+    const dir = tempDir();
+    const seed = join(dir, 'seed.json');
+    writeFileSync(seed, JSON.stringify({ clients: [{ orgId: 'org_acme', nameFirst: 'A' }, { orgId: 'org_globex', nameFirst: 'G' }] }));
+    const options = { db: join(dir, 'db.json'), seed, randomSeed: 7, clock: START };
+    const first = await startTestFake(options);
+    await first.close();
+    // The same seed and clock make the same ids again: they must not clash with the stored ones.
+    const again = await startTestFake(options);
+    try {
+      const res = await again.call('POST', '/__admin/reset?orgId=org_globex');
+      assert.equal(res.status, 200);
+      assert.equal(res.body.clients, 1);
+      const ids = (await again.state.export()).clients.map((c) => c.id);
+      assert.equal(new Set(ids).size, 2);
+    } finally {
+      await again.close();
     }
   });
 

@@ -353,6 +353,20 @@ describe('fault rule effects', () => {
     }
   });
 
+  it('malformed: also for a body that is not an object', async () => {
+    const fake = await startTestFake({ seed: 'none' });
+    try {
+      await fake.fake.controls.faults.add({ network: 'malformed' });
+      for (const body of ['null', '[]', '"text"']) {
+        const res = await fake.call('POST', '/clients', { key: KEYS.acme, body });
+        assert.equal(res.status, 201, body);
+        assert.equal(res.body, undefined, `${body}: the JSON must be cut short`);
+      }
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('hang: no answer until the client gives up; a hanging request does not hold close()', async () => {
     const fake = await startTestFake({ seed: 'none' });
     await fake.fake.controls.faults.add({ method: 'GET', path: '/clients', network: 'hang' });

@@ -7,7 +7,7 @@ import type { ControllableClock } from '../clock.js';
 import { ApiError, type FieldError } from '../errors.js';
 import { checkFaultRule, type FaultRuleInput } from '../faults/fault-rule.js';
 import type { FaultRules, ListedFaultRule } from '../faults/fault-rules.js';
-import type { IdGenerator } from '../ids.js';
+import { nextFreeId, type IdGenerator } from '../ids.js';
 import type { Journal, JournalEntry, JournalFilter } from '../journal/journal.js';
 import type { RandomSource } from '../random.js';
 import type { RateLimits } from '../rate-limit/rate-limits.js';
@@ -205,8 +205,7 @@ export function createControls(deps: ControlsDeps): FakeControls {
         validOrThrow(problems);
         const now = new Date(clock.now()).toISOString();
         const nextId = (): string => {
-          let id = ids.next();
-          while (taken.has(id)) id = ids.next();
+          const id = nextFreeId(ids, (candidate) => taken.has(candidate));
           taken.add(id);
           return id;
         };

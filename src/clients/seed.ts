@@ -1,6 +1,6 @@
 // Puts the starting clients of the seed fixture into the store.
 import type { Clock } from '../clock.js';
-import type { IdGenerator } from '../ids.js';
+import { nextFreeId, type IdGenerator } from '../ids.js';
 import type { ClientRecord } from '../store/client-record.js';
 import type { ClientStore } from '../store/client-store.js';
 import { seededClientRecord, type ClientSeed } from './records.js';
@@ -10,6 +10,7 @@ import { seededClientRecord, type ClientSeed } from './records.js';
 const fixedRecords = new WeakMap<readonly ClientSeed[], readonly ClientRecord[] | null>();
 
 function recordsOf(
+  store: ClientStore,
   seed: readonly ClientSeed[],
   { clock, ids }: { clock: Clock; ids: IdGenerator },
   orgId: string | undefined,
@@ -22,9 +23,11 @@ function recordsOf(
   }
   if (fixed !== null) return fixed.filter((record) => orgId === undefined || record.orgId === orgId);
   const now = new Date(clock.now()).toISOString();
+  // Ids other organisations hold stay theirs when only one organisation is seeded again.
+  const heldElsewhere = (id: string): boolean => orgId !== undefined && (store.get(id)?.orgId ?? orgId) !== orgId;
   return seed
     .filter((entry) => orgId === undefined || entry.orgId === orgId)
-    .map((entry) => seededClientRecord(entry, { nextId: () => ids.next(), now }));
+    .map((entry) => seededClientRecord(entry, { nextId: () => nextFreeId(ids, heldElsewhere), now }));
 }
 
 /**
@@ -40,7 +43,7 @@ export async function seedClients(
   parts: { clock: Clock; ids: IdGenerator },
   orgId?: string,
 ): Promise<number> {
-  const records = recordsOf(seed, parts, orgId);
+  const records = recordsOf(store, seed, parts, orgId);
   await store.replace(records, orgId);
   return records.length;
 }

@@ -1,7 +1,7 @@
 // The clients service: create, read and list, for one organisation at a time. Never touches `res`.
 import type { Clock } from '../clock.js';
 import { ApiError } from '../errors.js';
-import type { IdGenerator } from '../ids.js';
+import { nextFreeId, type IdGenerator } from '../ids.js';
 import type { ClientRecord } from '../store/client-record.js';
 import type { ClientStore } from '../store/client-store.js';
 import { checkFor, coerceQueryFor, createBodyCheck } from '../validation/validator.js';
@@ -48,9 +48,7 @@ export function createClientsService({ store, clock, ids, strict }: ClientsServi
       const input = body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body } : body;
       const errors = checkBody(input);
       if (errors.length > 0) throw new ApiError('VALIDATION_ERROR', { errors });
-      let id = ids.next();
-      // A seeded run restarted over its own file would repeat ids: step past those already stored.
-      while (store.get(id) !== undefined) id = ids.next();
+      const id = nextFreeId(ids, (candidate) => store.get(candidate) !== undefined);
       const record = newClientRecord(input as ClientInput, { id, orgId, now: new Date(clock.now()).toISOString() });
       const json = JSON.stringify(record);
       await store.insert(record, json);

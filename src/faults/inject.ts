@@ -111,7 +111,9 @@ export function createFaultInjector({ rules, rateLimits, clock, delay }: FaultIn
 
   const answerMalformed = (req: Request, res: Response): void => {
     const creating = req.method === 'POST';
-    const sample = newClientRecord(creating && typeof req.body === 'object' ? (req.body as ClientInput) : {}, {
+    const body: unknown = req.body;
+    const fields = creating && body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as ClientInput) : {};
+    const sample = newClientRecord(fields, {
       id: 'clt_00000000000000000000000000',
       orgId: apiKeyOf(res).orgId,
       now: new Date(clock.now()).toISOString(),
@@ -119,11 +121,7 @@ export function createFaultInjector({ rules, rateLimits, clock, delay }: FaultIn
     const json = JSON.stringify(creating ? sample : { data: [sample] });
     // Half a document: the client reads the whole body, then fails to parse it.
     const truncated = json.slice(0, Math.floor(json.length / 2));
-    res.locals.responseBody = truncated;
-    res.statusCode = creating ? 201 : 200;
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Content-Length', Buffer.byteLength(truncated));
-    res.end(truncated);
+    sendJson(res, creating ? 201 : 200, truncated, truncated);
   };
 
   const applyRule = async (req: Request, res: Response, rule: FaultRule): Promise<boolean> => {
