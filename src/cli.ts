@@ -13,9 +13,17 @@ function exitWith(message: string): never {
   process.exit(1);
 }
 
+function yargsType(spec: OptionSpec): Options {
+  if (spec.type === 'array') return { type: 'string', array: true };
+  // Numbers untyped: yargs then turns "8080" into 8080 but leaves "80a" as text for parseConfig to
+  // name, as the common-case parser does (typed, it would be NaN).
+  if (spec.type === 'number') return {};
+  return { type: spec.type };
+}
+
 function toYargsOption(spec: OptionSpec): Options {
   return {
-    ...(spec.type === 'array' ? { type: 'string', array: true } : { type: spec.type }),
+    ...yargsType(spec),
     describe: `${spec.description} [env: ${spec.env}]`,
     // No yargs default: an absent flag must fall through to the environment variable.
     ...(spec.default === undefined ? {} : { defaultDescription: JSON.stringify(spec.default) }),
@@ -28,9 +36,9 @@ const ENTRIES = Object.entries(OPTIONS) as [OptionName, OptionSpec][];
 
 /**
  * The common case without loading yargs (a fifth of a cold start): Node's own parser over the
- * same option table (like yargs here, the last of a repeated flag wins). Anything it does not take
- * as it is (--help, --version, --no-*, camel-case flags, an unknown flag, a missing value, a value
- * outside the choices) returns undefined, and yargs parses, explains or refuses exactly as always.
+ * same option table, giving the same values yargs gives (the last of a repeated flag wins). What it
+ * does not take as it is (--help, --version, --no-*, camel-case flags, an unknown flag, a missing
+ * value, a value outside the choices) returns undefined, for yargs to parse, explain or refuse.
  */
 function parseCommonCase(argv: string[]): RawOptions | undefined {
   const options: ParseArgsConfig['options'] = Object.fromEntries(

@@ -275,7 +275,7 @@ function boolean(source: Source): boolean {
   if (typeof source.value === 'boolean') return source.value;
   const normalised = String(source.value).trim().toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(normalised)) return true;
-  if (['false', '0', 'no', 'off', ''].includes(normalised)) return false;
+  if (['false', '0', 'no', 'off'].includes(normalised)) return false;
   return fail(source, 'true or false');
 }
 

@@ -129,6 +129,8 @@ describe('athenty-fake CLI', () => {
     ['a flag without its value', ['--port'], {}, /^athenty-fake: Not enough arguments following: port \(see --help\)\n$/],
     ['a bad port', ['--port', '70000'], {}, /^athenty-fake: --port: expected an integer from 0 to 65535, got 70000\n$/],
     ['a bad port in the environment', [], { ATHENTY_FAKE_PORT: 'eighty' }, /^athenty-fake: ATHENTY_FAKE_PORT: expected an integer from 0 to 65535, got "eighty"\n$/],
+    ['a bad number, through the common-case parser', ['--rate-limit', '5abc'], {}, /^athenty-fake: --rate-limit: expected an integer from 0 to 1000000000, got "5abc"\n$/],
+    ['the same bad number, through yargs', ['--rate-limit', '5abc', '--no-cors'], {}, /^athenty-fake: --rate-limit: expected an integer from 0 to 1000000000, got "5abc"\n$/],
     ['a bad log level', ['--log-level', 'loud'], {}, /^athenty-fake: Invalid values: Argument: log-level, Given: "loud", Choices: "debug", "info", "warn", "error", "silent" \(see --help\)\n$/],
     ['a bad body limit', ['--body-limit', 'lots'], {}, /^athenty-fake: --body-limit: expected a size such as 1mb, 512kb or 65536, got "lots"\n$/],
     ['a bad boolean in the environment', ['--port', '0'], { ATHENTY_FAKE_STRICT: 'maybe' }, /^athenty-fake: ATHENTY_FAKE_STRICT: expected true or false, got "maybe"\n$/],

@@ -93,6 +93,7 @@ describe('parseConfig', () => {
     [{ bodyLimit: '0' }, {}, '--body-limit: expected a size such as 1mb, 512kb or 65536, got "0"'],
     [{ bodyLimit: '10tb' }, {}, '--body-limit: expected a size such as 1mb, 512kb or 65536, got "10tb"'],
     [{}, { ATHENTY_FAKE_STRICT: 'sometimes' }, 'ATHENTY_FAKE_STRICT: expected true or false, got "sometimes"'],
+    [{}, { ATHENTY_FAKE_CORS: '' }, 'ATHENTY_FAKE_CORS: expected true or false, got ""'],
     [{ clock: 'yesterday' }, {}, `--clock: expected 'system' or an ISO 8601 instant such as 2026-01-01T00:00:00.000Z, got "yesterday"`],
     [{ clock: '2026-13-01T00:00:00Z' }, {}, `--clock: expected 'system' or an ISO 8601 instant such as 2026-01-01T00:00:00.000Z, got "2026-13-01T00:00:00Z"`],
     [{ journalSize: 0 }, {}, '--journal-size: expected an integer from 1 to 1000000, got 0'],
