@@ -1,6 +1,6 @@
 // The file store: survives restarts, is written atomically, and is never overwritten when unreadable.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startFake } from '../src/index.js';
@@ -90,6 +90,26 @@ describe('file store', () => {
     const rewritten = readFileSync(db, 'utf8');
     assert.equal(rewritten.split('\n').length, clients.length + 1 + 3);
     assert.deepEqual(JSON.parse(rewritten).clients.slice(0, -1), clients);
+  });
+
+  it('--durable: a create that cannot be written is refused and not kept; writes resume when they can', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'db.json');
+    const fake = await startTestFake({ db, seed: 'none', durable: true, logLevel: 'silent' });
+    try {
+      assert.equal((await fake.create({ nameFirst: 'kept' })).status, 201);
+      // steno writes db.json by way of .db.json.tmp: a directory there makes every write fail.
+      mkdirSync(join(dir, '.db.json.tmp'));
+      const refused = await fake.create({ nameFirst: 'not on disk' });
+      assert.equal(refused.status, 500);
+      assert.deepEqual(refused.body, { code: 'INTERNAL_ERROR', message: 'Internal server error.', statusCode: 500 });
+      assert.deepEqual((await fake.state.export()).clients.map((c) => c.nameFirst), ['kept']);
+      rmSync(join(dir, '.db.json.tmp'), { recursive: true });
+      assert.equal((await fake.create({ nameFirst: 'after' })).status, 201);
+      assert.deepEqual(JSON.parse(readFileSync(db, 'utf8')).clients.map((c: { nameFirst: string }) => c.nameFirst), ['kept', 'after']);
+    } finally {
+      await fake.close();
+    }
   });
 
   it('loads the seed only into an empty store', async () => {

@@ -26,6 +26,7 @@ export interface StoreOptions {
 const DEFAULT_FLUSH_INTERVAL_MS = 100;
 /** A write may take at most this share of the time between writes. */
 const WRITE_SHARE = 10;
+const RETRY_AFTER_FAILURE_MS = 1000;
 
 /**
  * Holds every organisation's clients. Reads are served from indexes (by id, and per organisation in
@@ -41,7 +42,6 @@ export class ClientStore {
   readonly #db: Low<StoreData>;
   /** The file adapter, for a file store. */
   readonly #file: ClientsFile | undefined;
-  readonly #persistent: boolean;
   readonly #durable: boolean;
   readonly #flushIntervalMs: number;
   readonly #onWriteError: (error: Error) => void;
@@ -58,7 +58,6 @@ export class ClientStore {
   private constructor(db: Low<StoreData>, file: ClientsFile | undefined, options: StoreOptions) {
     this.#db = db;
     this.#file = file;
-    this.#persistent = file !== undefined;
     this.#durable = options.durable ?? false;
     this.#flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
     this.#onWriteError = options.onWriteError ?? (() => undefined);
@@ -125,7 +124,14 @@ export class ClientStore {
   async insert(record: ClientRecord, json?: string): Promise<void> {
     this.#index(record);
     if (json !== undefined) this.#file?.remember(record, json);
-    await this.#changed();
+    try {
+      await this.#changed();
+    } catch (error) {
+      // Durable mode promises that an acknowledged create is on disk: one that could not be
+      // written is not kept either, so a retry cannot store it twice.
+      this.#unindex(record);
+      throw error;
+    }
   }
 
   /**
@@ -160,7 +166,7 @@ export class ClientStore {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    if (this.#dirty && this.#persistent) {
+    if (this.#dirty && this.#file !== undefined) {
       this.#dirty = false;
       this.#db.data = { clients: this.#ordered };
       const started = performance.now();
@@ -223,21 +229,38 @@ export class ClientStore {
     list.splice(low, 0, record);
   }
 
+  #unindex(record: ClientRecord): void {
+    this.#byId.delete(record.id);
+    const remove = (list: ClientRecord[] | undefined): void => {
+      const at = list?.lastIndexOf(record) ?? -1;
+      if (at !== -1) list?.splice(at, 1);
+    };
+    remove(this.#ordered);
+    remove(this.#byOrg.get(record.orgId));
+  }
+
   async #changed(): Promise<void> {
-    if (!this.#persistent) return;
+    if (this.#file === undefined) return;
     this.#dirty = true;
     if (this.#durable || this.#closed) {
       await this.flush();
       return;
     }
-    if (this.#timer === undefined) {
-      const delay = Math.max(this.#flushIntervalMs, WRITE_SHARE * this.#lastWriteMs);
-      this.#timer = setTimeout(() => {
-        this.#timer = undefined;
-        this.flush().catch((error: Error) => this.#onWriteError(error));
-      }, delay);
-      // A pending write never keeps the process alive: close() writes it.
-      this.#timer.unref();
-    }
+    this.#schedule(Math.max(this.#flushIntervalMs, WRITE_SHARE * this.#lastWriteMs));
+  }
+
+  /** Arranges a background write in `delayMs`, unless one is arranged; a failed one is tried again. */
+  #schedule(delayMs: number): void {
+    if (this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.flush().catch((error: Error) => {
+        this.#onWriteError(error);
+        // The change is still pending: try again, no sooner than a second later.
+        if (!this.#closed) this.#schedule(Math.max(RETRY_AFTER_FAILURE_MS, delayMs));
+      });
+    }, delayMs);
+    // A pending write never keeps the process alive: close() writes it.
+    this.#timer.unref();
   }
 }
