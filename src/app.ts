@@ -57,6 +57,9 @@ export interface FakeApp {
   releaseHeld(): void;
 }
 
+/** Where the OpenAPI document of the clients API is served: like the API, at both bases. */
+const OPENAPI_PATHS = ['/openapi.json', '/v2/api/openapi.json'];
+
 /** The stateful parts the config describes, for those the caller did not supply. */
 export function createParts(
   config: Config,
@@ -119,7 +122,7 @@ export function createApp(config: Config, deps: AppDeps): FakeApp {
       // 1. one log line per request, when info lines are wanted
       ...(logger.enabled('info') ? [logRequests(logger)] : []),
       // 2. the request journal (every call but the admin API's and the OpenAPI document's)
-      recordRequests({ journal, clock, skip: (path) => path.startsWith('/__admin') || path === '/openapi.json' }),
+      recordRequests({ journal, clock, skip: (path) => path.startsWith('/__admin') || OPENAPI_PATHS.includes(path) }),
       // 3. a Host header, as HTTP/1.1 requires (400)
       requireHost,
       // 4. CORS headers, and the answer to preflights, unless --no-cors
@@ -142,7 +145,7 @@ export function createApp(config: Config, deps: AppDeps): FakeApp {
   // 7. the admin API (no API key; the admin token when one is set)
   app.use('/__admin', createAdminRouter(adminRoutes(controls), config.adminToken));
   // 8. the OpenAPI document of the clients API (no API key)
-  app.get('/openapi.json', (_req, res) => sendJson(res, 200, clientsOpenApi()));
+  app.get(OPENAPI_PATHS, (_req, res) => sendJson(res, 200, clientsOpenApi()));
   // 9. anything else is a 404 in the envelope
   app.use(notFound);
   // 10. every error becomes the envelope

@@ -128,11 +128,6 @@ export class ApiError extends Error {
   }
 }
 
-/** The envelope of a catalogue entry, e.g. for documentation or a forced failure. */
-export function envelopeOf(kind: ErrorKind, errors?: FieldError[]): ErrorEnvelope {
-  return new ApiError(kind, errors === undefined ? {} : { errors }).toEnvelope();
-}
-
 /**
  * A problem that stops the fake from starting (a bad option, fixture or store file): its message is
  * one line that names the option or file and the problem, for the CLI to print as it is.

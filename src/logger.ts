@@ -6,7 +6,6 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Where log lines go, and how much is said. */
 export interface Logger {
-  readonly level: LogLevel;
   /** Whether a message at `level` would be written (to skip building it otherwise). */
   enabled(level: Exclude<LogLevel, 'silent'>): boolean;
   debug(message: string): void;
@@ -27,5 +26,5 @@ export function createLogger(level: LogLevel, write: (line: string) => void): Lo
   const at = (name: Exclude<LogLevel, 'silent'>) => (message: string) => {
     if (enabled(name)) write(name === 'info' ? message : `${name}: ${message}`);
   };
-  return { level, enabled, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return { enabled, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

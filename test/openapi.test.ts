@@ -33,6 +33,7 @@ describe('OpenAPI documents', () => {
   it('GET /openapi.json describes the three client operations without an API key', async () => {
     const res = await fake.call('GET', '/openapi.json');
     assert.equal(res.status, 200);
+    assert.deepEqual((await fake.call('GET', '/v2/api/openapi.json')).body, res.body);
     const doc = res.body;
     assert.equal(doc.openapi, '3.1.0');
     assert.deepEqual(Object.keys(doc.paths), ['/clients', '/clients/{id}']);

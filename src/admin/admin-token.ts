@@ -1,9 +1,8 @@
 // Guards the admin API with `Authorization: Bearer TOKEN` when an admin token is configured.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { digest } from '../auth/api-keys.js';
 import { ApiError } from '../errors.js';
-
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
 /** Admits every admin call when `token` is undefined; otherwise only those carrying it (compared in constant time). */
 export function requireAdminToken(token: string | undefined): RequestHandler {

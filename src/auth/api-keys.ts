@@ -16,7 +16,8 @@ export interface ApiKey {
   simulate?: SimulatedError;
 }
 
-function digest(value: string): Buffer {
+/** The SHA-256 of a secret: secrets are compared as digests of equal length, in constant time. */
+export function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 

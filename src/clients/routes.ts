@@ -62,7 +62,7 @@ export function createClientsRoutes(clients: ClientsService): RequestHandler {
   };
 
   return (req, res, next) => {
-    const { base, rest } = clientsPathOf(req.path) as ClientsPath;
+    const { base, rest } = res.locals.clientsPath as ClientsPath;
     const reading = req.method === 'GET' || req.method === 'HEAD';
     if (rest === '/') {
       if (req.method === 'POST') return create(req, res, base);
@@ -82,10 +82,13 @@ export function createClientsRoutes(clients: ClientsService): RequestHandler {
  */
 export function forClientsPaths(api: RequestHandler): RequestHandler {
   return (req, res, next) => {
-    if (clientsPathOf(req.path) === undefined) {
+    const clientsPath = clientsPathOf(req.path);
+    if (clientsPath === undefined) {
       next();
       return;
     }
+    // For the routes at the end of `api`.
+    res.locals.clientsPath = clientsPath;
     return api(req, res, next);
   };
 }

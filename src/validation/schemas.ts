@@ -37,7 +37,14 @@ export const SCHEMA_FILES: readonly SchemaFile[] = [
 export type JsonSchema = Record<string, unknown> & { $id?: string; properties?: Record<string, JsonSchema> };
 
 
-/** Reads one schema file. */
+const read = new Map<SchemaFile, string>();
+
+/** One schema file, read from disk once; each call gets its own copy to change as it likes. */
 export function readSchema(file: SchemaFile): JsonSchema {
-  return JSON.parse(readFileSync(new URL(file, SCHEMA_DIR), 'utf8')) as JsonSchema;
+  let text = read.get(file);
+  if (text === undefined) {
+    text = readFileSync(new URL(file, SCHEMA_DIR), 'utf8');
+    read.set(file, text);
+  }
+  return JSON.parse(text) as JsonSchema;
 }
