@@ -53,7 +53,13 @@ export interface OptionSpec {
   readonly choices?: readonly string[];
 }
 
-/** Every option, by the name the programmatic API uses. The CLI derives its flags from this table. */
+/**
+ * Every option, by the name the programmatic API uses. The CLI derives its flags, variables and
+ * help from this table.
+ *
+ * @example
+ * OPTIONS.port; // { flag: 'port', env: 'ATHENTY_FAKE_PORT', type: 'number', default: 4010, ... }
+ */
 export const OPTIONS = {
   port: {
     flag: 'port',
@@ -194,7 +200,12 @@ export type RawOptions = { [K in OptionName]?: string | number | boolean | reado
 /** The environment variables to read (only the CLI passes `process.env`). */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** Defaults for in-process use: a free port, memory only, quiet. */
+/**
+ * Defaults for in-process use: a free port, memory only, quiet.
+ *
+ * @example
+ * parseConfig({ seed: 'none' }, {}, PROGRAMMATIC_DEFAULTS); // what startFake({ seed: 'none' }) uses
+ */
 export const PROGRAMMATIC_DEFAULTS: RawOptions = { port: 0, db: 'memory', logLevel: 'warn' };
 
 interface Source {

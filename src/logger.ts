@@ -2,6 +2,8 @@
 
 /** Log levels, quietest last. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+/** One of {@link LOG_LEVELS}: `info` logs a line per request, `silent` nothing. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Where log lines go, and how much is said. */

@@ -32,7 +32,12 @@ export interface ServerTimeouts {
   checkIntervalMs: number;
 }
 
-/** The defaults: generous for tests on a busy machine, short enough to shed stuck clients. */
+/**
+ * The defaults: generous for tests on a busy machine, short enough to shed stuck clients.
+ *
+ * @example
+ * startServer(config, { timeouts: { headersMs: DEFAULT_TIMEOUTS.headersMs * 2 } });
+ */
 export const DEFAULT_TIMEOUTS: ServerTimeouts = {
   headersMs: 10_000,
   requestMs: 30_000,

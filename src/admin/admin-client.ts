@@ -3,7 +3,16 @@ import type { ErrorEnvelope } from '../errors.js';
 import type { JournalFilter } from '../journal/journal.js';
 import type { FakeAdmin } from './handle.js';
 
-/** An admin call that the fake answered with an error envelope. */
+/**
+ * An admin call that the fake answered with an error envelope.
+ *
+ * @example
+ * try {
+ *   await connectFake(url).faults.add({});
+ * } catch (error) {
+ *   if (error instanceof FakeAdminError) console.log(error.status, error.body?.errors);
+ * }
+ */
 export class FakeAdminError extends Error {
   readonly status: number;
   readonly body: ErrorEnvelope | undefined;
