@@ -123,7 +123,7 @@ export const OPTIONS = {
     env: 'ATHENTY_FAKE_RATE_LIMIT',
     type: 'number',
     default: 100,
-    description: 'Requests per API key per window; 0 turns rate limiting off',
+    description: 'Requests per API key per window; 0 turns the server-wide limit off (per-key limits in the keys file stay)',
   },
   rateWindow: {
     flag: 'rate-window',
