@@ -19,7 +19,7 @@ interface CpuProfile {
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
-/** `express`, `node:internal/...`, `dist/store/client-store.js` or a V8 pseudo-frame such as `(garbage collector)`. */
+/** `express`, `node:internal/...`, `dist/store/store.js` or a V8 pseudo-frame such as `(garbage collector)`. */
 function moduleOf(url: string, functionName: string): string {
   if (url === '') return functionName.startsWith('(') ? functionName : '(native)';
   const path = url.replace(/^file:\/\//, '');

@@ -8,7 +8,7 @@ await build({
   entryPoints: [new URL('../src/cli.ts', import.meta.url).pathname],
   outfile: new URL('../dist/cli.js', import.meta.url).pathname,
   bundle: true,
-  external: ['express', 'express-rate-limit', 'ajv', 'ajv/*', 'ajv-formats', 'yargs', 'yargs/*'],
+  external: ['express', 'find-my-way', 'express-rate-limit', 'ajv', 'ajv/*', 'ajv-formats', 'yargs', 'yargs/*'],
   platform: 'node',
   format: 'esm',
   target: 'node20',

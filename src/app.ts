@@ -1,47 +1,55 @@
-// The composition root: createApp wires the injected parts into one express app (it never listens).
+// The composition root: createApp wires the injected parts and the resources into one express app
+// (it never listens).
 import express, { type Express } from 'express';
-import { createControls, type FakeControls } from './admin/controls.js';
-import { adminRoutes, createAdminRouter } from './admin/routes.js';
+import { ADMIN_OPERATIONS, type AdminParts } from './admin/operations.js';
+import { createAdminRouter } from './admin/router.js';
+import { createSeeder, isEmpty, type StateInput } from './admin/state.js';
+import { createApiDispatcher, type RunningResource } from './api/dispatcher.js';
+import type { ResourceModule } from './api/resource.js';
+import { registerResourceSchemas } from './api/schemas.js';
 import { ApiKeyRing, type ApiKey } from './auth/api-keys.js';
 import { authenticate } from './auth/authenticate.js';
-import { createClientsRoutes, forClientsPaths } from './clients/routes.js';
-import { createClientsService } from './clients/service.js';
 import { createClock, type ControllableClock } from './clock.js';
 import type { Config } from './config.js';
+import { createEventBus, type EventBus } from './events.js';
 import type { FaultRuleInput } from './faults/fault-rule.js';
 import { FaultRules } from './faults/fault-rules.js';
 import { createFaultInjector } from './faults/inject.js';
 import { parseJsonBody } from './http/body.js';
 import { compose } from './http/compose.js';
 import { allowCrossOrigin } from './http/cors.js';
-import { requireHost } from './http/host.js';
 import { handleErrors, notFound } from './http/error-handler.js';
+import { requireHost } from './http/host.js';
 import { logRequests } from './http/request-log.js';
 import { sendJson } from './http/respond.js';
-import { clientsOpenApi } from './openapi/openapi.js';
-import { createClientIdGenerator, type IdGenerator } from './ids.js';
-import { createLogger, type Logger } from './logger.js';
-import { createRandom, deriveSeed, type RandomSource } from './random.js';
-import { createRateLimits } from './rate-limit/rate-limits.js';
-import type { ClientSeed } from './clients/records.js';
+import { createIds, type Ids } from './ids.js';
 import { Journal, recordRequests } from './journal/journal.js';
-import type { ClientStore } from './store/client-store.js';
+import { createLogger, type Logger } from './logger.js';
+import { apiOpenApi } from './openapi/openapi.js';
+import { createRandomStreams, type RandomStreams } from './random.js';
+import { createRateLimits } from './rate-limit/rate-limits.js';
+import { RESOURCES } from './resources/index.js';
+import { createScheduler, type Scheduler } from './scheduler.js';
+import type { Store } from './store/store.js';
 
 /** What the app is built from. The store and keys are required; the rest default from the config. */
 export interface AppDeps {
-  store: ClientStore;
+  store: Store;
   apiKeys: readonly ApiKey[];
-  /** The starting clients a reset restores. */
-  seed?: readonly ClientSeed[];
+  /** The records a reset restores, by collection (a seed file's content). */
+  seed?: StateInput;
   clock?: ControllableClock;
-  ids?: IdGenerator;
-  /** The random source of fault probabilities. */
-  random?: RandomSource;
+  /** Id generators by prefix. */
+  ids?: Ids;
+  /** Random streams by name (ids, fault probabilities, resources' synthetic data). */
+  random?: RandomStreams;
   logger?: Logger;
   /** Start-up fault rules besides the config's (e.g. from --faults FILE). */
   faultRules?: readonly FaultRuleInput[];
   /** Waits for fault delays; tests inject one that does not really wait. */
   delay?: (ms: number) => Promise<void>;
+  /** The resources to serve; default every resource of `src/resources/`. */
+  resources?: readonly ResourceModule[];
 }
 
 /** The built app and the parts a server or a test drives it through. */
@@ -49,15 +57,22 @@ export interface FakeApp {
   /** The express app: pass it to `http.createServer` or `app.listen`. */
   app: Express;
   clock: ControllableClock;
-  ids: IdGenerator;
+  ids: Ids;
   keys: ApiKeyRing;
   logger: Logger;
-  controls: FakeControls;
-  /** Ends requests that fault injection holds open (hang, delay), for a prompt close. */
+  events: EventBus;
+  scheduler: Scheduler;
+  /** What the admin operations act on (the in-process handle runs on these). */
+  admin: AdminParts;
+  /** Says the app is serving: `/__admin/health` answers 503 until then. */
+  markReady(): void;
+  /** Puts the seed into a store that holds no record (a new store file, or memory). */
+  seedIfEmpty(): Promise<void>;
+  /** Ends requests that fault injection holds open (hang, delay) and scheduled tasks, for a prompt close. */
   releaseHeld(): void;
 }
 
-/** Where the OpenAPI document of the clients API is served: like the API, at both bases. */
+/** Where the OpenAPI document of the API is served: like the API, at both bases. */
 const OPENAPI_PATHS = ['/openapi.json', '/v2/api/openapi.json'];
 
 /** The stateful parts the config describes, for those the caller did not supply. */
@@ -65,14 +80,12 @@ export function createParts(
   config: Config,
   given: Pick<AppDeps, 'clock' | 'ids' | 'random' | 'logger'> = {},
 ): Required<Pick<AppDeps, 'clock' | 'ids' | 'random' | 'logger'>> {
-  const seed = config.randomSeed;
-  // Ids and fault draws use separate streams, so that one never shifts the other.
-  const stream = (n: number): RandomSource => createRandom(seed === undefined ? undefined : deriveSeed(seed, n));
   const clock = given.clock ?? createClock(config.clock);
+  const random = given.random ?? createRandomStreams(config.randomSeed);
   return {
     clock,
-    ids: given.ids ?? createClientIdGenerator(clock, stream(1)),
-    random: given.random ?? stream(2),
+    random,
+    ids: given.ids ?? createIds(clock, random),
     logger: given.logger ?? createLogger(config.logLevel, (line) => console.error(line)),
   };
 }
@@ -81,33 +94,55 @@ export function createParts(
  * Builds the fake's express app.
  *
  * @example
- * const store = await ClientStore.open({ kind: 'memory' });
- * const { app } = createApp(parseConfig({}, {}, PROGRAMMATIC_DEFAULTS), { store, apiKeys: loadApiKeys(file) });
- * app.listen(0);
+ * const store = await Store.open({ kind: 'memory' }, RESOURCES.map((r) => r.name));
+ * const fake = createApp(parseConfig({}, {}, PROGRAMMATIC_DEFAULTS), { store, apiKeys: loadApiKeys(file) });
+ * fake.app.listen(0, () => fake.markReady());
  */
 export function createApp(config: Config, deps: AppDeps): FakeApp {
   const { clock, ids, random, logger } = createParts(config, deps);
+  const modules = deps.resources ?? RESOURCES;
+  registerResourceSchemas(modules);
   const keys = new ApiKeyRing(deps.apiKeys);
-  const clients = createClientsService({ store: deps.store, clock, ids, strict: config.strict });
+  const events = createEventBus((error) => logger.error(`an event listener failed: ${(error as Error)?.stack ?? String(error)}`));
+  const scheduler = createScheduler(clock, (error) => logger.error(`a scheduled task failed: ${(error as Error)?.stack ?? String(error)}`));
+  const resources: RunningResource[] = modules.map((module) => ({
+    module,
+    instance: module.create({
+      store: deps.store,
+      clock,
+      ids: ids.for(module.idPrefix),
+      random: (name) => random.stream(`${module.name}:${name}`),
+      scheduler,
+      events,
+      logger,
+      strict: config.strict,
+    }),
+  }));
   const rateLimits = createRateLimits(
     { limit: config.rateLimit, windowSeconds: config.rateWindowSeconds },
     deps.apiKeys,
     clock,
   );
-  const faultRules = new FaultRules([...config.faultRules, ...(deps.faultRules ?? [])], random);
+  const faultRules = new FaultRules([...config.faultRules, ...(deps.faultRules ?? [])], random.stream('faults'));
   const faults = createFaultInjector({ rules: faultRules, rateLimits, clock, delay: deps.delay });
   const journal = new Journal(config.journalSize);
-  const controls = createControls({
+  const seed = createSeeder({ resources, store: deps.store, clock, ids, seed: (deps.seed ?? {}) as Record<string, readonly unknown[]> });
+  const startedAt = performance.now();
+  const readiness = { ready: false, uptimeMs: () => performance.now() - startedAt };
+  const admin: AdminParts = {
+    resources,
     store: deps.store,
-    seed: deps.seed ?? [],
     apiKeys: deps.apiKeys,
     clock,
     ids,
     random,
+    scheduler,
     faultRules,
     rateLimits,
     journal,
-  });
+    seed,
+    readiness,
+  };
 
   const app = express();
   app.disable('x-powered-by');
@@ -129,27 +164,43 @@ export function createApp(config: Config, deps: AppDeps): FakeApp {
       ...(config.cors ? [allowCrossOrigin()] : []),
       // 5. JSON bodies (400 malformed or too deep, 413 too large, 415 not JSON)
       ...parseJsonBody(config.bodyLimitBytes),
-      // 6. the clients API at the root and under /v2/api: the API key (401), injected failures
-      //    (magic keys, Prefer: code=, fault rules; never counted), the rate limit (429, when on),
-      //    the routes
-      forClientsPaths(
-        compose(
-          authenticate(keys),
-          faults.middleware,
-          ...(rateLimits.active ? [rateLimits.middleware] : []),
-          createClientsRoutes(clients),
-        ),
-      ),
+      // 6. every resource's operations at the root and under /v2/api: the API key (401), injected
+      //    failures (magic keys, Prefer: code=, fault rules; never counted), the rate limit (429,
+      //    when on), then the operation (404, 405, 422, or its answer)
+      createApiDispatcher({
+        resources,
+        strict: config.strict,
+        stages: [authenticate(keys), faults.middleware, ...(rateLimits.active ? [rateLimits.middleware] : [])],
+      }),
     ),
   );
   // 7. the admin API (no API key; the admin token when one is set)
-  app.use('/__admin', createAdminRouter(adminRoutes(controls), config.adminToken));
-  // 8. the OpenAPI document of the clients API (no API key)
-  app.get(OPENAPI_PATHS, (_req, res) => sendJson(res, 200, clientsOpenApi()));
+  app.use('/__admin', createAdminRouter(ADMIN_OPERATIONS, admin, config.adminToken));
+  // 8. the OpenAPI document of the API (no API key)
+  app.get(OPENAPI_PATHS, (_req, res) => sendJson(res, 200, apiOpenApi(modules)));
   // 9. anything else is a 404 in the envelope
   app.use(notFound);
   // 10. every error becomes the envelope
   app.use(handleErrors(logger));
 
-  return { app, clock, ids, keys, logger, controls, releaseHeld: faults.releaseHeld };
+  return {
+    app,
+    clock,
+    ids,
+    keys,
+    logger,
+    events,
+    scheduler,
+    admin,
+    markReady() {
+      readiness.ready = true;
+    },
+    async seedIfEmpty() {
+      if (isEmpty(admin) && Object.values<readonly unknown[] | undefined>(deps.seed ?? {}).some((entries) => (entries?.length ?? 0) > 0)) await seed();
+    },
+    releaseHeld() {
+      faults.releaseHeld();
+      scheduler.stop();
+    },
+  };
 }

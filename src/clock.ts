@@ -17,6 +17,8 @@ export interface ControllableClock extends Clock {
   advance(ms: number): void;
   /** Back to the setting the clock was created with. */
   reset(): void;
+  /** Calls `listener` after every set, advance and reset (the scheduler runs what fell due). */
+  onChange(listener: () => void): void;
 }
 
 /**
@@ -31,6 +33,10 @@ export function createClock(setting: ClockSetting, systemNow: () => number = Dat
   // A running clock is the system time plus an offset; a frozen one is a fixed value.
   let frozenAt: number | undefined;
   let offset = 0;
+  const listeners: (() => void)[] = [];
+  const changed = (): void => {
+    for (const listener of listeners) listener();
+  };
   const start = (): void => {
     frozenAt = setting.mode === 'frozen' ? setting.at : undefined;
     offset = 0;
@@ -46,11 +52,19 @@ export function createClock(setting: ClockSetting, systemNow: () => number = Dat
         frozenAt = undefined;
         offset = now - systemNow();
       }
+      changed();
     },
     advance(ms) {
       if (frozenAt === undefined) offset += ms;
       else frozenAt += ms;
+      changed();
     },
-    reset: start,
+    reset() {
+      start();
+      changed();
+    },
+    onChange(listener) {
+      listeners.push(listener);
+    },
   };
 }

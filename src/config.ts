@@ -5,7 +5,7 @@ import { StartupError } from './errors.js';
 import { checkFaultRule, parseFaultSpec, type FaultRuleInput } from './faults/fault-rule.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 import { PACKAGE_FIXTURES } from './paths.js';
-import type { StoreLocation } from './store/client-store.js';
+import type { StoreLocation } from './store/store.js';
 
 
 /** The complete, checked configuration of one fake server. */

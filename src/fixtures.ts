@@ -1,14 +1,14 @@
-// Reads the fixture files (API keys, starting clients) and checks them against their schemas.
+// Reads the fixture files (API keys, the seed, fault rules) and checks them against their schemas.
 import { readFileSync } from 'node:fs';
+import type { StateInput } from './admin/state.js';
+import { STATE_SCHEMA } from './api/schemas.js';
+import type { ApiKey } from './auth/api-keys.js';
 import { StartupError } from './errors.js';
 import { describeFileError } from './file-errors.js';
-import { checkFor } from './validation/validator.js';
-import type { SchemaFile } from './validation/schemas.js';
-import type { ApiKey } from './auth/api-keys.js';
-import type { ClientSeed } from './clients/records.js';
 import { checkFaultRule, type FaultRuleInput } from './faults/fault-rule.js';
+import { checkFor } from './validation/validator.js';
 
-function readJsonFixture(what: string, path: string, schema: SchemaFile): unknown {
+function readJsonFixture(what: string, path: string, schema: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -26,7 +26,7 @@ function readJsonFixture(what: string, path: string, schema: SchemaFile): unknow
   if (first !== undefined) {
     throw new StartupError(`${what} ${path}: ${first.field || '(root)'}: ${first.message}`);
   }
-  return data;
+  return data as StateInput;
 }
 
 function firstDuplicate(values: readonly string[]): string | undefined {
@@ -60,18 +60,22 @@ export function loadApiKeys(path: string): ApiKey[] {
 }
 
 /**
- * Reads a starting-clients file (`fixtures/clients.json` or `--seed FILE`).
+ * Reads a seed file (`fixtures/clients.json` or `--seed FILE`): records by collection, checked
+ * against the state schema of the registered resources.
  *
  * @example
- * const seed = loadClientSeed('fixtures/clients.json');
+ * registerResourceSchemas(RESOURCES);
+ * const seed = loadSeed('fixtures/clients.json'); // { clients: [...] }
  */
-export function loadClientSeed(path: string): ClientSeed[] {
-  const data = readJsonFixture('seed file', path, 'clients-fixture.schema.json') as { clients: ClientSeed[] };
-  const duplicateId = firstDuplicate(data.clients.flatMap((c) => (c.id === undefined ? [] : [c.id])));
-  if (duplicateId !== undefined) {
-    throw new StartupError(`seed file ${path}: the id ${duplicateId} is used twice`);
+export function loadSeed(path: string): StateInput {
+  const data = readJsonFixture('seed file', path, STATE_SCHEMA) as Record<string, { id?: string }[]>;
+  for (const entries of Object.values(data)) {
+    const duplicateId = firstDuplicate(entries.flatMap((entry) => (entry.id === undefined ? [] : [entry.id])));
+    if (duplicateId !== undefined) {
+      throw new StartupError(`seed file ${path}: the id ${duplicateId} is used twice`);
+    }
   }
-  return data.clients;
+  return data as StateInput;
 }
 
 /**

@@ -62,22 +62,16 @@ export function startFake(options: FakeOptions = {}, deps: ServerDeps = {}): Pro
 }
 
 export { createApp, type AppDeps, type FakeApp } from './app.js';
-export { startServer, DEFAULT_TIMEOUTS, type FakeServer, type ServerDeps, type ServerTimeouts } from './server.js';
-export { parseConfig, OPTIONS, PROGRAMMATIC_DEFAULTS, type Config, type RawOptions } from './config.js';
-export { ApiError, ERROR_CATALOGUE, StartupError, type ErrorEnvelope, type FieldError } from './errors.js';
-export { createClock, type Clock, type ControllableClock, type ClockSetting } from './clock.js';
-export { createRandom, type RandomSource } from './random.js';
-export { createClientIdGenerator, type IdGenerator } from './ids.js';
-export { createLogger, type Logger, type LogLevel } from './logger.js';
-export { ClientStore, type StoreLocation, type StoreOptions } from './store/client-store.js';
-export type { ClientRecord, MemberType } from './store/client-record.js';
-export type { ApiKey, SimulatedError } from './auth/api-keys.js';
-export type { FaultRuleInput, FaultRule, NetworkFault } from './faults/fault-rule.js';
+export { startServer, DEFAULT_TIMEOUTS, type FakeServer, type FakeServerInfo, type ServerDeps, type ServerTimeouts } from './server.js';
+export { parseConfig, PROGRAMMATIC_DEFAULTS, type Config } from './config.js';
+export { ApiError, StartupError, type ErrorEnvelope, type FieldError } from './errors.js';
+export type { ControllableClock, ClockSetting } from './clock.js';
+export type { LogLevel, Logger } from './logger.js';
+export type { FaultRuleInput, NetworkFault } from './faults/fault-rule.js';
 export type { ListedFaultRule } from './faults/fault-rules.js';
-export type { FakeControls, Health, ResetSummary, ClockState, StateSnapshot } from './admin/controls.js';
+export type { Health, ResetSummary, ClockState } from './admin/operations.js';
+export type { StateSnapshot, StateInput, CollectionCounts } from './admin/state.js';
 export type { FakeAdmin } from './admin/handle.js';
 export { connectFake, FakeAdminError, type ConnectOptions, type RemoteFake } from './admin/admin-client.js';
 export type { JournalEntry, JournalFilter } from './journal/journal.js';
-export type { ClientSeed, ClientInput } from './clients/records.js';
-export type { ClientList, ListQuery, Pagination } from './clients/list.js';
-export { loadApiKeys, loadClientSeed } from './fixtures.js';
+export type { ClientRecord } from './resources/clients/client-record.js';

@@ -5,7 +5,10 @@ import { fileURLToPath } from 'node:url';
 /** The package folder: the one holding package.json, schemas/ and fixtures/. */
 export const PACKAGE_ROOT = new URL('../', import.meta.url);
 
-/** The JSON Schema files. */
+/** The code folder: src/ when run from source, dist/ when built. */
+const CODE_ROOT = new URL('./', import.meta.url);
+
+/** The generic JSON Schema files. */
 export const SCHEMA_DIR = new URL('schemas/', PACKAGE_ROOT);
 
 /** The fixtures shipped with the package. */
@@ -15,6 +18,11 @@ export const PACKAGE_FIXTURES = {
 };
 
 export const PACKAGE_JSON = new URL('package.json', PACKAGE_ROOT);
+
+/** A resource's schema file, in its folder (the build copies them beside the compiled code). */
+export function resourceSchemaUrl(resource: string, file: string): URL {
+  return new URL(`resources/${resource}/schemas/${file}`, CODE_ROOT);
+}
 
 /** The validators the build precompiles next to this module (dist/validators/); absent beside src/. */
 export function precompiledValidator(id: string): string {

@@ -48,7 +48,52 @@ export function createRandom(seed?: number): RandomSource {
   };
 }
 
-/** A second, independent stream derived from a seed, so that two users of randomness never shift each other. */
-export function deriveSeed(seed: number, stream: number): number {
-  return (Math.imul(seed ^ 0x5bd1e995, 0x01000193) + stream * 0x9e3779b9) >>> 0;
+/**
+ * Streams that began as numbered ones keep their numbers, so that a seeded run gives the same ids
+ * and fault draws as it did before streams were named.
+ */
+const NUMBERED_STREAMS: Readonly<Record<string, number>> = { 'ids:clt_': 1, faults: 2 };
+
+/** FNV-1a: a stable 32-bit number for a stream name. */
+function hashName(name: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
+/** The seed of the stream `name` of a run seeded with `seed`. */
+export function deriveSeed(seed: number, name: string): number {
+  const stream = NUMBERED_STREAMS[name] ?? hashName(name);
+  return (Math.imul(seed ^ 0x5bd1e995, 0x01000193) + Math.imul(stream, 0x9e3779b9)) >>> 0;
+}
+
+/** Independent random streams by name: adding a stream never shifts the numbers of another. */
+export interface RandomStreams {
+  /** The stream of this name (the same object on every call); `reset()` starts every stream over. */
+  stream(name: string): RandomSource;
+  reset(): void;
+}
+
+/**
+ * Creates the named streams of a run: seeded from `seed`, or each from the system's randomness.
+ *
+ * @example
+ * const streams = createRandomStreams(1234);
+ * streams.stream('faults').next(); // the same number in every run seeded with 1234
+ */
+export function createRandomStreams(seed: number | undefined): RandomStreams {
+  const streams = new Map<string, RandomSource>();
+  return {
+    stream(name) {
+      let stream = streams.get(name);
+      if (stream === undefined) {
+        stream = createRandom(seed === undefined ? undefined : deriveSeed(seed, name));
+        streams.set(name, stream);
+      }
+      return stream;
+    },
+    reset() {
+      for (const stream of streams.values()) stream.reset();
+    },
+  };
 }

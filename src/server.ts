@@ -2,14 +2,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inProcessAdmin, type FakeAdmin } from './admin/handle.js';
+import { registerResourceSchemas, STORE_FILE_SCHEMA } from './api/schemas.js';
 import { createApp, createParts, type AppDeps, type FakeApp } from './app.js';
 import type { ApiKey } from './auth/api-keys.js';
-import { seedClients } from './clients/seed.js';
 import type { Config } from './config.js';
 import { StartupError } from './errors.js';
 import { answerClientError, answerConnect } from './http/client-errors.js';
-import { loadApiKeys, loadClientSeed, loadFaultRules } from './fixtures.js';
-import { ClientStore } from './store/client-store.js';
+import { loadApiKeys, loadFaultRules, loadSeed } from './fixtures.js';
+import { RESOURCES } from './resources/index.js';
+import { Store } from './store/store.js';
+import { checkFor } from './validation/validator.js';
 
 /**
  * Parts a caller may supply instead of the ones the config describes (by default the keys, seed
@@ -46,7 +48,10 @@ export const DEFAULT_TIMEOUTS: ServerTimeouts = {
 };
 
 /** A running fake: its address, its keys, and the admin operations (reset, journal, faults, clock, state). */
-export interface FakeServer extends FakeAdmin {
+export type FakeServer = FakeAdmin & FakeServerInfo;
+
+/** What a running fake is besides its admin operations. */
+export interface FakeServerInfo {
   /** Base URL, e.g. `http://127.0.0.1:4010`; the API is also under `${url}/v2/api`. */
   readonly url: string;
   readonly port: number;
@@ -90,18 +95,25 @@ function listen(server: Server, port: number, host: string): Promise<void> {
  */
 export async function startServer(config: Config, deps: ServerDeps = {}): Promise<FakeServer> {
   const { clock, ids, random, logger } = createParts(config, deps);
+  const resources = deps.resources ?? RESOURCES;
+  registerResourceSchemas(resources);
   const apiKeys = deps.apiKeys ?? loadApiKeys(config.keysFile);
-  const seed = deps.seed ?? (config.seedFile === undefined ? [] : loadClientSeed(config.seedFile));
+  const seed = deps.seed ?? (config.seedFile === undefined ? {} : loadSeed(config.seedFile));
   const faultRules = deps.faultRules ?? (config.faultsFile === undefined ? [] : loadFaultRules(config.faultsFile));
   const store =
     deps.store ??
-    (await ClientStore.open(config.store, {
-      durable: config.durable,
-      onWriteError: (error) => logger.error(`could not write the store file: ${error.message}`),
-    }));
-  if (store.size === 0 && seed.length > 0) await seedClients(store, seed, { clock, ids });
+    (await Store.open(
+      config.store,
+      resources.map((r) => r.name),
+      {
+        durable: config.durable,
+        onWriteError: (error) => logger.error(`could not write the store file: ${error.message}`),
+        checkFile: checkFor(STORE_FILE_SCHEMA),
+      },
+    ));
 
-  const fake = createApp(config, { store, apiKeys, seed, clock, ids, random, logger, faultRules, delay: deps.delay });
+  const fake = createApp(config, { store, apiKeys, seed, clock, ids, random, logger, faultRules, delay: deps.delay, resources });
+  await fake.seedIfEmpty();
   const timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
   const server = createServer(
     {
@@ -122,7 +134,7 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
     await store.close();
     throw error;
   }
-  fake.controls.markReady();
+  fake.markReady();
   const port = (server.address() as AddressInfo).port;
   const urlHost = config.host.includes(':') ? `[${config.host}]` : config.host;
 
@@ -142,7 +154,7 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
   };
 
   return {
-    ...inProcessAdmin(fake.controls),
+    ...inProcessAdmin(fake.admin),
     url: `http://${urlHost}:${port}`,
     port,
     host: config.host,

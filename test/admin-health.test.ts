@@ -6,7 +6,8 @@ import express from 'express';
 import { createApp } from '../src/app.js';
 import { parseConfig, PROGRAMMATIC_DEFAULTS } from '../src/config.js';
 import { loadApiKeys } from '../src/fixtures.js';
-import { ClientStore } from '../src/store/client-store.js';
+import { RESOURCES } from '../src/resources/index.js';
+import { Store } from '../src/store/store.js';
 import { call, startTestFake } from './helpers.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -30,7 +31,7 @@ describe('GET /__admin/health', () => {
 
   it('answers 503 in the envelope until the server is ready', async () => {
     const config = parseConfig({ seed: 'none' }, {}, PROGRAMMATIC_DEFAULTS);
-    const store = await ClientStore.open({ kind: 'memory' });
+    const store = await Store.open({ kind: 'memory' }, RESOURCES.map((r) => r.name));
     const built = createApp(config, { store, apiKeys: loadApiKeys(config.keysFile) });
     const server = express().use(built.app).listen(0);
     await new Promise((resolve) => server.once('listening', resolve));
@@ -40,7 +41,7 @@ describe('GET /__admin/health', () => {
       assert.equal(before.status, 503);
       assert.deepEqual(before.body, { code: 'SERVICE_UNAVAILABLE', message: 'The fake is starting.', statusCode: 503 });
       assert.equal((await call(url, 'HEAD', '/__admin/health')).status, 503);
-      built.controls.markReady();
+      built.markReady();
       assert.equal((await call(url, 'GET', '/__admin/health')).status, 200);
     } finally {
       await new Promise((resolve) => server.close(resolve));

@@ -211,12 +211,12 @@ describe('fault rule effects', () => {
   it('times: "make the next two creates 429", then the rule is gone', async () => {
     const fake = await startTestFake({ seed: 'none' });
     try {
-      await fake.fake.controls.faults.add({ method: 'POST', path: '/clients', status: 429, times: 2 });
+      await fake.faults.add({ method: 'POST', path: '/clients', status: 429, times: 2 });
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push((await fake.create({ nameFirst: `n${i}` })).status);
       assert.deepEqual(statuses, [429, 429, 201]);
       assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 200);
-      assert.deepEqual(fake.fake.controls.faults.list(), []);
+      assert.deepEqual(await fake.faults.list(), []);
       assert.equal(await total(fake), 1);
     } finally {
       await fake.close();
@@ -226,8 +226,8 @@ describe('fault rule effects', () => {
   it('matches the path with or without /v2/api, exactly or with *', async () => {
     const fake = await startTestFake({ seed: 'none' });
     try {
-      await fake.fake.controls.faults.add({ method: 'GET', path: '/v2/api/clients/*', status: 503 });
-      await fake.fake.controls.faults.add({ method: 'GET', path: '/clients', status: 500 });
+      await fake.faults.add({ method: 'GET', path: '/v2/api/clients/*', status: 503 });
+      await fake.faults.add({ method: 'GET', path: '/clients', status: 500 });
       assert.equal((await fake.call('GET', '/clients/clt_a', { key: KEYS.acme })).status, 503);
       assert.equal((await fake.call('GET', '/v2/api/clients/clt_a', { key: KEYS.acme })).status, 503);
       assert.equal((await fake.call('GET', '/v2/api/clients', { key: KEYS.acme })).status, 500);
@@ -241,14 +241,14 @@ describe('fault rule effects', () => {
   it('matches on apiKey (key or label) and orgId; first match wins', async () => {
     const fake = await startTestFake({ seed: 'none' });
     try {
-      await fake.fake.controls.faults.add({ apiKey: 'globex', status: 402 });
-      await fake.fake.controls.faults.add({ orgId: 'org_acme', method: 'GET', status: 403 });
-      await fake.fake.controls.faults.add({ apiKey: KEYS.acme, status: 500 });
-      await fake.fake.controls.faults.add({ status: 404 });
+      await fake.faults.add({ apiKey: 'globex', status: 402 });
+      await fake.faults.add({ orgId: 'org_acme', method: 'GET', status: 403 });
+      await fake.faults.add({ apiKey: KEYS.acme, status: 500 });
+      await fake.faults.add({ status: 404 });
       assert.equal((await fake.call('GET', '/clients', { key: KEYS.globex })).status, 402);
       assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 403);
       assert.equal((await fake.create({})).status, 500);
-      assert.deepEqual(fake.fake.controls.faults.list().map((r) => r.hits), [1, 1, 1, 0]);
+      assert.deepEqual((await fake.faults.list()).map((r) => r.hits), [1, 1, 1, 0]);
     } finally {
       await fake.close();
     }
@@ -257,8 +257,8 @@ describe('fault rule effects', () => {
   it('answers a custom body and extra headers, and a status outside the catalogue with its reason', async () => {
     const fake = await startTestFake({ seed: 'none' });
     try {
-      await fake.fake.controls.faults.add({ method: 'POST', status: 409, body: { code: 'CONFLICT', detail: 'x' }, headers: { 'X-Trace': 'abc' }, times: 1 });
-      await fake.fake.controls.faults.add({ method: 'POST', status: 502, times: 1 });
+      await fake.faults.add({ method: 'POST', status: 409, body: { code: 'CONFLICT', detail: 'x' }, headers: { 'X-Trace': 'abc' }, times: 1 });
+      await fake.faults.add({ method: 'POST', status: 502, times: 1 });
       const custom = await fake.create({});
       assert.equal(custom.status, 409);
       assert.deepEqual(custom.body, { code: 'CONFLICT', detail: 'x' });
@@ -274,11 +274,11 @@ describe('fault rule effects', () => {
   it('forced 422 and 401 equal real ones, and store nothing', async () => {
     const fake = await startTestFake({ seed: 'none' });
     try {
-      await fake.fake.controls.faults.add({ method: 'POST', status: 422, times: 1 });
+      await fake.faults.add({ method: 'POST', status: 422, times: 1 });
       const forced422 = await fake.create({ nameFirst: 'ok' });
       const real422 = await fake.create({ email: 'not-an-email' });
       assert.deepEqual(forced422.body, real422.body);
-      await fake.fake.controls.faults.add({ method: 'POST', status: 401, times: 1 });
+      await fake.faults.add({ method: 'POST', status: 401, times: 1 });
       const forced401 = await fake.create({ nameFirst: 'ok' });
       assert.equal(forced401.status, 401);
       assert.deepEqual(forced401.body, (await fake.create({}, 'wrong-key-0000')).body);
@@ -292,8 +292,8 @@ describe('fault rule effects', () => {
     const waited: number[] = [];
     const fake = await startTestFake({ seed: 'none' }, { delay: async (ms) => void waited.push(ms) });
     try {
-      await fake.fake.controls.faults.add({ method: 'GET', path: '/clients*', delayMs: 2000 });
-      await fake.fake.controls.faults.add({ method: 'POST', delayMs: 300, times: 1 });
+      await fake.faults.add({ method: 'GET', path: '/clients*', delayMs: 2000 });
+      await fake.faults.add({ method: 'POST', delayMs: 300, times: 1 });
       const created = await fake.create({ nameFirst: 'Slow' });
       assert.equal(created.status, 201);
       assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).body.pagination.total, 1);
@@ -308,7 +308,7 @@ describe('fault rule effects', () => {
     const waited: number[] = [];
     const fake = await startTestFake({ seed: 'none' }, { delay: async (ms) => void waited.push(ms) });
     try {
-      await fake.fake.controls.faults.add({ delayMs: 50, status: 503 });
+      await fake.faults.add({ delayMs: 50, status: 503 });
       assert.equal((await fake.create({})).status, 503);
       assert.deepEqual(waited, [50]);
     } finally {
@@ -319,7 +319,7 @@ describe('fault rule effects', () => {
   it('reset: the client sees the connection reset, and nothing is stored', async () => {
     const fake = await startTestFake({ seed: 'none' });
     try {
-      await fake.fake.controls.faults.add({ method: 'POST', network: 'reset', times: 1 });
+      await fake.faults.add({ method: 'POST', network: 'reset', times: 1 });
       await assert.rejects(fake.create({ nameFirst: 'Lost' }), (error: Error & { cause?: { code?: string } }) => {
         assert.equal(error.name, 'TypeError');
         assert.equal(error.cause?.code, 'ECONNRESET');
@@ -334,7 +334,7 @@ describe('fault rule effects', () => {
   it('malformed: a 201 whose JSON is cut short, and nothing is stored', async () => {
     const fake = await startTestFake({ seed: 'none' });
     try {
-      await fake.fake.controls.faults.add({ network: 'malformed' });
+      await fake.faults.add({ network: 'malformed' });
       const res = await fetch(`${fake.url}/clients`, {
         method: 'POST',
         headers: { 'X-Api-Key': KEYS.acme, 'Content-Type': 'application/json' },
@@ -346,7 +346,7 @@ describe('fault rule effects', () => {
       const list = await fetch(`${fake.url}/clients`, { headers: { 'X-Api-Key': KEYS.acme } });
       assert.equal(list.status, 200);
       assert.ok((await list.text()).startsWith('{"data":[{"id":"clt_'));
-      await fake.fake.controls.faults.clear();
+      await fake.faults.clear();
       assert.equal(await total(fake), 0);
     } finally {
       await fake.close();
@@ -356,7 +356,7 @@ describe('fault rule effects', () => {
   it('malformed: also for a body that is not an object', async () => {
     const fake = await startTestFake({ seed: 'none' });
     try {
-      await fake.fake.controls.faults.add({ network: 'malformed' });
+      await fake.faults.add({ network: 'malformed' });
       for (const body of ['null', '[]', '"text"']) {
         const res = await fake.call('POST', '/clients', { key: KEYS.acme, body });
         assert.equal(res.status, 201, body);
@@ -369,8 +369,8 @@ describe('fault rule effects', () => {
 
   it('hang: no answer until the client gives up; a hanging request does not hold close()', async () => {
     const fake = await startTestFake({ seed: 'none' });
-    await fake.fake.controls.faults.add({ method: 'GET', path: '/clients', network: 'hang' });
-    const rule = () => fake.fake.controls.faults.list()[0];
+    await fake.faults.add({ method: 'GET', path: '/clients', network: 'hang' });
+    const rule = () => fake.fake.admin.faultRules.list()[0];
     let answered = false;
     const abort = new AbortController();
     const givenUp = fetch(`${fake.url}/clients`, { headers: { 'X-Api-Key': KEYS.acme }, signal: abort.signal }).then(() => {
@@ -390,9 +390,9 @@ describe('fault rule effects', () => {
 describe('delays and close()', () => {
   it('a long real delay does not hold close(): the waiting request is ended', async () => {
     const fake = await startTestFake({ seed: 'none' });
-    await fake.fake.controls.faults.add({ method: 'POST', delayMs: 600_000 });
+    await fake.faults.add({ method: 'POST', delayMs: 600_000 });
     const waiting = assert.rejects(fake.create({ nameFirst: 'Never' }), TypeError);
-    await until(() => fake.fake.controls.faults.list()[0]?.hits === 1);
+    await until(() => fake.fake.admin.faultRules.list()[0]?.hits === 1);
     await fake.close();
     await waiting;
   });
@@ -420,8 +420,8 @@ describe('probability', () => {
   it('never fires at 0 and always at 1', async () => {
     const fake = await startTestFake({ seed: 'none' });
     try {
-      await fake.fake.controls.faults.add({ status: 500, probability: 0 });
-      await fake.fake.controls.faults.add({ status: 503, probability: 1 });
+      await fake.faults.add({ status: 500, probability: 0 });
+      await fake.faults.add({ status: 503, probability: 1 });
       for (let i = 0; i < 10; i++) assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 503);
     } finally {
       await fake.close();
@@ -437,7 +437,7 @@ describe('start-up rules', () => {
     try {
       assert.equal((await fake.create({})).status, 503);
       assert.equal((await fake.call('GET', '/clients/x', { key: KEYS.acme })).status, 404);
-      assert.deepEqual(fake.fake.controls.faults.list(), []);
+      assert.deepEqual(await fake.faults.list(), []);
     } finally {
       await fake.close();
     }

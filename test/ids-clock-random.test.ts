@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createClock } from '../src/clock.js';
-import { createClientIdGenerator } from '../src/ids.js';
+import { createIdGenerator } from '../src/ids.js';
 import { createRandom } from '../src/random.js';
 
 describe('createClock', () => {
@@ -56,26 +56,26 @@ describe('createRandom', () => {
   });
 });
 
-describe('createClientIdGenerator', () => {
+describe('createIdGenerator', () => {
   const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
   const decodeTime = (id: string): number => [...id.slice(4, 14)].reduce((ms, ch) => ms * 32 + ALPHABET.indexOf(ch), 0);
 
   it('makes clt_ + 26 lower-case Crockford characters encoding the clock time', () => {
-    const ids = createClientIdGenerator({ now: () => Date.parse('2026-01-01T00:00:00.000Z') }, createRandom(3));
+    const ids = createIdGenerator('clt_', { now: () => Date.parse('2026-01-01T00:00:00.000Z') }, createRandom(3));
     const id = ids.next();
     assert.match(id, /^clt_[0-9a-hjkmnp-tv-z]{26}$/);
     assert.equal(decodeTime(id), Date.parse('2026-01-01T00:00:00.000Z'));
   });
 
   it('increments within one millisecond so ids keep their order', () => {
-    const ids = createClientIdGenerator({ now: () => 1_700_000_000_000 }, createRandom(9));
+    const ids = createIdGenerator('clt_', { now: () => 1_700_000_000_000 }, createRandom(9));
     const made = Array.from({ length: 100 }, () => ids.next());
     assert.deepEqual([...made].sort(), made);
     assert.equal(new Set(made).size, 100);
   });
 
   it('repeats the same ids for the same seed and clock, and again after reset', () => {
-    const make = () => createClientIdGenerator({ now: () => 1_700_000_000_000 }, createRandom(5));
+    const make = () => createIdGenerator('clt_', { now: () => 1_700_000_000_000 }, createRandom(5));
     const a = make();
     const first = [a.next(), a.next(), a.next()];
     assert.deepEqual([make().next()], [first[0]]);

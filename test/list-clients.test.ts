@@ -1,7 +1,7 @@
 // GET /clients: filters, the three orders and pagination, exactly as the contract says.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ClientSeed } from '../src/clients/records.js';
+import type { ClientSeed } from '../src/resources/clients/records.js';
 import { createClock } from '../src/clock.js';
 import { KEYS, startTestFake, type TestFake } from './helpers.js';
 
@@ -29,7 +29,7 @@ describe('GET /clients', () => {
     return res.body;
   };
   before(async () => {
-    fake = await startTestFake({}, { seed: SEED });
+    fake = await startTestFake({}, { seed: { clients: SEED } });
   });
   after(() => fake.close());
 

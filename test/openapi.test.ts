@@ -49,8 +49,17 @@ describe('OpenAPI documents', () => {
 
   it('embeds every schema file as it is, but for $id, $schema and $refs pointing into components', async () => {
     const doc = (await fake.call('GET', '/openapi.json')).body;
-    const files = readdirSync(new URL('../schemas/', import.meta.url));
-    const schemas = new Map(files.map((file) => [file, JSON.parse(readFileSync(new URL(`../schemas/${file}`, import.meta.url), 'utf8'))]));
+    // The generic schema files, and each resource's in its own folder.
+    const folders = [
+      new URL('../schemas/', import.meta.url),
+      ...readdirSync(new URL('../src/resources/', import.meta.url), { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => new URL(`../src/resources/${entry.name}/schemas/`, import.meta.url)),
+    ];
+    const schemas = new Map(
+      folders.flatMap((folder) => readdirSync(folder).map((file) => [file, JSON.parse(readFileSync(new URL(file, folder), 'utf8'))] as const)),
+    );
+    assert.ok(schemas.has('client-create.schema.json') && schemas.has('fault-rule.schema.json'));
     const fileOfTitle = new Map([...schemas].map(([file, schema]) => [schema.title, file]));
     // Point component $refs back at their files, as the schema files write them.
     const backToFiles = (text: string) =>
@@ -70,8 +79,13 @@ describe('OpenAPI documents', () => {
     const doc = res.body;
     assert.deepEqual(Object.keys(doc.paths).sort(), [
       '/__admin/clock', '/__admin/clock/advance', '/__admin/faults', '/__admin/faults/{id}', '/__admin/health',
-      '/__admin/openapi.json', '/__admin/requests', '/__admin/requests/count', '/__admin/reset', '/__admin/state',
+      '/__admin/journal', '/__admin/journal/count', '/__admin/openapi.json', '/__admin/requests', '/__admin/requests/count',
+      '/__admin/reset', '/__admin/state',
     ]);
+    // The old journal paths still work, documented as deprecated aliases of the new ones.
+    assert.deepEqual(doc.paths['/__admin/requests'].get, { ...doc.paths['/__admin/journal'].get, deprecated: true });
+    assert.deepEqual(doc.paths['/__admin/requests/count'].post, { ...doc.paths['/__admin/journal/count'].post, deprecated: true });
+    assert.equal(doc.paths['/__admin/journal'].get.deprecated, undefined);
     assert.deepEqual(Object.keys(doc.paths['/__admin/faults']), ['post', 'get', 'delete']);
     assert.deepEqual(doc.paths['/__admin/faults'].post.requestBody.content['application/json'].schema, { $ref: '#/components/schemas/FaultRule' });
     for (const ref of refsOf(doc)) assert.notEqual(resolve(doc, ref), undefined, ref);

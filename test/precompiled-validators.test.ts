@@ -6,12 +6,16 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { ErrorObject } from 'ajv';
 import { toFieldErrors } from '../src/validation/field-errors.js';
-import { createAjv, VALIDATOR_IDS } from '../src/validation/validator.js';
+import { registerResourceSchemas } from '../src/api/schemas.js';
+import { RESOURCES } from '../src/resources/index.js';
+import { createAjv, validatorIds } from '../src/validation/validator.js';
 import { readdirSync } from 'node:fs';
 import { FIELD_NAMES } from './contract-oracle.js';
 
 type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
+registerResourceSchemas(RESOURCES);
+const VALIDATOR_IDS = validatorIds();
 const require = createRequire(import.meta.url);
 const precompiled = Object.fromEntries(
   VALIDATOR_IDS.map((id) => [id, (require(`../dist/validators/${id}.cjs`) as { validate: Validate }).validate]),

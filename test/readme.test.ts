@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { adminRoutes } from '../src/admin/routes.js';
+import { ADMIN_OPERATIONS, flattenAdminOperations } from '../src/admin/operations.js';
 import { OPTIONS, type OptionSpec } from '../src/config.js';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -15,7 +15,9 @@ describe('README', () => {
   }
 
   it('documents every admin route', () => {
-    const routes = adminRoutes({} as never).map((route) => `/__admin${route.path.replace(/:(\w+)/g, '{$1}')}`);
+    const routes = flattenAdminOperations(ADMIN_OPERATIONS).flatMap(([, operation]) =>
+      [operation.path, ...(operation.deprecatedPaths ?? [])].map((path) => `/__admin${path.replace(/:(\w+)/g, '{$1}')}`),
+    );
     for (const path of new Set(routes)) assert.ok(README.includes(path), path);
   });
 });

@@ -1,62 +1,67 @@
-// The admin operations as one asynchronous, typed interface: the in-process handle of startFake()
-// and the HTTP client of connectFake() both implement it, so test code can switch between them.
-import type { FaultRuleInput } from '../faults/fault-rule.js';
-import type { ListedFaultRule } from '../faults/fault-rules.js';
-import type { JournalEntry, JournalFilter } from '../journal/journal.js';
-import type { ClockState, FakeControls, Health, ResetSummary, StateSnapshot } from './controls.js';
+// The admin operations as one asynchronous, typed interface, derived from the operation table: the
+// in-process handle of startFake() runs them directly, connectFake() sends them over HTTP, and
+// test code can switch between the two.
+import {
+  ADMIN_OPERATIONS,
+  flattenAdminOperations,
+  type AdminHandleOf,
+  type AdminHttpRequest,
+  type AdminOperation,
+  type AdminParts,
+} from './operations.js';
 
-/** What a test suite does to a fake, in-process or over HTTP. */
-export interface FakeAdmin {
-  /** Back to the seeded state; with `orgId`, only that organisation's clients, journal and rate-limit counts. */
-  reset(options?: { orgId?: string }): Promise<ResetSummary>;
-  /** The request journal, oldest first. */
-  requests(filter?: JournalFilter): Promise<JournalEntry[]>;
-  /** How many journaled requests match. */
-  countRequests(match?: Omit<JournalFilter, 'limit'>): Promise<number>;
-  clearRequests(): Promise<void>;
-  faults: {
-    add(rule: FaultRuleInput): Promise<ListedFaultRule>;
-    list(): Promise<ListedFaultRule[]>;
-    remove(id: string): Promise<void>;
-    clear(): Promise<void>;
-  };
-  clock: {
-    /** The fake's current time, ISO 8601. */
-    now(): Promise<string>;
-    /** Jumps to `iso`; `frozen` (default: stay as it is) stops or releases the clock. */
-    set(iso: string, options?: { frozen?: boolean }): Promise<ClockState>;
-    /** Moves the clock by `ms` (negative moves it back). */
-    advance(ms: number): Promise<ClockState>;
-  };
-  state: {
-    export(options?: { orgId?: string }): Promise<StateSnapshot>;
-    import(data: StateSnapshot | { clients: unknown[] }, options?: { orgId?: string }): Promise<{ clients: number }>;
-  };
-  health(): Promise<Health>;
+/** The older names of the journal methods, kept working (deprecated: use `journal.*`). */
+export interface DeprecatedAdminMethods {
+  /** @deprecated Use `journal.list()`. */
+  requests: FakeAdmin['journal']['list'];
+  /** @deprecated Use `journal.count()`. */
+  countRequests: FakeAdmin['journal']['count'];
+  /** @deprecated Use `journal.clear()`. */
+  clearRequests: FakeAdmin['journal']['clear'];
 }
 
-/** The in-process implementation, straight over the controls. */
-export function inProcessAdmin(controls: FakeControls): FakeAdmin {
-  return {
-    reset: (options) => controls.reset(options),
-    requests: async (filter) => controls.requests(filter),
-    countRequests: async (match) => controls.countRequests(match),
-    clearRequests: async () => controls.clearRequests(),
-    faults: {
-      add: async (rule) => controls.faults.add(rule),
-      list: async () => controls.faults.list(),
-      remove: async (id) => controls.faults.remove(id),
-      clear: async () => controls.faults.clear(),
-    },
-    clock: {
-      now: async () => controls.clock.get().now,
-      set: async (iso, options = {}) => controls.clock.set({ now: iso, ...options }),
-      advance: async (ms) => controls.clock.advance(ms),
-    },
-    state: {
-      export: async (options) => controls.state.export(options),
-      import: (data, options) => controls.state.import(data, options),
-    },
-    health: async () => controls.health(),
-  };
+/** What a test suite does to a fake, in-process or over HTTP: one method per admin operation. */
+export type FakeAdmin = AdminHandleOf<typeof ADMIN_OPERATIONS> & DeprecatedAdminMethods;
+
+// biome-ignore lint/suspicious/noExplicitAny: a transport carries operations of every type.
+type Transport = (operation: AdminOperation<any, any, any, any>, input: unknown) => Promise<unknown>;
+
+/**
+ * Builds the handle: a method per operation of the table (HTTP-only ones left out), each turning
+ * its arguments into the operation's input and handing it to `transport`.
+ */
+export function buildAdminHandle(transport: Transport): FakeAdmin {
+  const handle: Record<string, unknown> = {};
+  for (const [name, operation] of flattenAdminOperations(ADMIN_OPERATIONS)) {
+    if (operation.httpOnly) continue;
+    const path = name.split('.');
+    let branch = handle;
+    for (const part of path.slice(0, -1)) branch = (branch[part] ??= {}) as Record<string, unknown>;
+    branch[path.at(-1) as string] = async (...args: unknown[]) => {
+      const body = await transport(operation, operation.input(...args));
+      return operation.result === undefined ? body : operation.result(body);
+    };
+  }
+  const admin = handle as unknown as FakeAdmin;
+  return Object.assign(admin, {
+    requests: admin.journal.list,
+    countRequests: admin.journal.count,
+    clearRequests: admin.journal.clear,
+  });
+}
+
+/**
+ * The in-process handle: each method runs its operation on the app's parts.
+ *
+ * @example
+ * const admin = inProcessAdmin(fake.admin);
+ * await admin.faults.add({ status: 503, times: 1 });
+ */
+export function inProcessAdmin(parts: AdminParts): FakeAdmin {
+  return buildAdminHandle(async (operation, input) => operation.run(parts, input));
+}
+
+/** Fills an operation's path template with its parameters. */
+export function adminPathOf(operation: { path: string }, request: AdminHttpRequest): string {
+  return operation.path.replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(request.params?.[name] ?? ''));
 }

@@ -1,6 +1,7 @@
 // The middleware that admits a request with a valid X-Api-Key and remembers whose it is.
 import type { RequestHandler, Response } from 'express';
 import { ApiError } from '../errors.js';
+import { contextOf } from '../http/context.js';
 import type { ApiKey, ApiKeyRing } from './api-keys.js';
 
 /**
@@ -12,13 +13,15 @@ export function authenticate(ring: ApiKeyRing): RequestHandler {
     const presented = req.headers['x-api-key'];
     const apiKey = ring.find(typeof presented === 'string' ? presented : undefined);
     if (apiKey === undefined || apiKey.revoked) throw new ApiError('UNAUTHORIZED');
-    res.locals.apiKey = apiKey;
+    contextOf(res).apiKey = apiKey;
     next();
   };
 }
 
 /** The key that {@link authenticate} admitted for this request. */
 export function apiKeyOf(res: Response): ApiKey {
-  return res.locals.apiKey as ApiKey;
+  const { apiKey } = contextOf(res);
+  if (apiKey === undefined) throw new Error('apiKeyOf() before authenticate()');
+  return apiKey;
 }
 

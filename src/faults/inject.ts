@@ -5,9 +5,9 @@ import { STATUS_CODES } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import type { SimulatedError } from '../auth/api-keys.js';
 import { apiKeyOf } from '../auth/authenticate.js';
-import { newClientRecord, type ClientInput } from '../clients/records.js';
 import type { Clock } from '../clock.js';
 import { ApiError, type ErrorEnvelope, type ErrorKind } from '../errors.js';
+import { contextOf } from '../http/context.js';
 import { sendJson } from '../http/respond.js';
 import { rateLimitedError, setRateLimitHeaders, type RateLimits } from '../rate-limit/rate-limits.js';
 import type { FaultRule } from './fault-rule.js';
@@ -112,12 +112,8 @@ export function createFaultInjector({ rules, rateLimits, clock, delay }: FaultIn
   const answerMalformed = (req: Request, res: Response): void => {
     const creating = req.method === 'POST';
     const body: unknown = req.body;
-    const fields = creating && body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as ClientInput) : {};
-    const sample = newClientRecord(fields, {
-      id: 'clt_00000000000000000000000000',
-      orgId: apiKeyOf(res).orgId,
-      now: new Date(clock.now()).toISOString(),
-    });
+    const fields = creating && body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const sample = contextOf(res).route?.route.resource.instance.sample(fields, apiKeyOf(res).orgId) ?? {};
     const json = JSON.stringify(creating ? sample : { data: [sample] });
     // Half a document: the client reads the whole body, then fails to parse it.
     const truncated = json.slice(0, Math.floor(json.length / 2));
@@ -125,7 +121,7 @@ export function createFaultInjector({ rules, rateLimits, clock, delay }: FaultIn
   };
 
   const applyRule = async (req: Request, res: Response, rule: FaultRule): Promise<boolean> => {
-    res.locals.faultId = rule.id;
+    contextOf(res).faultId = rule.id;
     if (rule.delayMs !== undefined) {
       hold(res);
       await wait(rule.delayMs);

@@ -1,7 +1,7 @@
 // One concise log line per request: method, path, status, duration, and the organisation (never the key).
 import type { RequestHandler } from 'express';
-import type { ApiKey } from '../auth/api-keys.js';
 import type { Logger } from '../logger.js';
+import { contextOf } from './context.js';
 
 /**
  * Logs each request when it finishes; install it only when info lines are enabled. Health probes
@@ -12,7 +12,7 @@ export function logRequests(logger: Logger): RequestHandler {
     const started = performance.now();
     res.once('finish', () => {
       const ms = (performance.now() - started).toFixed(1);
-      const apiKey = res.locals.apiKey as ApiKey | undefined;
+      const { apiKey } = contextOf(res);
       const line = `${req.method} ${req.originalUrl} ${res.statusCode} ${ms}ms${apiKey ? ` ${apiKey.orgId}` : ''}`;
       if (req.path === '/__admin/health') logger.debug(line);
       else logger.info(line);

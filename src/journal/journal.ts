@@ -2,8 +2,8 @@
 // cannot exhaust memory.
 import { parse as parseQueryString } from 'node:querystring';
 import type { RequestHandler } from 'express';
-import type { ApiKey } from '../auth/api-keys.js';
 import type { Clock } from '../clock.js';
+import { contextOf } from '../http/context.js';
 import { compilePathPattern } from '../http/path-pattern.js';
 
 /** One journaled request. */
@@ -166,7 +166,7 @@ export function recordRequests({
     const atMs = clock.now();
     const presented = req.headers['x-api-key'];
     res.once('close', () => {
-      const apiKey = res.locals.apiKey as ApiKey | undefined;
+      const { apiKey, responseBody, faultId } = contextOf(res);
       journal.add({
         atMs,
         method: req.method,
@@ -175,9 +175,9 @@ export function recordRequests({
         orgId: apiKey?.orgId ?? null,
         apiKey: typeof presented === 'string' ? maskApiKey(presented) : null,
         requestBody: req.body ?? null,
-        responseBody: res.locals.responseBody ?? null,
+        responseBody: responseBody ?? null,
         durationMs: Math.round((monotonicNow() - started) * 1000) / 1000,
-        fault: (res.locals.faultId as string | undefined) ?? null,
+        fault: faultId ?? null,
       });
     });
     next();

@@ -1,15 +1,17 @@
-// OpenAPI 3.1 documents of the clients API and of the admin API, built from the same JSON Schema
-// files the validator compiles (OpenAPI 3.1 speaks JSON Schema 2020-12, so they go in as they are).
-import type { AdminRoute } from '../admin/routes.js';
+// OpenAPI 3.1 documents of the API and of the admin API, built from their operation tables and the
+// same JSON Schema documents the validator compiles (OpenAPI 3.1 speaks JSON Schema 2020-12, so
+// they go in as they are).
+import type { AdminOperation } from '../admin/operations.js';
+import type { Operation, ResourceModule } from '../api/resource.js';
 import { ERROR_CATALOGUE } from '../errors.js';
-import { readSchema, SCHEMA_FILES, type JsonSchema, type SchemaFile } from '../validation/schemas.js';
+import { readSchema, schemaIds, type JsonSchema } from '../validation/schemas.js';
 import { packageVersion } from '../version.js';
 
 type Json = Record<string, unknown>;
 
-/** Each schema file's component name: its title. */
+/** Each schema's component name: its title. */
 function componentNames(): Map<string, string> {
-  return new Map(SCHEMA_FILES.map((file) => [file, String(readSchema(file).title)]));
+  return new Map(schemaIds().map((id) => [id, String(readSchema(id).title)]));
 }
 
 /** A schema file's content as a component: cross-file `$ref`s point into components. */
@@ -31,10 +33,10 @@ function toComponent(schema: unknown, names: Map<string, string>): unknown {
 
 function schemaComponents(): Json {
   const names = componentNames();
-  return Object.fromEntries(SCHEMA_FILES.map((file) => [names.get(file), toComponent(readSchema(file), names)]));
+  return Object.fromEntries(schemaIds().map((id) => [names.get(id), toComponent(readSchema(id), names)]));
 }
 
-const ref = (file: SchemaFile): Json => ({ $ref: `#/components/schemas/${String(readSchema(file).title)}` });
+const ref = (id: string): Json => ({ $ref: `#/components/schemas/${String(readSchema(id).title)}` });
 const json = (schema: Json, description: string, headers?: Json): Json => ({
   description,
   ...(headers ? { headers } : {}),
@@ -55,8 +57,8 @@ function errorResponse(kind: keyof typeof ERROR_CATALOGUE): Json {
 }
 
 /** Query parameters from the properties of a query schema. */
-function queryParameters(file: SchemaFile): Json[] {
-  const properties = readSchema(file).properties ?? {};
+function queryParameters(id: string): Json[] {
+  const properties = readSchema(id).properties ?? {};
   return Object.entries(properties).map(([name, schema]: [string, JsonSchema]) => ({
     name,
     in: 'query',
@@ -66,73 +68,103 @@ function queryParameters(file: SchemaFile): Json[] {
   }));
 }
 
-let clientsDocument: Json | undefined;
+/** A path template in OpenAPI's syntax: `/clients/:id` is `/clients/{id}`. */
+function openApiPath(path: string): string {
+  return path.replace(/:(\w+)/g, '{$1}');
+}
+
+function pathParameters(path: string): Json[] {
+  return [...path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+}
+
+/** The component name of a page of records: `ClientList` for `Client`. */
+function pageName(recordSchema: string): string {
+  return `${String(readSchema(recordSchema).title)}List`;
+}
+
+function pageComponent(recordSchema: string): Json {
+  return {
+    type: 'object',
+    properties: {
+      data: { type: 'array', items: ref(recordSchema) },
+      pagination: {
+        type: 'object',
+        properties: {
+          page: { type: 'integer' },
+          limit: { type: 'integer' },
+          total: { type: 'integer' },
+          totalPages: { type: 'integer' },
+          hasNext: { type: 'boolean' },
+          hasPrev: { type: 'boolean' },
+        },
+        required: ['page', 'limit', 'total', 'totalPages', 'hasNext', 'hasPrev'],
+      },
+    },
+    required: ['data', 'pagination'],
+  };
+}
+
+const RATE_HEADERS = {
+  'X-RateLimit-Limit': { $ref: '#/components/headers/X-RateLimit-Limit' },
+  'X-RateLimit-Remaining': { $ref: '#/components/headers/X-RateLimit-Remaining' },
+};
+
+function operationObject(operation: Operation<unknown>): Json {
+  const parameters = [...pathParameters(operation.path), ...(operation.query === undefined ? [] : queryParameters(operation.query))];
+  const response = operation.response;
+  const schema = 'record' in response ? ref(response.record) : { $ref: `#/components/schemas/${pageName(response.page)}` };
+  const headers =
+    operation.status === 201
+      ? { ...RATE_HEADERS, Location: { description: 'Path of the new record', schema: { type: 'string' } } }
+      : RATE_HEADERS;
+  return {
+    operationId: operation.id,
+    summary: operation.summary,
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(operation.body === undefined
+      ? {}
+      : { requestBody: { required: true, content: { 'application/json': { schema: ref(operation.body) } } } }),
+    responses: {
+      [String(operation.status)]: json(schema, operation.summary, headers),
+      '401': { $ref: '#/components/responses/Unauthorized' },
+      '429': { $ref: '#/components/responses/RateLimited' },
+      ...(operation.body !== undefined || operation.query !== undefined ? { '422': { $ref: '#/components/responses/ValidationError' } } : {}),
+      ...(pathParameters(operation.path).length > 0 ? { '404': { $ref: '#/components/responses/NotFound' } } : {}),
+    },
+  };
+}
+
+const apiDocuments = new WeakMap<readonly ResourceModule[], Json>();
 
 /**
- * The OpenAPI document of the clients API the fake serves (`GET /openapi.json`).
+ * The OpenAPI document of the API the fake serves (`GET /openapi.json`), from the resources'
+ * operation tables; made once per resource list.
  *
  * @example
- * const doc = clientsOpenApi(); // doc.paths['/clients'].post
+ * const doc = apiOpenApi(RESOURCES); // doc.paths['/clients'].post
  */
-export function clientsOpenApi(): Json {
-  if (clientsDocument !== undefined) return clientsDocument;
-  const rateHeaders = {
-    'X-RateLimit-Limit': { $ref: '#/components/headers/X-RateLimit-Limit' },
-    'X-RateLimit-Remaining': { $ref: '#/components/headers/X-RateLimit-Remaining' },
-  };
-  const common = {
-    '401': { $ref: '#/components/responses/Unauthorized' },
-    '429': { $ref: '#/components/responses/RateLimited' },
-  };
-  clientsDocument = {
+export function apiOpenApi(resources: readonly ResourceModule[]): Json {
+  const known = apiDocuments.get(resources);
+  if (known !== undefined) return known;
+  const paths: Record<string, Json> = {};
+  const pages: Record<string, Json> = {};
+  for (const resource of resources) {
+    for (const operation of resource.operations as readonly Operation<unknown>[]) {
+      const path = openApiPath(operation.path);
+      paths[path] = { ...paths[path], [operation.method.toLowerCase()]: operationObject(operation) };
+      if ('page' in operation.response) pages[pageName(operation.response.page)] = pageComponent(operation.response.page);
+    }
+  }
+  const document: Json = {
     openapi: '3.1.0',
     info: {
       title: 'Athenty API (athenty-fake)',
       version: packageVersion(),
-      description:
-        'The clients endpoints of the Athenty REST API v2 as athenty-fake serves them, at the root and under /v2/api.',
+      description: `The ${resources.map((r) => r.name).join(', ')} endpoints of the Athenty REST API v2 as athenty-fake serves them, at the root and under /v2/api.`,
     },
     servers: [{ url: '/v2/api' }, { url: '/' }],
     security: [{ apiKey: [] }],
-    paths: {
-      '/clients': {
-        post: {
-          operationId: 'createClient',
-          summary: 'Create a client record',
-          requestBody: { required: true, content: { 'application/json': { schema: ref('client-create.schema.json') } } },
-          responses: {
-            '201': json(ref('client.schema.json'), 'Client created', {
-              ...rateHeaders,
-              Location: { description: 'Path of the new client', schema: { type: 'string' } },
-            }),
-            ...common,
-            '422': { $ref: '#/components/responses/ValidationError' },
-          },
-        },
-        get: {
-          operationId: 'listClients',
-          summary: 'List clients',
-          parameters: queryParameters('client-list-query.schema.json'),
-          responses: {
-            '200': json({ $ref: '#/components/schemas/ClientList' }, 'A page of clients', rateHeaders),
-            ...common,
-            '422': { $ref: '#/components/responses/ValidationError' },
-          },
-        },
-      },
-      '/clients/{id}': {
-        get: {
-          operationId: 'getClient',
-          summary: 'Get a client',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: {
-            '200': json(ref('client.schema.json'), 'The client', rateHeaders),
-            ...common,
-            '404': { $ref: '#/components/responses/NotFound' },
-          },
-        },
-      },
-    },
+    paths,
     components: {
       securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } },
       headers: {
@@ -144,71 +176,48 @@ export function clientsOpenApi(): Json {
         Unauthorized: errorResponse('UNAUTHORIZED'),
         NotFound: errorResponse('NOT_FOUND'),
         ValidationError: errorResponse('VALIDATION_ERROR'),
-        RateLimited: { ...errorResponse('RATE_LIMITED'), headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' }, ...rateHeaders } },
+        RateLimited: { ...errorResponse('RATE_LIMITED'), headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' }, ...RATE_HEADERS } },
       },
-      schemas: {
-        ...schemaComponents(),
-        ClientList: {
-          type: 'object',
-          properties: {
-            data: { type: 'array', items: ref('client.schema.json') },
-            pagination: {
-              type: 'object',
-              properties: {
-                page: { type: 'integer' },
-                limit: { type: 'integer' },
-                total: { type: 'integer' },
-                totalPages: { type: 'integer' },
-                hasNext: { type: 'boolean' },
-                hasPrev: { type: 'boolean' },
-              },
-              required: ['page', 'limit', 'total', 'totalPages', 'hasNext', 'hasPrev'],
-            },
-          },
-          required: ['data', 'pagination'],
-        },
-      },
+      schemas: { ...schemaComponents(), ...pages },
     },
   };
-  return clientsDocument;
+  apiDocuments.set(resources, document);
+  return document;
 }
 
 /**
- * The OpenAPI document of the admin API (`GET /__admin/openapi.json`), from its route table.
+ * The OpenAPI document of the admin API (`GET /__admin/openapi.json`), from its operation table.
  *
  * @example
- * adminOpenApi(adminRoutes(controls));
+ * adminOpenApi(flattenAdminOperations(ADMIN_OPERATIONS));
  */
-export function adminOpenApi(routes: readonly AdminRoute[]): Json {
+// biome-ignore lint/suspicious/noExplicitAny: the table holds operations of every type.
+export function adminOpenApi(operations: readonly [string, AdminOperation<any, any, any, any>][]): Json {
   const paths: Record<string, Json> = {};
-  for (const route of routes) {
-    const path = `/__admin${route.path.replace(/:(\w+)/g, '{$1}')}`;
-    const pathParameters = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({
-      name: m[1],
-      in: 'path',
-      required: true,
-      schema: { type: 'string' },
-    }));
+  for (const [, operation] of operations) {
     const queryParams =
-      route.query === undefined
+      operation.querySchema === undefined
         ? []
-        : route.query === 'orgId'
+        : operation.querySchema === 'orgId'
           ? [{ name: 'orgId', in: 'query', required: false, description: 'Only this organisation', schema: { type: 'string' } }]
-          : queryParameters(route.query);
-    const status = String(route.status ?? 200);
-    paths[path] = {
-      ...paths[path],
-      [route.method]: {
-        summary: route.summary,
-        ...(pathParameters.length + queryParams.length > 0 ? { parameters: [...pathParameters, ...queryParams] } : {}),
-        ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(route.body) } } } } : {}),
-        responses: {
-          [status]: status === '204' ? { description: 'Done' } : { description: 'OK', content: { 'application/json': {} } },
-          '401': { description: 'Missing or wrong admin token (only with --admin-token)', content: { 'application/json': { schema: ref('error.schema.json') } } },
-          ...(route.body || route.query ? { '422': { description: 'Invalid input', content: { 'application/json': { schema: ref('error.schema.json') } } } } : {}),
-        },
+          : queryParameters(operation.querySchema);
+    const parameters = [...pathParameters(operation.path), ...queryParams];
+    const status = String(operation.status ?? 200);
+    const object = {
+      summary: operation.summary,
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(operation.bodySchema ? { requestBody: { required: true, content: { 'application/json': { schema: ref(operation.bodySchema) } } } } : {}),
+      responses: {
+        [status]: status === '204' ? { description: 'Done' } : { description: 'OK', content: { 'application/json': {} } },
+        '401': { description: 'Missing or wrong admin token (only with --admin-token)', content: { 'application/json': { schema: ref('error.schema.json') } } },
+        ...(operation.bodySchema || operation.querySchema ? { '422': { description: 'Invalid input', content: { 'application/json': { schema: ref('error.schema.json') } } } } : {}),
       },
     };
+    const method = operation.method.toLowerCase();
+    for (const [path, deprecated] of [[operation.path, false], ...(operation.deprecatedPaths ?? []).map((p) => [p, true] as const)] as const) {
+      const key = `/__admin${openApiPath(path)}`;
+      paths[key] = { ...paths[key], [method]: deprecated ? { ...object, deprecated: true } : object };
+    }
   }
   return {
     openapi: '3.1.0',

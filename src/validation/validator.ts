@@ -8,7 +8,7 @@ import type { Ajv2020, Options } from 'ajv/dist/2020.js';
 import type { FieldError } from '../errors.js';
 import { precompiledValidator } from '../paths.js';
 import { toFieldErrors } from './field-errors.js';
-import { readSchema, SCHEMA_FILES, type JsonSchema, type SchemaFile } from './schemas.js';
+import { readSchema, schemaIds } from './schemas.js';
 
 /** Zod 3's email pattern, so that the fake accepts and rejects exactly the addresses the real API does. */
 export const ZOD_EMAIL_PATTERN = /^(?!\.)(?!.*\.\.)([A-Z0-9_'+\-.]*)[A-Z0-9_+-]@([A-Z0-9][A-Z0-9-]*\.)+[A-Z]{2,}$/i;
@@ -19,11 +19,28 @@ export type Check = (data: unknown) => FieldError[];
 /** What ajv's compiled functions look like, compiled here or precompiled. */
 type ValidateFunction = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-/** The create body that rejects unknown keys: the create schema with `additionalProperties: false`. */
-export const STRICT_CREATE_ID = 'client-create.strict.schema.json';
+/** The id of the strict variant of a body schema: the same schema with `additionalProperties: false`. */
+export function strictIdOf(id: string): string {
+  return id.replace(/\.schema\.json$/, '.strict.schema.json');
+}
 
-/** Every validator the fake uses, by schema id: the schema files, and the strict create body. */
-export const VALIDATOR_IDS: readonly string[] = [...SCHEMA_FILES, STRICT_CREATE_ID];
+/** Registered body schemas that also get a strict variant (for --strict). */
+const strictBodies = new Set<string>();
+
+/**
+ * Declares `id` a request body schema, so that a strict variant of it exists (for --strict).
+ *
+ * @example
+ * declareBodySchema('client-create.schema.json');
+ */
+export function declareBodySchema(id: string): void {
+  strictBodies.add(id);
+}
+
+/** Every validator the fake uses, by schema id: the registered schemas, and strict body variants. */
+export function validatorIds(): string[] {
+  return [...schemaIds(), ...[...strictBodies].map(strictIdOf)];
+}
 
 /** The ajv options every validator is compiled with, here or by the build. */
 export const AJV_OPTIONS: Options = {
@@ -47,9 +64,8 @@ export function createAjv(options: Options = {}): Ajv2020 {
   const ajv = new Ajv({ ...AJV_OPTIONS, ...options });
   addFormats(ajv, ['date-time']);
   ajv.addFormat('email', ZOD_EMAIL_PATTERN);
-  for (const file of SCHEMA_FILES) ajv.addSchema(readSchema(file));
-  const strict: JsonSchema = { ...readSchema('client-create.schema.json'), $id: STRICT_CREATE_ID, additionalProperties: false };
-  ajv.addSchema(strict);
+  for (const id of schemaIds()) ajv.addSchema(readSchema(id));
+  for (const id of strictBodies) ajv.addSchema({ ...readSchema(id), $id: strictIdOf(id), additionalProperties: false });
   return ajv;
 }
 
@@ -59,7 +75,8 @@ const checks = new Map<string, Check>();
 function validatorFor(id: string): ValidateFunction {
   const precompiled = precompiledValidator(id);
   if (existsSync(precompiled)) return (require(precompiled) as { validate: ValidateFunction }).validate;
-  ajv ??= createAjv();
+  // Schemas registered after the compiler was made (resources register theirs at start-up) need a new one.
+  if (ajv?.getSchema(id) === undefined) ajv = createAjv();
   const validate = ajv.getSchema(id);
   if (validate === undefined) throw new Error(`schema ${id} is not registered`);
   return validate;
@@ -76,21 +93,21 @@ function checkOf(id: string): Check {
 }
 
 /**
- * The check for one schema file, made on first use and shared afterwards.
+ * The check for one registered schema, made on first use and shared afterwards.
  *
  * @example
  * const errors = checkFor('api-keys.schema.json')(JSON.parse(text));
  */
-export function checkFor(file: SchemaFile): Check {
-  return checkOf(file);
+export function checkFor(id: string): Check {
+  return checkOf(id);
 }
 
 /**
- * The check for a create body: unknown and read-only keys are allowed (and later dropped), or,
+ * The check for a request body: unknown and read-only keys are allowed (and later dropped), or,
  * with `strict`, rejected as Zod's `.strict()` rejects them.
  */
-export function createBodyCheck(strict: boolean): Check {
-  return checkOf(strict ? STRICT_CREATE_ID : 'client-create.schema.json');
+export function bodyCheckFor(id: string, strict: boolean): Check {
+  return checkOf(strict ? strictIdOf(id) : id);
 }
 
 /**
@@ -101,11 +118,11 @@ export function createBodyCheck(strict: boolean): Check {
  * const toQuery = coerceQueryFor('client-list-query.schema.json');
  * toQuery({ page: '2' }); // { page: 2 }
  */
-export function coerceQueryFor(file: SchemaFile): (query: Record<string, unknown>) => Record<string, unknown> {
+export function coerceQueryFor(id: string): (query: Record<string, unknown>) => Record<string, unknown> {
   let numeric: string[] | undefined;
   return (query) => {
     // Read on first use, not at start-up.
-    numeric ??= Object.entries(readSchema(file).properties ?? {})
+    numeric ??= Object.entries(readSchema(id).properties ?? {})
       .filter(([, schema]) => schema.type === 'integer' || schema.type === 'number')
       .map(([name]) => name);
     const value: Record<string, unknown> = { ...query };

@@ -26,7 +26,7 @@ describe('registerCustomer', () => {
   it('creates the client and sends what we expect', async () => {
     const { id } = await registerCustomer(fake.url, fake.apiKeys.acme.key, { first: 'Jane', last: 'Smith', email: 'jane@example.com' });
     assert.match(id, /^clt_/);
-    const [sent] = await fake.requests({ method: 'POST', path: '/clients' });
+    const [sent] = await fake.journal.list({ method: 'POST', path: '/clients' });
     assert.deepEqual(sent.requestBody, { nameFirst: 'Jane', nameLast: 'Smith', email: 'jane@example.com' });
     assert.equal(sent.status, 201);
   });
@@ -35,7 +35,7 @@ describe('registerCustomer', () => {
     await fake.faults.add({ method: 'POST', path: '/clients', status: 429, times: 1 });
     const result = await registerCustomer(fake.url, fake.apiKeys.acme.key, { first: 'A', last: 'B', email: 'a@b.co' });
     assert.deepEqual(result, { retryAfter: 60 });
-    assert.equal(await fake.countRequests({ status: 429 }), 1);
+    assert.equal(await fake.journal.count({ status: 429 }), 1);
   });
 
   it('fails loudly on a server error', async () => {

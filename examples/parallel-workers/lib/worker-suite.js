@@ -25,7 +25,7 @@ export function workerSuite({ key, orgId, seededClients }) {
           assert.equal(res.status, 201);
         }
         assert.equal(await total(), seededClients + 20);
-        const mine = await fake.requests({ orgId, method: 'POST' });
+        const mine = await fake.journal.list({ orgId, method: 'POST' });
         assert.equal(mine.length, 20);
         assert.ok(mine.every((entry) => entry.orgId === orgId));
       });

@@ -1,5 +1,5 @@
 // GET /clients: filtering, ordering and pagination over one organisation's clients.
-import type { ClientRecord, MemberType } from '../store/client-record.js';
+import type { ClientRecord, MemberType } from './client-record.js';
 
 /** The list query after validation (defaults filled in). */
 export interface ListQuery {
@@ -80,7 +80,7 @@ function sortRecords(records: readonly ClientRecord[], sort: ListQuery['sort']):
  * end without touching the rest.
  *
  * @example
- * listClients(store.forOrg('org_acme'), { page: 1, limit: 20 });
+ * listClients(clients.forOrg('org_acme'), { page: 1, limit: 20 });
  */
 export function listClients(records: readonly ClientRecord[], query: ListQuery): ClientList {
   const { page, limit } = query;

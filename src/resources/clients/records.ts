@@ -1,5 +1,5 @@
 // Builds Client records: from a create body, or from a fixture or imported entry.
-import type { ClientRecord, MemberType } from '../store/client-record.js';
+import type { ClientRecord, MemberType } from './client-record.js';
 
 /** The fields a create body may set (after validation). */
 export interface ClientInput {
@@ -75,9 +75,10 @@ export function newClientRecord(input: ClientInput, identity: RecordIdentity): C
  */
 export function seededClientRecord(seed: ClientSeed, fill: { nextId: () => string; now: string }): ClientRecord {
   const createdAt = seed.createdAt === undefined ? fill.now : new Date(seed.createdAt).toISOString();
-  const record = newClientRecord(seed, { id: seed.id ?? fill.nextId(), orgId: seed.orgId, now: createdAt });
-  record.active = seed.active ?? true;
-  record.requestCount = seed.requestCount ?? 0;
-  record.updatedAt = seed.updatedAt === undefined ? createdAt : new Date(seed.updatedAt).toISOString();
-  return record;
+  return {
+    ...newClientRecord(seed, { id: seed.id ?? fill.nextId(), orgId: seed.orgId, now: createdAt }),
+    active: seed.active ?? true,
+    requestCount: seed.requestCount ?? 0,
+    updatedAt: seed.updatedAt === undefined ? createdAt : new Date(seed.updatedAt).toISOString(),
+  };
 }

@@ -1,0 +1,138 @@
+// Reset, seeding, export and import over every resource: each contributes its collection and its
+// state hooks, and these functions treat them all alike.
+import type { RunningResource } from '../api/dispatcher.js';
+import type { Clock } from '../clock.js';
+import { ApiError, type FieldError } from '../errors.js';
+import { nextFreeId, type Ids } from '../ids.js';
+import type { Store } from '../store/store.js';
+import type { StoredRecord } from '../store/stored-record.js';
+
+/**
+ * Records by collection, as seed files hold them and the admin API exports them. Each resource adds
+ * its collection to this interface (by module augmentation, beside its record type), so that a
+ * snapshot is typed for every resource while this code names none.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by each resource's module augmentation.
+export interface StateSnapshot {}
+
+/** A snapshot to import: any collection may be left out (then it is emptied). */
+export type StateInput = { [K in keyof StateSnapshot]?: readonly unknown[] };
+
+/** Record counts by collection (of one organisation, or all). */
+export type CollectionCounts = { [K in keyof StateSnapshot]: number };
+
+/** The shape the code here works with, whatever the resources. */
+type AnySnapshot = Record<string, readonly unknown[] | undefined>;
+
+/** What seeding, export and import act on. */
+export interface StateParts {
+  resources: readonly RunningResource[];
+  store: Store;
+  clock: Clock;
+  ids: Ids;
+  /** The seed: what a reset restores. */
+  seed: AnySnapshot;
+}
+
+/** Entries as far as the generic code reads them: every entry names its organisation, some their id. */
+interface Entry {
+  orgId: string;
+  id?: string;
+  createdAt?: string;
+}
+
+/**
+ * The records of each resource's entries. A resource whose seed entries all give their id and
+ * creation time makes the same records every time: they are built once and reused, so that a reset
+ * of an unchanged store has nothing to build, index or write.
+ */
+export function createSeeder(parts: StateParts): (orgId?: string) => Promise<CollectionCounts> {
+  const fixed = new Map<string, readonly StoredRecord[] | null>();
+  const recordsOf = (resource: RunningResource, orgId: string | undefined): StoredRecord[] => {
+    const { name, idPrefix } = resource.module;
+    const entries = (parts.seed[name] ?? []) as Entry[];
+    let cached = fixed.get(name);
+    if (cached === undefined) {
+      const complete = entries.every((entry) => entry.id !== undefined && entry.createdAt !== undefined);
+      cached = complete ? resource.instance.state.recordsFrom(entries, { nextId: () => '', now: '' }) : null;
+      fixed.set(name, cached);
+    }
+    if (cached !== null) return cached.filter((record) => orgId === undefined || record.orgId === orgId);
+    const collection = parts.store.collection(name);
+    // Ids other organisations hold stay theirs when only one organisation is seeded again.
+    const heldElsewhere = (id: string): boolean => orgId !== undefined && (collection.get(id)?.orgId ?? orgId) !== orgId;
+    const ids = parts.ids.for(idPrefix);
+    return resource.instance.state.recordsFrom(
+      entries.filter((entry) => orgId === undefined || entry.orgId === orgId),
+      { nextId: () => nextFreeId(ids, heldElsewhere), now: new Date(parts.clock.now()).toISOString() },
+    );
+  };
+  return async (orgId) => {
+    const records = Object.fromEntries(parts.resources.map((r) => [r.module.name, recordsOf(r, orgId)]));
+    await parts.store.replace(records, orgId);
+    return countsOf(parts, orgId);
+  };
+}
+
+/** How many records each collection holds (of one organisation, with `orgId`). */
+export function countsOf(parts: Pick<StateParts, 'resources' | 'store'>, orgId?: string): CollectionCounts {
+  return Object.fromEntries(
+    parts.resources.map((r) => [r.module.name, parts.store.collection(r.module.name).count(orgId)]),
+  ) as CollectionCounts;
+}
+
+/** Whether the store holds no record at all. */
+export function isEmpty(parts: Pick<StateParts, 'resources' | 'store'>): boolean {
+  return parts.resources.every((r) => parts.store.collection(r.module.name).size === 0);
+}
+
+/** Every record (of one organisation, with `orgId`), by collection, in stored order. */
+export function exportState(parts: Pick<StateParts, 'resources' | 'store'>, orgId?: string): StateSnapshot {
+  return Object.fromEntries(
+    parts.resources.map((r) => [r.module.name, parts.store.collection(r.module.name).all(orgId)]),
+  ) as unknown as StateSnapshot;
+}
+
+/**
+ * Replaces every record (or one organisation's) with a snapshot that passed the state schema;
+ * nothing changes when it is invalid (422). Written to the store before it resolves.
+ */
+export async function importState(parts: StateParts, input: StateInput, orgId?: string): Promise<CollectionCounts> {
+  const snapshot = input as AnySnapshot;
+  const problems: FieldError[] = [];
+  const taken = new Map<string, Set<string>>();
+  for (const { module, instance } of parts.resources) {
+    const entries = (snapshot[module.name] ?? []) as Entry[];
+    const kept = orgId === undefined ? [] : parts.store.collection(module.name).all().filter((r) => r.orgId !== orgId);
+    const ids = new Set(kept.map((r) => r.id));
+    taken.set(module.name, ids);
+    entries.forEach((entry, index) => {
+      if (orgId !== undefined && entry.orgId !== orgId) {
+        problems.push({ field: `${module.name}.${index}.orgId`, message: `Invalid literal value, expected "${orgId}"` });
+      }
+      if (entry.id !== undefined) {
+        if (ids.has(entry.id)) problems.push({ field: `${module.name}.${index}.id`, message: `Duplicate id ${entry.id}` });
+        ids.add(entry.id);
+      }
+    });
+    for (const problem of instance.state.check?.(entries, snapshot as Record<string, readonly unknown[]>) ?? []) {
+      problems.push({ ...problem, field: `${module.name}.${problem.field}` });
+    }
+  }
+  if (problems.length > 0) throw new ApiError('VALIDATION_ERROR', { errors: problems });
+  const now = new Date(parts.clock.now()).toISOString();
+  const records = Object.fromEntries(
+    parts.resources.map(({ module, instance }) => {
+      const ids = taken.get(module.name) as Set<string>;
+      const generator = parts.ids.for(module.idPrefix);
+      const nextId = (): string => {
+        const id = nextFreeId(generator, (candidate) => ids.has(candidate));
+        ids.add(id);
+        return id;
+      };
+      return [module.name, instance.state.recordsFrom(snapshot[module.name] ?? [], { nextId, now })];
+    }),
+  );
+  await parts.store.replace(records, orgId);
+  return Object.fromEntries(Object.entries(records).map(([name, list]) => [name, list.length])) as CollectionCounts;
+}

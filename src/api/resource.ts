@@ -1,0 +1,128 @@
+// What a resource is, to the generic machinery: its operation table, its state hooks and the
+// parts it is built from. A resource folder under src/resources/ exports one ResourceModule.
+import type { Clock } from '../clock.js';
+import type { FieldError } from '../errors.js';
+import type { EventBus } from '../events.js';
+import type { IdGenerator } from '../ids.js';
+import type { Logger } from '../logger.js';
+import type { RandomSource } from '../random.js';
+import type { Scheduler } from '../scheduler.js';
+import type { Store } from '../store/store.js';
+import type { StoredRecord } from '../store/stored-record.js';
+
+/** An HTTP method an operation answers (HEAD is answered wherever GET is). */
+export type OperationMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What an operation's handler is given: the caller's organisation and the checked input. */
+export interface OperationCall {
+  orgId: string;
+  /** Path parameters, decoded. */
+  params: Readonly<Record<string, string>>;
+  /** The query after coercion and validation against the operation's query schema. */
+  query: Record<string, unknown>;
+  /** The body after validation against the operation's body schema (defaults filled in). */
+  body: unknown;
+  /** The request path as the client wrote it, without a trailing slash (for Location headers). */
+  path: string;
+}
+
+/** What an operation's handler answers: the body, its JSON when already made, and headers. */
+export interface OperationResult {
+  body: unknown;
+  json?: string;
+  headers?: Record<string, string>;
+}
+
+/** The shape of a success body, for the OpenAPI document. */
+export type ResponseShape = { record: string } | { page: string };
+
+/**
+ * One operation of the API: the table the dispatcher routes, validates and documents from. `A` is
+ * what the resource hands its handlers (its service, mostly).
+ */
+export interface Operation<A> {
+  /** The OpenAPI operationId, e.g. `createClient`. */
+  id: string;
+  method: OperationMethod;
+  /** Path template in the router's syntax, e.g. `/clients/:id` (served at `/` and `/v2/api`). */
+  path: string;
+  /** Status of a success. */
+  status: number;
+  summary: string;
+  /** Schema id of the JSON body; without one the body is not read. */
+  body?: string;
+  /** Schema id of the query; without one the query is ignored. */
+  query?: string;
+  /** The success body: one record, or a page of them (`{data, pagination}`). */
+  response: ResponseShape;
+  handle(api: A, call: OperationCall): OperationResult | Promise<OperationResult>;
+}
+
+/** Builds a resource's records from seed or imported entries that passed the entry schema. */
+export interface RecordsFromEntries {
+  (
+    entries: readonly unknown[],
+    fill: {
+      /** The next free id of the resource's prefix. */
+      nextId: () => string;
+      /** ISO 8601 instant for fields an entry leaves out. */
+      now: string;
+    },
+  ): StoredRecord[];
+}
+
+/** A resource's part in seeding, reset, export and import. */
+export interface StateHooks {
+  /** Records from entries of a seed file or state import (already checked against `entrySchema`). */
+  recordsFrom: RecordsFromEntries;
+  /**
+   * Checks that do not fit a schema (e.g. a reference to another collection), with dotted fields
+   * relative to the entry list; run before anything is imported.
+   */
+  check?(entries: readonly unknown[], snapshot: Readonly<Record<string, readonly unknown[]>>): FieldError[];
+}
+
+/** What a resource is built from: the shared parts, its own id generator and random streams. */
+export interface ResourceParts {
+  store: Store;
+  clock: Clock;
+  ids: IdGenerator;
+  /** A random stream of the resource's own, by name (`<resource>:<name>`). */
+  random(name: string): RandomSource;
+  scheduler: Scheduler;
+  events: EventBus;
+  logger: Logger;
+  /** Reject unknown and read-only body keys instead of dropping them. */
+  strict: boolean;
+}
+
+/** A running resource: what its handlers use, its state hooks and a sample record. */
+export interface ResourceInstance<A> {
+  api: A;
+  state: StateHooks;
+  /**
+   * A plausible record for a `malformed` fault to cut short: from `fields` when given (a create
+   * body), otherwise made up.
+   */
+  sample(fields: Record<string, unknown>, orgId: string): unknown;
+}
+
+/** One resource, as `src/resources/index.ts` lists it. */
+// biome-ignore lint/suspicious/noExplicitAny: a list of resources holds modules of different handler types.
+export interface ResourceModule<A = any> {
+  /** The collection name, the store file's key and the state snapshot's key, e.g. `clients`. */
+  name: string;
+  /** Prefix of its ids, e.g. `clt_`. */
+  idPrefix: string;
+  /** Its JSON Schema files, in its `schemas/` folder. */
+  schemaFiles: readonly string[];
+  /** Schema id of one stored record (the store file is checked against it). */
+  recordSchema: string;
+  /** Schema id of one entry of a seed file or state import. */
+  entrySchema: string;
+  /** Whether a seed file or state import must have this collection (a snapshot always has). */
+  requiredInSnapshot: boolean;
+  /** Its operations, served at `/` and under `/v2/api`. */
+  operations: readonly Operation<A>[];
+  create(parts: ResourceParts): ResourceInstance<A>;
+}

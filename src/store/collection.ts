@@ -1,0 +1,125 @@
+// One collection of the store: its records in stored order, with indexes by id and, per
+// organisation, in creation order. Resources read through the Collection interface only, so that
+// the representation behind it can change without them noticing.
+import { compareByCreation, type StoredRecord } from './stored-record.js';
+
+/** What a resource may read of a collection. Returned arrays must not be changed. */
+export interface Collection<R extends StoredRecord> {
+  readonly name: string;
+  /** Records across all organisations. */
+  readonly size: number;
+  /** The record with this id, whatever its organisation. */
+  get(id: string): R | undefined;
+  /** An organisation's records in creation order (oldest first). */
+  forOrg(orgId: string): readonly R[];
+  /** Every record (of one organisation when `orgId` is given), in stored order. */
+  all(orgId?: string): R[];
+  /** How many records an organisation holds, or all of them. */
+  count(orgId?: string): number;
+}
+
+/** The store's own view of a collection: the indexes and the changes that keep them right. */
+export class IndexedCollection<R extends StoredRecord> implements Collection<R> {
+  readonly name: string;
+  readonly #byId = new Map<string, R>();
+  /** Every record in stored order: the file's order, handed to each write without a copy. */
+  #ordered: R[] = [];
+  readonly #byOrg = new Map<string, R[]>();
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  get(id: string): R | undefined {
+    return this.#byId.get(id);
+  }
+
+  forOrg(orgId: string): readonly R[] {
+    return this.#byOrg.get(orgId) ?? [];
+  }
+
+  all(orgId?: string): R[] {
+    return orgId === undefined ? [...this.#ordered] : this.#ordered.filter((r) => r.orgId === orgId);
+  }
+
+  count(orgId?: string): number {
+    return orgId === undefined ? this.size : this.forOrg(orgId).length;
+  }
+
+  /** The stored-order array itself, for the file writer (never changed by it). */
+  get ordered(): readonly R[] {
+    return this.#ordered;
+  }
+
+  /** Whether the collection holds exactly these record objects, in this order. */
+  holdsExactly(records: readonly R[]): boolean {
+    return records.length === this.#ordered.length && records.every((record, index) => record === this.#ordered[index]);
+  }
+
+  /** Replaces every record; answers the first id given twice (and then holds nothing), if any. */
+  load(records: readonly R[]): string | undefined {
+    this.#byId.clear();
+    this.#byOrg.clear();
+    this.#ordered = [];
+    for (const record of records) {
+      if (this.#byId.has(record.id)) {
+        this.load([]);
+        return record.id;
+      }
+      this.add(record);
+    }
+    return undefined;
+  }
+
+  add(record: R): void {
+    this.#byId.set(record.id, record);
+    this.#ordered.push(record);
+    let list = this.#byOrg.get(record.orgId);
+    if (list === undefined) {
+      list = [];
+      this.#byOrg.set(record.orgId, list);
+    }
+    const last = list[list.length - 1];
+    // Records nearly always arrive newest last; a clock moved back places one by binary search.
+    if (last === undefined || compareByCreation(last, record) <= 0) {
+      list.push(record);
+      return;
+    }
+    let low = 0;
+    let high = list.length - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compareByCreation(list[middle] as R, record) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    list.splice(low, 0, record);
+  }
+
+  remove(record: R): void {
+    this.#byId.delete(record.id);
+    const drop = (list: R[] | undefined): void => {
+      const at = list?.lastIndexOf(record) ?? -1;
+      if (at !== -1) list?.splice(at, 1);
+    };
+    drop(this.#ordered);
+    drop(this.#byOrg.get(record.orgId));
+  }
+
+  /**
+   * Puts `next` where `previous` was, in every index (same id, organisation and creation time:
+   * an update never moves a record). Recent records are searched first, as they change most.
+   */
+  swap(previous: R, next: R): void {
+    this.#byId.set(next.id, next);
+    const put = (list: R[] | undefined): void => {
+      const at = list?.lastIndexOf(previous) ?? -1;
+      if (list !== undefined && at !== -1) list[at] = next;
+    };
+    put(this.#ordered);
+    put(this.#byOrg.get(previous.orgId));
+  }
+}

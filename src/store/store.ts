@@ -1,0 +1,195 @@
+// The store: one collection per resource in one lowdb document, read from indexes in memory and
+// written as a whole, atomically, behind the requests (or before they answer, when durable).
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Low, Memory, type Adapter } from 'lowdb';
+import { StartupError } from '../errors.js';
+import { IndexedCollection, type Collection } from './collection.js';
+import type { StoreData, StoreFileCheck } from './store-file.js';
+import type { StoredRecord } from './stored-record.js';
+import type { WriteBehind } from './write-behind.js';
+
+/** Where the records live: a JSON file, or memory only. */
+export type StoreLocation = { kind: 'file'; path: string } | { kind: 'memory' };
+
+/** How the store persists. */
+export interface StoreOptions {
+  /** Write the file before a change resolves, instead of shortly after. */
+  durable?: boolean;
+  /** How long a change waits before it is written (write-behind), in milliseconds. */
+  flushIntervalMs?: number;
+  /** Told about failed background writes. */
+  onWriteError?: (error: Error) => void;
+  /** Checks a store file's content before it is loaded (the generated store-file schema). */
+  checkFile?: StoreFileCheck;
+}
+
+/** One change of a record: a new one, or a new version of one already stored (same id). */
+export type Change = { collection: string; insert: StoredRecord } | { collection: string; update: StoredRecord };
+
+/** Records for {@link Store.replace}, by collection; a collection left out is not touched. */
+export type RecordsByCollection = Readonly<Record<string, readonly StoredRecord[]>>;
+
+const DEFAULT_FLUSH_INTERVAL_MS = 100;
+
+/**
+ * Holds every collection. Reads are served from indexes (by id, and per organisation in creation
+ * order); changes are applied in memory at once and written as one atomic file write, so a change
+ * that touches two collections is never half on disk.
+ *
+ * @example
+ * const store = await Store.open({ kind: 'memory' }, ['clients']);
+ * await store.apply([{ collection: 'clients', insert: record }]);
+ * store.collection('clients').get(record.id);
+ */
+export class Store {
+  readonly #db: Low<StoreData>;
+  readonly #collections: ReadonlyMap<string, IndexedCollection<StoredRecord>>;
+  /** The file adapter, for a file store: it makes (and keeps) the records' JSON. */
+  readonly #file: { jsonOf(record: StoredRecord): string } | undefined;
+  /** The write-behind decorator, when writes are not durable. */
+  readonly #writeBehind: WriteBehind<StoreData> | undefined;
+
+  private constructor(
+    db: Low<StoreData>,
+    names: readonly string[],
+    file: { jsonOf(record: StoredRecord): string } | undefined,
+    writeBehind: WriteBehind<StoreData> | undefined,
+  ) {
+    this.#db = db;
+    this.#collections = new Map(names.map((name) => [name, new IndexedCollection<StoredRecord>(name)]));
+    this.#file = file;
+    this.#writeBehind = writeBehind;
+  }
+
+  /**
+   * Opens the store with these collections; a file that exists is read and checked, one that does
+   * not is created on first write.
+   */
+  static async open(location: StoreLocation, names: readonly string[], options: StoreOptions = {}): Promise<Store> {
+    const empty = (): StoreData => Object.fromEntries(names.map((name) => [name, []]));
+    if (location.kind === 'memory') {
+      return new Store(new Low(new Memory<StoreData>(), empty()), names, undefined, undefined);
+    }
+    try {
+      await mkdir(dirname(location.path), { recursive: true });
+    } catch (error) {
+      throw new StartupError(
+        `store file ${location.path}: cannot create its folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
+    }
+    try {
+      // Checked now: otherwise the first write after start-up would be the one to fail.
+      await access(dirname(location.path), constants.W_OK);
+    } catch {
+      throw new StartupError(`store file ${location.path}: its folder ${dirname(location.path)} is not writable`);
+    }
+    // Loaded only for a file store: a memory store starts without lowdb's file adapters.
+    const [{ StoreFile }, { WriteBehind }] = await Promise.all([import('./store-file.js'), import('./write-behind.js')]);
+    const file = new StoreFile(location.path, names, options.checkFile ?? (() => []));
+    const writeBehind = options.durable
+      ? undefined
+      : new WriteBehind(file, {
+          flushIntervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
+          onWriteError: options.onWriteError ?? (() => undefined),
+        });
+    const adapter: Adapter<StoreData> = writeBehind ?? file;
+    const db = new Low(adapter, empty());
+    await db.read();
+    const store = new Store(db, names, file, writeBehind);
+    for (const collection of store.#collections.values()) {
+      const duplicate = collection.load(db.data[collection.name] ?? []);
+      if (duplicate !== undefined) {
+        throw new StartupError(`store file ${location.path} holds the id ${duplicate} twice; it was left untouched`);
+      }
+    }
+    return store;
+  }
+
+  /** The collection of this name (one the store was opened with). */
+  collection<R extends StoredRecord>(name: string): Collection<R> {
+    return this.#indexed(name) as unknown as Collection<R>;
+  }
+
+  /**
+   * The JSON of a record: made once and kept by the file adapter for its next write, so that an
+   * answer and the file share one serialisation.
+   */
+  jsonOf(record: StoredRecord): string {
+    return this.#file?.jsonOf(record) ?? JSON.stringify(record);
+  }
+
+  /**
+   * Applies changes to one or more collections together: all are in memory at once, and on disk
+   * in one write. Durable mode resolves once they are written, and keeps none of them if the write
+   * fails, so that a client that retries cannot store a record twice.
+   */
+  async apply(changes: readonly Change[]): Promise<void> {
+    const undo: (() => void)[] = [];
+    for (const change of changes) {
+      const collection = this.#indexed(change.collection);
+      if ('insert' in change) {
+        collection.add(change.insert);
+        undo.push(() => collection.remove(change.insert));
+      } else {
+        const previous = collection.get(change.update.id);
+        if (previous === undefined) throw new Error(`${change.collection} has no record ${change.update.id} to update`);
+        collection.swap(previous, change.update);
+        undo.push(() => collection.swap(change.update, previous));
+      }
+    }
+    try {
+      await this.#write();
+    } catch (error) {
+      for (const step of undo.reverse()) step();
+      throw error;
+    }
+  }
+
+  /**
+   * Replaces the records of the collections given (all of them, or with `orgId` only that
+   * organisation's), and writes the file before resolving. Fails without changing anything if an
+   * id would be stored twice.
+   */
+  async replace(records: RecordsByCollection, orgId?: string): Promise<void> {
+    const next = new Map<IndexedCollection<StoredRecord>, StoredRecord[]>();
+    for (const [name, given] of Object.entries(records)) {
+      const collection = this.#indexed(name);
+      const kept = orgId === undefined ? [] : collection.ordered.filter((r) => r.orgId !== orgId);
+      const all = [...kept, ...given];
+      const ids = new Set<string>();
+      for (const record of all) {
+        if (ids.has(record.id)) throw new Error(`the id ${record.id} would be stored twice in ${name}`);
+        ids.add(record.id);
+      }
+      // A reset of an unchanged collection has nothing to index again.
+      if (!collection.holdsExactly(all)) next.set(collection, all);
+    }
+    for (const [collection, all] of next) collection.load(all);
+    // Nothing changed: the file already says so (unless a write is pending, which flush() does).
+    if (next.size > 0) await this.#write();
+    await this.flush();
+  }
+
+  /** Writes pending changes now. */
+  async flush(): Promise<void> {
+    await this.#writeBehind?.flush();
+  }
+
+  /** Writes pending changes and stops background writes. */
+  async close(): Promise<void> {
+    await this.#writeBehind?.close();
+  }
+
+  #indexed(name: string): IndexedCollection<StoredRecord> {
+    const collection = this.#collections.get(name);
+    if (collection === undefined) throw new Error(`the store has no collection ${name}`);
+    return collection;
+  }
+
+  #write(): Promise<void> {
+    this.#db.data = Object.fromEntries([...this.#collections.values()].map((c) => [c.name, c.ordered]));
+    return this.#db.write();
+  }
+}
