@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createClock } from '../src/clock.js';
 import { createIdGenerator } from '../src/ids.js';
-import { createRandom } from '../src/random.js';
+import { createRandom, createRandomStreams } from '../src/random.js';
 
 describe('createClock', () => {
   it('follows the system time plus any offset when running', () => {
@@ -56,11 +56,29 @@ describe('createRandom', () => {
   });
 });
 
+describe('createRandomStreams', () => {
+  it('gives each name its own stream, unshifted by streams added before it', () => {
+    const draw = (streams: ReturnType<typeof createRandomStreams>, name: string) => Array.from({ length: 3 }, () => streams.stream(name).next());
+    const alone = createRandomStreams(7);
+    const faultsAlone = draw(alone, 'faults');
+    const crowded = createRandomStreams(7);
+    draw(crowded, 'requests:detail');
+    draw(crowded, 'ids:req_');
+    assert.deepEqual(draw(crowded, 'faults'), faultsAlone);
+    assert.notDeepEqual(draw(createRandomStreams(7), 'ids:clt_'), faultsAlone);
+    assert.notDeepEqual(draw(createRandomStreams(8), 'faults'), faultsAlone);
+    crowded.reset();
+    assert.deepEqual(draw(crowded, 'faults'), faultsAlone);
+  });
+});
+
 describe('createIdGenerator', () => {
   const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
   const decodeTime = (id: string): number => [...id.slice(4, 14)].reduce((ms, ch) => ms * 32 + ALPHABET.indexOf(ch), 0);
 
-  it('makes clt_ + 26 lower-case Crockford characters encoding the clock time', () => {
+  it('makes the prefix + 26 lower-case Crockford characters encoding the clock time', () => {
+    const requestIds = createIdGenerator('req_', { now: () => Date.parse('2026-01-01T00:00:00.000Z') }, createRandom(3));
+    assert.match(requestIds.next(), /^req_01kdvdna00[0-9a-hjkmnp-tv-z]{16}$/);
     const ids = createIdGenerator('clt_', { now: () => Date.parse('2026-01-01T00:00:00.000Z') }, createRandom(3));
     const id = ids.next();
     assert.match(id, /^clt_[0-9a-hjkmnp-tv-z]{26}$/);

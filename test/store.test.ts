@@ -1,0 +1,141 @@
+// The generic store under any resource: collections, updates by replacement, changes to two
+// collections in one atomic write, durable rollback, and the file layout old and new.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { Store } from '../src/store/store.js';
+import { tempDir } from './helpers.js';
+
+interface Thing {
+  readonly id: string;
+  readonly orgId: string;
+  readonly createdAt: string;
+  readonly n: number;
+}
+
+const at = (second: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
+const thing = (id: string, orgId: string, second: number, n = 0): Thing => ({ id, orgId, createdAt: at(second), n });
+
+async function openFile(path: string, durable = false): Promise<Store> {
+  return Store.open({ kind: 'file', path }, ['clients', 'things'], { durable });
+}
+
+describe('store', () => {
+  it('indexes each collection by id, per organisation in creation order, and in stored order', async () => {
+    const store = await Store.open({ kind: 'memory' }, ['clients', 'things']);
+    const late = thing('t_2', 'org_a', 20);
+    const early = thing('t_1', 'org_a', 10);
+    const other = thing('t_3', 'org_b', 5);
+    await store.apply([{ collection: 'things', insert: late }, { collection: 'things', insert: early }, { collection: 'things', insert: other }]);
+    const things = store.collection<Thing>('things');
+    assert.equal(things.size, 3);
+    assert.equal(things.get('t_1'), early);
+    assert.deepEqual(things.forOrg('org_a'), [early, late]);
+    assert.deepEqual(things.all(), [late, early, other]);
+    assert.deepEqual(things.all('org_b'), [other]);
+    assert.deepEqual([things.count(), things.count('org_a'), things.count('org_z')], [3, 2, 0]);
+    assert.equal(store.collection('clients').size, 0);
+    await assert.rejects(store.apply([{ collection: 'nope', insert: early }]), /no collection nope/);
+  });
+
+  it('updates a record by replacing the object in every index, keeping its place', async () => {
+    const store = await Store.open({ kind: 'memory' }, ['things']);
+    const a = thing('t_1', 'org_a', 1);
+    const b = thing('t_2', 'org_a', 2);
+    await store.apply([{ collection: 'things', insert: a }, { collection: 'things', insert: b }]);
+    const a2 = { ...a, n: 7 };
+    await store.apply([{ collection: 'things', update: a2 }]);
+    const things = store.collection<Thing>('things');
+    assert.equal(things.get('t_1'), a2);
+    assert.deepEqual(things.all(), [a2, b]);
+    assert.deepEqual(things.forOrg('org_a'), [a2, b]);
+    assert.equal(a.n, 0, 'the old object is left as it was');
+    await assert.rejects(store.apply([{ collection: 'things', update: thing('t_9', 'org_a', 3) }]), /no record t_9/);
+  });
+
+  it('writes changes to two collections in one file write', async () => {
+    const path = join(tempDir(), 'db.json');
+    const store = await openFile(path, true);
+    const client = thing('c_1', 'org_a', 1);
+    await store.apply([{ collection: 'clients', insert: client }]);
+    const updated = { ...client, n: 1 };
+    const added = thing('t_1', 'org_a', 2);
+    // Durable: the file is written once, with both changes, before apply() resolves.
+    await store.apply([{ collection: 'clients', update: updated }, { collection: 'things', insert: added }]);
+    assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), { clients: [updated], things: [added] });
+    await store.close();
+  });
+
+  it('durable: a change whose write fails is undone in every collection, and the error reaches the caller', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'db.json');
+    const store = await openFile(path, true);
+    const client = thing('c_1', 'org_a', 1);
+    await store.apply([{ collection: 'clients', insert: client }]);
+    // steno writes db.json by way of .db.json.tmp: a directory there makes every write fail.
+    mkdirSync(join(dir, '.db.json.tmp'));
+    try {
+      await assert.rejects(
+        store.apply([{ collection: 'clients', update: { ...client, n: 5 } as Thing }, { collection: 'things', insert: thing('t_1', 'org_a', 2) }]),
+        { code: 'EISDIR' },
+      );
+      assert.equal(store.collection<Thing>('clients').get('c_1'), client);
+      assert.deepEqual(store.collection('clients').all(), [client]);
+      assert.equal(store.collection('things').size, 0);
+    } finally {
+      rmSync(join(dir, '.db.json.tmp'), { recursive: true });
+      await store.close();
+    }
+  });
+
+  it('writes one record a line per collection, and reads it back with every collection', async () => {
+    const path = join(tempDir(), 'db.json');
+    const store = await openFile(path);
+    const records = Array.from({ length: 300 }, (_, i) => thing(`t_${String(i).padStart(3, '0')}`, 'org_a', i, i));
+    await store.apply(records.map((insert) => ({ collection: 'things', insert })));
+    await store.close();
+    const text = readFileSync(path, 'utf8');
+    assert.deepEqual(text.split('\n').slice(0, 3), ['{"clients":[', '],"things":[', JSON.stringify(records[0]) + ',']);
+    assert.ok(text.endsWith(`${JSON.stringify(records[299])}\n]}\n`));
+    const again = await openFile(path);
+    assert.deepEqual(again.collection('things').all(), records);
+    assert.equal(again.collection('clients').size, 0);
+    // An update deep in the first run of records rewrites the file right.
+    const changed = { ...(records[3] as Thing), n: -1 };
+    await again.apply([{ collection: 'things', update: changed }]);
+    await again.close();
+    assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')).things[3], changed);
+  });
+
+  it('loads a file of one collection in the layout earlier versions wrote, and a file without some collection', async () => {
+    const dir = tempDir();
+    const old = join(dir, 'old.json');
+    const a = thing('c_1', 'org_a', 1);
+    const b = thing('c_2', 'org_b', 2);
+    writeFileSync(old, `{"clients":[\n${JSON.stringify(a)},\n${JSON.stringify(b)}\n]}\n`);
+    const fromOld = await openFile(old);
+    assert.deepEqual(fromOld.collection('clients').all(), [a, b]);
+    assert.equal(fromOld.collection('things').size, 0);
+    await fromOld.close();
+    const byHand = join(dir, 'hand.json');
+    writeFileSync(byHand, JSON.stringify({ clients: [b] }, null, 2));
+    const fromHand = await openFile(byHand);
+    assert.deepEqual(fromHand.collection('clients').all(), [b]);
+    await fromHand.apply([{ collection: 'things', insert: a }]);
+    await fromHand.close();
+    assert.deepEqual(JSON.parse(readFileSync(byHand, 'utf8')), { clients: [b], things: [a] });
+  });
+
+  it('replaces one organisation of each collection given, and refuses an id stored twice without changing anything', async () => {
+    const store = await Store.open({ kind: 'memory' }, ['clients', 'things']);
+    const mine = thing('t_1', 'org_a', 1);
+    const theirs = thing('t_2', 'org_b', 2);
+    await store.apply([{ collection: 'things', insert: mine }, { collection: 'things', insert: theirs }]);
+    const fresh = thing('t_3', 'org_a', 3);
+    await store.replace({ things: [fresh] }, 'org_a');
+    assert.deepEqual(store.collection('things').all(), [theirs, fresh]);
+    await assert.rejects(store.replace({ things: [thing('t_2', 'org_a', 4)] }, 'org_a'), /t_2 would be stored twice/);
+    assert.deepEqual(store.collection('things').all(), [theirs, fresh]);
+  });
+});
