@@ -1,7 +1,7 @@
 // The composition root: createApp wires the injected parts and the resources into one express app
 // (it never listens).
 import express, { type Express } from 'express';
-import { ADMIN_OPERATIONS, type AdminParts } from './admin/operations.js';
+import { adminOperationTree, type AdminParts } from './admin/operations.js';
 import { createAdminRouter } from './admin/router.js';
 import { createSeeder, isEmpty, type StateInput } from './admin/state.js';
 import { createApiDispatcher, type RunningResource } from './api/dispatcher.js';
@@ -142,6 +142,7 @@ export function createApp(config: Config, deps: AppDeps): FakeApp {
     journal,
     seed,
     readiness,
+    operations: adminOperationTree(modules),
   };
 
   const app = express();
@@ -175,7 +176,7 @@ export function createApp(config: Config, deps: AppDeps): FakeApp {
     ),
   );
   // 7. the admin API (no API key; the admin token when one is set)
-  app.use('/__admin', createAdminRouter(ADMIN_OPERATIONS, admin, config.adminToken));
+  app.use('/__admin', createAdminRouter(admin.operations, admin, config.adminToken));
   // 8. the OpenAPI document of the API (no API key)
   app.get(OPENAPI_PATHS, (_req, res) => sendJson(res, 200, apiOpenApi(modules)));
   // 9. anything else is a 404 in the envelope

@@ -72,6 +72,7 @@ export type { ListedFaultRule } from './faults/fault-rules.js';
 export type { Health, ResetSummary, ClockState } from './admin/operations.js';
 export type { StateSnapshot, StateInput, CollectionCounts } from './admin/state.js';
 export type { FakeAdmin } from './admin/handle.js';
-export { connectFake, FakeAdminError, type ConnectOptions, type RemoteFake } from './admin/admin-client.js';
+export { FakeAdminError, type ConnectOptions, type RemoteFake } from './admin/admin-client.js';
+export { connectFake } from './connect.js';
 export type { JournalEntry, JournalFilter } from './journal/journal.js';
 export type { ClientRecord } from './resources/clients/client-record.js';

@@ -1,6 +1,7 @@
-// connectFake: the admin API over HTTP, for suites that run the fake as a separate process or container.
+// The admin API over HTTP, for suites that run the fake as a separate process or container.
 import type { ErrorEnvelope } from '../errors.js';
 import { adminPathOf, buildAdminHandle, type FakeAdmin } from './handle.js';
+import type { AdminOperationTree } from './operations.js';
 
 /**
  * An admin call that the fake answered with an error envelope.
@@ -41,18 +42,14 @@ function queryString(params: Record<string, unknown> = {}): string {
 }
 
 /**
- * Connects to a running fake's admin API.
+ * A handle on a running fake's admin API for these operations (see connectFake for the fake's own).
  *
  * @example
- * import { connectFake } from 'athenty-fake';
- *
- * const fake = connectFake('http://127.0.0.1:4010', { adminToken: process.env.ATHENTY_FAKE_ADMIN_TOKEN });
- * await fake.reset({ orgId: 'org_acme' });
- * const posts = await fake.journal.list({ method: 'POST', path: '/clients' });
+ * const fake = connectAdmin(adminOperationTree(RESOURCES), 'http://127.0.0.1:4010');
  */
-export function connectFake(url: string, options: ConnectOptions = {}): RemoteFake {
+export function connectAdmin(tree: AdminOperationTree, url: string, options: ConnectOptions = {}): RemoteFake {
   const base = url.replace(/\/+$/, '');
-  const handle = buildAdminHandle(async (operation, input) => {
+  const handle = buildAdminHandle(tree, async (operation, input) => {
     const request = operation.toHttp(input);
     const headers: Record<string, string> = {};
     if (options.adminToken !== undefined) headers.Authorization = `Bearer ${options.adminToken}`;

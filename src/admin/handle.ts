@@ -2,11 +2,12 @@
 // in-process handle of startFake() runs them directly, connectFake() sends them over HTTP, and
 // test code can switch between the two.
 import {
-  ADMIN_OPERATIONS,
   flattenAdminOperations,
+  type ADMIN_OPERATIONS,
   type AdminHandleOf,
   type AdminHttpRequest,
   type AdminOperation,
+  type AdminOperationTree,
   type AdminParts,
 } from './operations.js';
 
@@ -20,19 +21,26 @@ export interface DeprecatedAdminMethods {
   clearRequests: FakeAdmin['journal']['clear'];
 }
 
+/**
+ * The handle methods of resources' admin operations, by resource name. Each resource that has
+ * some adds its entry here (by module augmentation, beside its operations).
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by the resources' module augmentation.
+export interface ResourceAdminHandles {}
+
 /** What a test suite does to a fake, in-process or over HTTP: one method per admin operation. */
-export type FakeAdmin = AdminHandleOf<typeof ADMIN_OPERATIONS> & DeprecatedAdminMethods;
+export type FakeAdmin = AdminHandleOf<typeof ADMIN_OPERATIONS> & ResourceAdminHandles & DeprecatedAdminMethods;
 
 // biome-ignore lint/suspicious/noExplicitAny: a transport carries operations of every type.
 type Transport = (operation: AdminOperation<any, any, any, any>, input: unknown) => Promise<unknown>;
 
 /**
- * Builds the handle: a method per operation of the table (HTTP-only ones left out), each turning
+ * Builds the handle: a method per operation of the tree (HTTP-only ones left out), each turning
  * its arguments into the operation's input and handing it to `transport`.
  */
-export function buildAdminHandle(transport: Transport): FakeAdmin {
+export function buildAdminHandle(tree: AdminOperationTree, transport: Transport): FakeAdmin {
   const handle: Record<string, unknown> = {};
-  for (const [name, operation] of flattenAdminOperations(ADMIN_OPERATIONS)) {
+  for (const [name, operation] of flattenAdminOperations(tree)) {
     if (operation.httpOnly) continue;
     const path = name.split('.');
     let branch = handle;
@@ -58,7 +66,7 @@ export function buildAdminHandle(transport: Transport): FakeAdmin {
  * await admin.faults.add({ status: 503, times: 1 });
  */
 export function inProcessAdmin(parts: AdminParts): FakeAdmin {
-  return buildAdminHandle(async (operation, input) => operation.run(parts, input));
+  return buildAdminHandle(parts.operations, async (operation, input) => operation.run(parts, input));
 }
 
 /** Fills an operation's path template with its parameters. */

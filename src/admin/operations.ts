@@ -2,6 +2,7 @@
 // express router, the admin OpenAPI document, the in-process handle of startFake() and the HTTP
 // client of connectFake() are all derived from this table, so they cannot drift apart.
 import type { RunningResource } from '../api/dispatcher.js';
+import type { ResourceAdminOperation, ResourceAdminTree, ResourceModule } from '../api/resource.js';
 import { STATE_SCHEMA } from '../api/schemas.js';
 import type { ApiKey } from '../auth/api-keys.js';
 import type { ControllableClock } from '../clock.js';
@@ -47,6 +48,8 @@ export interface AdminParts {
   seed(orgId?: string): Promise<CollectionCounts>;
   /** The health answer's readiness and uptime. */
   readiness: { ready: boolean; uptimeMs(): number };
+  /** Every admin operation the app serves (the core table and the resources'). */
+  operations: AdminOperationTree;
 }
 
 /** An admin request as the router hands it over: path parameters, query and JSON body. */
@@ -349,19 +352,58 @@ export const ADMIN_OPERATIONS = {
     method: 'GET',
     path: '/openapi.json',
     summary: 'This document: the OpenAPI 3.1 description of the admin API',
-    run: (): Record<string, unknown> => adminOpenApi(flattenAdminOperations(ADMIN_OPERATIONS)),
+    run: (parts): Record<string, unknown> => adminOpenApi(flattenAdminOperations(parts.operations)),
   }),
 };
 
 /** Whether a tree entry is an operation rather than a branch. */
-export function isAdminOperation(entry: AnyAdminOperation | AdminOperationTree): entry is AnyAdminOperation {
-  return typeof (entry as AnyAdminOperation).run === 'function';
+export function isAdminOperation<T extends { run: unknown }>(entry: T | object): entry is T {
+  return typeof (entry as { run?: unknown }).run === 'function';
+}
+
+/** A resource's operations as core ones: under `/<resource>`, running on the resource's own API. */
+function mountResourceTree(name: string, tree: ResourceAdminTree<unknown>): AdminOperationTree {
+  return Object.fromEntries(
+    Object.entries(tree).map(([key, entry]) => {
+      if (!isAdminOperation<ResourceAdminOperation<unknown>>(entry)) return [key, mountResourceTree(name, entry as ResourceAdminTree<unknown>)];
+      const mounted: AnyAdminOperation = {
+        ...entry,
+        path: `/${name}${entry.path}`,
+        deprecatedPaths: entry.deprecatedPaths?.map((path) => `/${name}${path}`),
+        run: (parts: AdminParts, input: unknown) => {
+          const resource = parts.resources.find((r) => r.module.name === name);
+          if (resource === undefined) throw new ApiError('NOT_FOUND');
+          return entry.run(resource.instance.api, input);
+        },
+      };
+      return [key, mounted];
+    }),
+  );
+}
+
+/**
+ * The admin operations of an app serving these resources: the core table, and each resource's
+ * under its name.
+ *
+ * @example
+ * const operations = adminOperationTree(RESOURCES); // operations.faults.add, operations.requests?.complete
+ */
+export function adminOperationTree(resources: readonly ResourceModule[]): AdminOperationTree {
+  const tree: AdminOperationTree = { ...ADMIN_OPERATIONS };
+  for (const resource of resources) {
+    if (resource.admin === undefined) continue;
+    if (resource.name in tree) throw new Error(`the resource ${resource.name} shadows the admin operation of that name`);
+    tree[resource.name] = mountResourceTree(resource.name, resource.admin as ResourceAdminTree<unknown>);
+  }
+  return tree;
 }
 
 /** Every operation of a tree with its dotted name (`faults.add`), in declaration order. */
 export function flattenAdminOperations(tree: AdminOperationTree, prefix = ''): [string, AnyAdminOperation][] {
   return Object.entries(tree).flatMap(([name, entry]) =>
-    isAdminOperation(entry) ? [[`${prefix}${name}`, entry] as [string, AnyAdminOperation]] : flattenAdminOperations(entry, `${prefix}${name}.`),
+    isAdminOperation<AnyAdminOperation>(entry)
+      ? [[`${prefix}${name}`, entry] as [string, AnyAdminOperation]]
+      : flattenAdminOperations(entry as AdminOperationTree, `${prefix}${name}.`),
   );
 }
 

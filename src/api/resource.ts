@@ -1,5 +1,6 @@
 // What a resource is, to the generic machinery: its operation table, its state hooks and the
 // parts it is built from. A resource folder under src/resources/ exports one ResourceModule.
+import type { AdminOperation } from '../admin/operations.js';
 import type { Clock } from '../clock.js';
 import type { FieldError } from '../errors.js';
 import type { EventBus } from '../events.js';
@@ -107,6 +108,18 @@ export interface ResourceInstance<A> {
   sample(fields: Record<string, unknown>, orgId: string): unknown;
 }
 
+/**
+ * An admin operation a resource contributes: served under `/__admin/<resource>` and on the handles
+ * as `fake.<resource>.<name>`; it runs on what the resource hands its handlers.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a tree holds operations of every type.
+export type ResourceAdminOperation<A> = Omit<AdminOperation<any, any, any, any>, 'run'> & { run(api: A, input: any): unknown };
+
+/** A resource's admin operations, nested by name. */
+export interface ResourceAdminTree<A> {
+  [name: string]: ResourceAdminOperation<A> | ResourceAdminTree<A>;
+}
+
 /** One resource, as `src/resources/index.ts` lists it. */
 // biome-ignore lint/suspicious/noExplicitAny: a list of resources holds modules of different handler types.
 export interface ResourceModule<A = any> {
@@ -124,5 +137,7 @@ export interface ResourceModule<A = any> {
   requiredInSnapshot: boolean;
   /** Its operations, served at `/` and under `/v2/api`. */
   operations: readonly Operation<A>[];
+  /** Its admin operations (test controls the real API does not have), if any. */
+  admin?: ResourceAdminTree<A>;
   create(parts: ResourceParts): ResourceInstance<A>;
 }
