@@ -11,6 +11,7 @@ import { ApiKeyRing, type ApiKey } from './auth/api-keys.js';
 import { authenticate } from './auth/authenticate.js';
 import { createClock, type ControllableClock } from './clock.js';
 import type { Config } from './config.js';
+import { loadApiKeys, loadSeed } from './fixtures.js';
 import { createEventBus, type EventBus } from './events.js';
 import type { FaultRuleInput } from './faults/fault-rule.js';
 import { FaultRules } from './faults/fault-rules.js';
@@ -30,13 +31,14 @@ import { createRandomStreams, type RandomStreams } from './random.js';
 import { createRateLimits } from './rate-limit/rate-limits.js';
 import { RESOURCES } from './resources/index.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
-import type { Store } from './store/store.js';
+import { Store } from './store/store.js';
 
-/** What the app is built from. The store and keys are required; the rest default from the config. */
+/** What the app is built from; what is left out comes from the config (a memory store by default). */
 export interface AppDeps {
-  store: Store;
-  apiKeys: readonly ApiKey[];
-  /** The records a reset restores, by collection (a seed file's content). */
+  store?: Store;
+  /** The keys the fake accepts; default the config's keys file. */
+  apiKeys?: readonly ApiKey[];
+  /** The records a reset restores, by collection; default the config's seed file. */
   seed?: StateInput;
   clock?: ControllableClock;
   /** Id generators by prefix. */
@@ -91,17 +93,24 @@ export function createParts(
 }
 
 /**
- * Builds the fake's express app.
+ * Builds the fake's express app, to mount in an app of your own (startFake() is the way to run one).
  *
  * @example
- * const store = await Store.open({ kind: 'memory' }, RESOURCES.map((r) => r.name));
- * const fake = createApp(parseConfig({}, {}, PROGRAMMATIC_DEFAULTS), { store, apiKeys: loadApiKeys(file) });
- * fake.app.listen(0, () => fake.markReady());
+ * const fake = createApp(parseConfig({ seed: 'none' }, {}, PROGRAMMATIC_DEFAULTS));
+ * await fake.seedIfEmpty();
+ * myApp.use(fake.app);
+ * fake.markReady();
  */
-export function createApp(config: Config, deps: AppDeps): FakeApp {
-  const { clock, ids, random, logger } = createParts(config, deps);
-  const modules = deps.resources ?? RESOURCES;
+export function createApp(config: Config, given: AppDeps = {}): FakeApp {
+  const { clock, ids, random, logger } = createParts(config, given);
+  const modules = given.resources ?? RESOURCES;
   registerResourceSchemas(modules);
+  const deps = {
+    ...given,
+    store: given.store ?? Store.inMemory(modules.map((m) => m.name)),
+    apiKeys: given.apiKeys ?? loadApiKeys(config.keysFile),
+    seed: given.seed ?? (config.seedFile === undefined ? {} : loadSeed(config.seedFile)),
+  };
   const keys = new ApiKeyRing(deps.apiKeys);
   const events = createEventBus((error) => logger.error(`an event listener failed: ${(error as Error)?.stack ?? String(error)}`));
   const scheduler = createScheduler(clock, (error) => logger.error(`a scheduled task failed: ${(error as Error)?.stack ?? String(error)}`));

@@ -61,18 +61,16 @@ export function startFake(options: FakeOptions = {}, deps: ServerDeps = {}): Pro
   return startServer(parseConfig({ ...options }, {}, PROGRAMMATIC_DEFAULTS), deps);
 }
 
+export { connectFake } from './connect.js';
 export { createApp, type AppDeps, type FakeApp } from './app.js';
-export { startServer, DEFAULT_TIMEOUTS, type FakeServer, type FakeServerInfo, type ServerDeps, type ServerTimeouts } from './server.js';
 export { parseConfig, PROGRAMMATIC_DEFAULTS, type Config } from './config.js';
-export { ApiError, StartupError, type ErrorEnvelope, type FieldError } from './errors.js';
-export type { ControllableClock, ClockSetting } from './clock.js';
-export type { LogLevel, Logger } from './logger.js';
-export type { FaultRuleInput, NetworkFault } from './faults/fault-rule.js';
-export type { ListedFaultRule } from './faults/fault-rules.js';
-export type { Health, ResetSummary, ClockState } from './admin/operations.js';
-export type { StateSnapshot, StateInput, CollectionCounts } from './admin/state.js';
+export type { FakeServer, ServerDeps, ServerTimeouts } from './server.js';
 export type { FakeAdmin } from './admin/handle.js';
 export { FakeAdminError, type ConnectOptions, type RemoteFake } from './admin/admin-client.js';
-export { connectFake } from './connect.js';
+export { ApiError, StartupError, type ErrorEnvelope, type FieldError } from './errors.js';
+export type { Health, ResetSummary, ClockState } from './admin/operations.js';
+export type { StateSnapshot, StateInput, CollectionCounts } from './admin/state.js';
 export type { JournalEntry, JournalFilter } from './journal/journal.js';
-export type { ClientRecord } from './resources/clients/client-record.js';
+export type { FaultRuleInput, NetworkFault } from './faults/fault-rule.js';
+export type { ListedFaultRule } from './faults/fault-rules.js';
+export type { ClientRecord, MemberType } from './resources/clients/client-record.js';

@@ -33,6 +33,10 @@ export type RecordsByCollection = Readonly<Record<string, readonly StoredRecord[
 
 const DEFAULT_FLUSH_INTERVAL_MS = 100;
 
+function emptyData(names: readonly string[]): StoreData {
+  return Object.fromEntries(names.map((name) => [name, []]));
+}
+
 /**
  * Holds every collection. Reads are served from indexes (by id, and per organisation in creation
  * order); changes are applied in memory at once and written as one atomic file write, so a change
@@ -68,10 +72,7 @@ export class Store {
    * not is created on first write.
    */
   static async open(location: StoreLocation, names: readonly string[], options: StoreOptions = {}): Promise<Store> {
-    const empty = (): StoreData => Object.fromEntries(names.map((name) => [name, []]));
-    if (location.kind === 'memory') {
-      return new Store(new Low(new Memory<StoreData>(), empty()), names, undefined, undefined);
-    }
+    if (location.kind === 'memory') return Store.inMemory(names);
     try {
       await mkdir(dirname(location.path), { recursive: true });
     } catch (error) {
@@ -95,7 +96,7 @@ export class Store {
           onWriteError: options.onWriteError ?? (() => undefined),
         });
     const adapter: Adapter<StoreData> = writeBehind ?? file;
-    const db = new Low(adapter, empty());
+    const db = new Low(adapter, emptyData(names));
     await db.read();
     const store = new Store(db, names, file, writeBehind);
     for (const collection of store.#collections.values()) {
@@ -105,6 +106,11 @@ export class Store {
       }
     }
     return store;
+  }
+
+  /** A store that keeps nothing on disk (made at once: there is nothing to read). */
+  static inMemory(names: readonly string[]): Store {
+    return new Store(new Low(new Memory<StoreData>(), emptyData(names)), names, undefined, undefined);
   }
 
   /** The collection of this name (one the store was opened with). */

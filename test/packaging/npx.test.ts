@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -115,11 +115,44 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
   });
 
   it('holds the compiled CLI, schemas, fixtures and package.json, and no sources or tests', () => {
-    for (const file of ['package.json', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'schemas/api-keys.schema.json', 'fixtures/api-keys.json', 'fixtures/clients.json']) {
+    for (const file of ['package.json', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'schemas/api-keys.schema.json', 'dist/resources/clients/schemas/client.schema.json', 'fixtures/api-keys.json', 'fixtures/clients.json']) {
       assert.ok(packedFiles.includes(file), file);
     }
     const strays = packedFiles.filter((f) => /^(src|test|docker|examples|bench)\//.test(f) || f.endsWith('.tgz'));
     assert.deepEqual(strays, []);
+  });
+
+  it('its type definitions compile in a strict consumer project that checks library types too', async () => {
+    const versionOf = (name: string): string =>
+      (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    await exec('npm', ['install', '--no-audit', '--no-fund', `typescript@${versionOf('typescript')}`, `@types/node@${versionOf('@types/node')}`], project);
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: false, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', types: ['node'] }, files: ['consumer.ts'] }),
+    );
+    writeFileSync(
+      join(project, 'consumer.ts'),
+      [
+        "import { connectFake, createApp, FakeAdminError, parseConfig, PROGRAMMATIC_DEFAULTS, startFake, type ClientRecord, type FakeAdmin } from 'athenty-fake';",
+        'export async function use(): Promise<void> {',
+        "  const fake = await startFake({ port: 0, db: 'memory', strict: true });",
+        '  const clients: ClientRecord[] = (await fake.state.export()).clients;',
+        "  const admin: FakeAdmin = connectFake(fake.url, { adminToken: 'x' });",
+        '  const entries = await admin.journal.list({ method: \'POST\' });',
+        '  const count: number = await fake.journal.count({ status: 201 });',
+        '  const now: string = await fake.clock.now();',
+        '  const rule = await fake.faults.add({ status: 503, times: 1 });',
+        '  const health = await fake.health();',
+        '  const embedded = createApp(parseConfig({}, {}, PROGRAMMATIC_DEFAULTS));',
+        '  embedded.markReady();',
+        '  console.log(clients[0]?.nameFirst, entries[0]?.status, count, now, rule.id, health.clients, new FakeAdminError(500, undefined, "x").status);',
+        '  // @ts-expect-error an option that does not exist is refused',
+        "  await startFake({ prot: 1 });",
+        '  await fake.close();',
+        '}',
+      ].join('\n'),
+    );
+    await exec('npx', ['tsc', '-p', '.'], project);
   });
 
   it('links the athenty-fake bin into node_modules/.bin, so npx runs the installed copy', () => {
