@@ -10,8 +10,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startCli, type RunningCli } from '../test/cli-helpers.js';
-import { jsonRequest, keepAliveAgent } from '../test/raw-http.js';
+import { startCli, type RunningCli } from '../test/support/cli.js';
+import { jsonRequest, keepAliveAgent } from '../test/support/raw-http.js';
 
 const ACME_KEY = 'ath_test_acme_7Kq2mV9xR4tLp8Zc';
 

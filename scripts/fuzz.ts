@@ -1,15 +1,15 @@
 // `npm run fuzz [-- --seed N --cases N --concurrency N --url URL]`: a property-based campaign of generated create bodies against a running fake.
 //
 // The property, shared with test/fuzz.test.ts: a create is never answered 5xx; every error is the
-// envelope; it is 201 exactly when the contract oracle (test/contract-oracle.ts, Zod 3) accepts the
-// body, with the stored record equal to the body's fields, and otherwise 422 with exactly the
-// oracle's `errors`.
+// envelope; it is 201 exactly when the contract oracle (test/support/contract-oracle.ts, Zod 3)
+// accepts the body, with the stored record equal to the body's fields, and otherwise 422 with
+// exactly the oracle's `errors`.
 import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
-import { startCli, type RunningCli } from '../test/cli-helpers.js';
-import { COUNTRIES, FIELD_NAMES, expectedErrors } from '../test/contract-oracle.js';
-import { jsonRequest, keepAliveAgent } from '../test/raw-http.js';
+import { startCli, type RunningCli } from '../test/support/cli.js';
+import { COUNTRIES, FIELD_NAMES, expectedErrors } from '../test/support/contract-oracle.js';
+import { jsonRequest, keepAliveAgent } from '../test/support/raw-http.js';
 
 /** The keys of a Client record, in the contract's order. */
 export const RECORD_KEYS = [

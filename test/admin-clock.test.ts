@@ -1,7 +1,9 @@
 // The fake's clock over HTTP: read, set, freeze, advance; it drives timestamps and the rate window.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KEYS, rateHeaders, startTestFake } from './helpers.js';
+import { startTestFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
+import { rateHeaders } from './support/http.js';
 
 describe('/__admin/clock', () => {
   it('starts frozen at --clock and drives createdAt/updatedAt', async () => {

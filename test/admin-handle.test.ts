@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { connectFake, FakeAdminError, type FakeAdmin } from '../src/index.js';
-import { KEYS, SEEDED_IDS, startTestFake } from './helpers.js';
+import { startTestFake } from './support/fake.js';
+import { KEYS, SEEDED_IDS } from './support/fixture-keys.js';
 
 /** One scenario, run through an admin interface against a fresh fake; returns what it observed. */
 async function scenario(admin: FakeAdmin, create: (body: unknown, key?: string) => Promise<{ status: number }>): Promise<unknown[]> {

@@ -7,7 +7,8 @@ import { createApp } from '../src/app.js';
 import { parseConfig, PROGRAMMATIC_DEFAULTS } from '../src/config.js';
 import { loadApiKeys } from '../src/fixtures.js';
 import { ClientStore } from '../src/store/client-store.js';
-import { call, startTestFake } from './helpers.js';
+import { startTestFake } from './support/fake.js';
+import { call } from './support/http.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 

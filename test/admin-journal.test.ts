@@ -1,7 +1,8 @@
 // The request journal: what each API request sent and got, filters, count, clear, masking and cap.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KEYS, startTestFake } from './helpers.js';
+import { startTestFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
 
 const START = '2026-04-01T08:00:00.000Z';
 

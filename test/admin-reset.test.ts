@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { KEYS, SEEDED_IDS, rateHeaders, startTestFake, tempDir } from './helpers.js';
+import { startTestFake } from './support/fake.js';
+import { KEYS, SEEDED_IDS } from './support/fixture-keys.js';
+import { rateHeaders } from './support/http.js';
+import { tempDir } from './support/temp-dir.js';
 
 const START = '2026-04-01T08:00:00.000Z';
 

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { KEYS, SEEDED_IDS, startTestFake, tempDir } from './helpers.js';
+import { startTestFake } from './support/fake.js';
+import { KEYS, SEEDED_IDS } from './support/fixture-keys.js';
+import { tempDir } from './support/temp-dir.js';
 
 describe('/__admin/state', () => {
   it('exports every client or one organisation, in stored order', async () => {

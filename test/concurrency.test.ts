@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { startTestFake, tempDir } from './helpers.js';
-import { jsonRequest, keepAliveAgent, type JsonAnswer } from './raw-http.js';
+import { startTestFake } from './support/fake.js';
+import { jsonRequest, keepAliveAgent, type JsonAnswer } from './support/raw-http.js';
+import { tempDir } from './support/temp-dir.js';
 
 const CREATES = 10_000;
 const IN_FLIGHT = 150;

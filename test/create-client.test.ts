@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createClock } from '../src/clock.js';
-import { KEYS, startTestFake, type TestFake } from './helpers.js';
+import { startTestFake, type TestFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
 
 const FROZEN_AT = '2026-03-04T05:06:07.089Z';
 const RECORD_KEYS = [

@@ -5,7 +5,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createClock } from '../src/clock.js';
-import { DOCUMENTED, ENVELOPES, KEYS, MAGIC_KEYS, rateHeaders, startTestFake, tempDir, until, type TestFake } from './helpers.js';
+import { DOCUMENTED, ENVELOPES } from './support/envelopes.js';
+import { startTestFake, type TestFake } from './support/fake.js';
+import { KEYS, MAGIC_KEYS } from './support/fixture-keys.js';
+import { rateHeaders } from './support/http.js';
+import { tempDir } from './support/temp-dir.js';
+import { until } from './support/until.js';
 
 const VALIDATION_FORCED = {
   code: 'VALIDATION_ERROR',

@@ -4,7 +4,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startFake } from '../src/index.js';
-import { KEYS, startTestFake, tempDir } from './helpers.js';
+import { startTestFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
+import { tempDir } from './support/temp-dir.js';
 
 function file(content: string): string {
   const path = join(tempDir(), 'fixture.json');

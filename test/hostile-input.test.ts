@@ -7,9 +7,13 @@ import { gzipSync } from 'node:zlib';
 import { assertCreatedRecord } from '../scripts/fuzz.js';
 import type { FakeOptions } from '../src/index.js';
 import type { ServerDeps } from '../src/server.js';
-import { expectedErrors, expectedQueryErrors } from './contract-oracle.js';
-import { ENVELOPES, KEYS, startTestFake, tempDir, type Reply, type TestFake } from './helpers.js';
-import { rawHead, sendRaw, type RawResponse } from './raw-http.js';
+import { expectedErrors, expectedQueryErrors } from './support/contract-oracle.js';
+import { ENVELOPES } from './support/envelopes.js';
+import { startTestFake, type TestFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
+import type { Reply } from './support/http.js';
+import { rawHead, sendRaw, type RawResponse } from './support/raw-http.js';
+import { tempDir } from './support/temp-dir.js';
 
 // ---- expected answers -------------------------------------------------------------------------
 

@@ -2,7 +2,9 @@
 // non-JSON bodies, oversized bodies and unsupported methods.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ENVELOPES, KEYS, startTestFake, type TestFake } from './helpers.js';
+import { ENVELOPES } from './support/envelopes.js';
+import { startTestFake, type TestFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
 
 const MALFORMED = {
   code: 'BAD_REQUEST',

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ClientSeed } from '../src/clients/records.js';
 import { createClock } from '../src/clock.js';
-import { KEYS, startTestFake, type TestFake } from './helpers.js';
+import { startTestFake, type TestFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
 
 type Listed = { id: string; nameFirst: string | null; businessName: string | null };
 

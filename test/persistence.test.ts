@@ -4,7 +4,10 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startFake } from '../src/index.js';
-import { KEYS, SEEDED_IDS, call, startTestFake, tempDir } from './helpers.js';
+import { startTestFake } from './support/fake.js';
+import { KEYS, SEEDED_IDS } from './support/fixture-keys.js';
+import { call } from './support/http.js';
+import { tempDir } from './support/temp-dir.js';
 
 describe('file store', () => {
   it('keeps clients across a restart, with the same bodies at both base paths', async () => {

@@ -8,7 +8,7 @@ import type { ErrorObject } from 'ajv';
 import { toFieldErrors } from '../src/validation/field-errors.js';
 import { createAjv, VALIDATOR_IDS } from '../src/validation/validator.js';
 import { readdirSync } from 'node:fs';
-import { FIELD_NAMES } from './contract-oracle.js';
+import { FIELD_NAMES } from './support/contract-oracle.js';
 
 type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 

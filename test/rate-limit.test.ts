@@ -5,7 +5,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createClock } from '../src/clock.js';
-import { DOCUMENTED, KEYS, rateHeaders, startTestFake, tempDir } from './helpers.js';
+import { DOCUMENTED } from './support/envelopes.js';
+import { startTestFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
+import { rateHeaders } from './support/http.js';
+import { tempDir } from './support/temp-dir.js';
 
 const T0 = Date.parse('2026-02-01T10:00:00.000Z');
 

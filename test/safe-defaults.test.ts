@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { describe, it } from 'node:test';
-import { KEYS, startTestFake } from './helpers.js';
+import { startTestFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
 
 /** Sends raw bytes and resolves with everything the server wrote before it closed the connection. */
 function rawExchange(url: string, bytes: string | Buffer): Promise<string> {

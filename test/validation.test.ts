@@ -1,8 +1,9 @@
 // 422 VALIDATION_ERROR: every validation case of the contract, word for word as Zod 3 reports it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { expectedErrors, expectedQueryErrors } from './contract-oracle.js';
-import { KEYS, startTestFake, type TestFake } from './helpers.js';
+import { expectedErrors, expectedQueryErrors } from './support/contract-oracle.js';
+import { startTestFake, type TestFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
 
 function envelope(errors: { field: string; message: string }[]) {
   return { code: 'VALIDATION_ERROR', message: 'Validation failed', statusCode: 422, errors };

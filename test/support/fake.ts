@@ -1,0 +1,28 @@
+// A fake for one test: started in-process on port 0 with fresh state, with request helpers bound to it.
+import { startFake, type FakeOptions } from '../../src/index.js';
+import type { FakeServer, ServerDeps } from '../../src/server.js';
+import { KEYS } from './fixture-keys.js';
+import { call, type CallOptions, type Reply } from './http.js';
+
+/** A running fake with helpers bound to it. */
+export interface TestFake extends FakeServer {
+  call(method: string, path: string, options?: CallOptions): Promise<Reply>;
+  /** POST /clients with the acme key (or `key`). */
+  create(body: unknown, key?: string): Promise<Reply>;
+}
+
+/**
+ * Starts a quiet fake on a free port. The caller closes it.
+ *
+ * @example
+ * before(async () => { fake = await startTestFake({ seed: 'none' }); });
+ * after(() => fake.close());
+ */
+export async function startTestFake(options: FakeOptions = {}, deps: ServerDeps = {}): Promise<TestFake> {
+  const server = await startFake({ logLevel: 'silent', ...options }, deps);
+  return Object.assign(server, {
+    call: (method: string, path: string, opts?: CallOptions) => call(server.url, method, path, opts),
+    create: (body: unknown, key: string = KEYS.acme) => call(server.url, 'POST', '/clients', { key, body }),
+  });
+}
+
