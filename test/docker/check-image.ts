@@ -1,13 +1,13 @@
 // npm run test:docker: builds the image and checks it from outside, one PASS/FAIL line per check;
 // exits 1 on any failure and always removes the containers, volume, image and files it made.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runToEnd } from '../support/processes.js';
 import { ACTIONS_RECIPE, COMPOSE_RECIPE, readYaml, splitOptions } from './recipes.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -31,16 +31,9 @@ interface Finished {
   stderr: string;
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+async function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Finished> {
+  const { code, stdout, stderr } = await runToEnd(command, args, { cwd: ROOT, env });
+  return { code: code ?? 1, stdout, stderr };
 }
 
 /** Runs `docker ARGS`, resolving with its trimmed stdout; a non-zero exit throws with its stderr. */
