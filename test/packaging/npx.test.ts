@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { KEYS } from '../support/fixture-keys.js';
 import { runToEnd, spawnServer, type Finished, type ServerProcess } from '../support/processes.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SEEDED_KEY = 'ath_test_acme_7Kq2mV9xR4tLp8Zc';
 const READY_LIMIT_MS = 20_000;
 
 /** The caller's environment without fake options or the outer `npm run`'s package context. */
@@ -35,7 +35,7 @@ function startServing(command: string, args: string[], cwd: string): Promise<Ser
 }
 
 async function createAndRead(url: string): Promise<void> {
-  const headers = { 'X-Api-Key': SEEDED_KEY, 'Content-Type': 'application/json' };
+  const headers = { 'X-Api-Key': KEYS.acme, 'Content-Type': 'application/json' };
   const made = await fetch(`${url}/v2/api/clients`, { method: 'POST', headers, body: JSON.stringify({ nameFirst: 'Npx' }) });
   assert.equal(made.status, 201);
   const record = (await made.json()) as { id: string; nameFirst: string };
