@@ -1,6 +1,7 @@
 // The fake's clock over HTTP: read, set, freeze, advance; it drives timestamps and the rate window.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { validationError } from './support/envelopes.js';
 import { startTestFake } from './support/fake.js';
 import { KEYS } from './support/fixture-keys.js';
 import { rateHeaders } from './support/http.js';
@@ -66,7 +67,7 @@ describe('/__admin/clock', () => {
       const fake = await startTestFake({ seed: 'none', clock: '2026-01-01T00:00:00.000Z' });
       try {
         const res = await fake.call(method, path, { body });
-        assert.deepEqual(res.body, { code: 'VALIDATION_ERROR', message: 'Validation failed', statusCode: 422, errors });
+        assert.deepEqual(res.body, validationError(errors));
         assert.deepEqual((await fake.call('GET', '/__admin/clock')).body, { now: '2026-01-01T00:00:00.000Z', frozen: true });
       } finally {
         await fake.close();

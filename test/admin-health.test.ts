@@ -7,6 +7,7 @@ import { createApp } from '../src/app.js';
 import { parseConfig, PROGRAMMATIC_DEFAULTS } from '../src/config.js';
 import { loadApiKeys } from '../src/fixtures.js';
 import { ClientStore } from '../src/store/client-store.js';
+import { ENVELOPES } from './support/envelopes.js';
 import { startTestFake } from './support/fake.js';
 import { call } from './support/http.js';
 
@@ -39,7 +40,7 @@ describe('GET /__admin/health', () => {
     try {
       const before = await call(url, 'GET', '/__admin/health');
       assert.equal(before.status, 503);
-      assert.deepEqual(before.body, { code: 'SERVICE_UNAVAILABLE', message: 'The fake is starting.', statusCode: 503 });
+      assert.deepEqual(before.body, ENVELOPES.NOT_READY);
       assert.equal((await call(url, 'HEAD', '/__admin/health')).status, 503);
       built.controls.markReady();
       assert.equal((await call(url, 'GET', '/__admin/health')).status, 200);
@@ -50,19 +51,13 @@ describe('GET /__admin/health', () => {
 });
 
 describe('admin token', () => {
-  const UNAUTHORIZED = {
-    code: 'UNAUTHORIZED',
-    message: 'Invalid admin token. Send Authorization: Bearer <token>.',
-    statusCode: 401,
-  };
-
   it('guards every admin call when set, comparing the whole header', async () => {
     const fake = await startTestFake({ adminToken: 's3cret-token' });
     try {
       for (const headers of [{}, { Authorization: 's3cret-token' }, { Authorization: 'Bearer s3cret' }, { Authorization: 'Bearer s3cret-token2' }, { 'X-Api-Key': 's3cret-token' }] as Record<string, string>[]) {
         const res = await fake.call('GET', '/__admin/health', { headers });
         assert.equal(res.status, 401, JSON.stringify(headers));
-        assert.deepEqual(res.body, UNAUTHORIZED);
+        assert.deepEqual(res.body, ENVELOPES.ADMIN_UNAUTHORIZED);
       }
       const ok = await fake.call('GET', '/__admin/health', { headers: { Authorization: 'Bearer s3cret-token' } });
       assert.equal(ok.status, 200);
@@ -76,7 +71,7 @@ describe('admin token', () => {
     try {
       const res = await fake.call('GET', '/__admin/nope');
       assert.equal(res.status, 404);
-      assert.deepEqual(res.body, { code: 'NOT_FOUND', message: 'Resource not found.', statusCode: 404 });
+      assert.deepEqual(res.body, ENVELOPES.NOT_FOUND);
     } finally {
       await fake.close();
     }

@@ -1,6 +1,7 @@
 // The request journal: what each API request sent and got, filters, count, clear, masking and cap.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ENVELOPES, validationError } from './support/envelopes.js';
 import { startTestFake } from './support/fake.js';
 import { KEYS } from './support/fixture-keys.js';
 
@@ -24,7 +25,7 @@ describe('GET /__admin/requests', () => {
       });
       assert.deepEqual({ ...second, durationMs: 0 }, {
         id: 'req_2', at: START, method: 'GET', path: '/clients', query: {}, status: 401, orgId: null, apiKey: '****1234',
-        requestBody: null, responseBody: { code: 'UNAUTHORIZED', message: 'Invalid API key.', statusCode: 401 },
+        requestBody: null, responseBody: ENVELOPES.UNAUTHORIZED,
         durationMs: 0, fault: null,
       });
       assert.ok(!JSON.stringify(res.body).includes(KEYS.acme));
@@ -81,15 +82,12 @@ describe('GET /__admin/requests', () => {
     const fake = await startTestFake({ seed: 'none' });
     try {
       const res = await fake.call('GET', '/__admin/requests?status=abc&limit=0&since=yesterday&colour=red');
-      assert.deepEqual(res.body, {
-        code: 'VALIDATION_ERROR', message: 'Validation failed', statusCode: 422,
-        errors: [
-          { field: 'status', message: 'Expected number, received nan' },
-          { field: 'since', message: 'Invalid datetime' },
-          { field: 'limit', message: 'Number must be greater than or equal to 1' },
-          { field: '', message: "Unrecognized key(s) in object: 'colour'" },
-        ],
-      });
+      assert.deepEqual(res.body, validationError([
+        { field: 'status', message: 'Expected number, received nan' },
+        { field: 'since', message: 'Invalid datetime' },
+        { field: 'limit', message: 'Number must be greater than or equal to 1' },
+        { field: '', message: "Unrecognized key(s) in object: 'colour'" },
+      ]));
     } finally {
       await fake.close();
     }

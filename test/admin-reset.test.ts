@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { validationError } from './support/envelopes.js';
 import { startTestFake } from './support/fake.js';
 import { KEYS, SEEDED_IDS } from './support/fixture-keys.js';
 import { rateHeaders } from './support/http.js';
@@ -102,10 +103,7 @@ describe('POST /__admin/reset', () => {
     const fake = await startTestFake();
     try {
       const repeated = await fake.call('POST', '/__admin/reset?orgId=a&orgId=b');
-      assert.deepEqual(repeated.body, {
-        code: 'VALIDATION_ERROR', message: 'Validation failed', statusCode: 422,
-        errors: [{ field: 'orgId', message: 'Expected string, received array' }],
-      });
+      assert.deepEqual(repeated.body, validationError([{ field: 'orgId', message: 'Expected string, received array' }]));
       assert.equal((await fake.call('POST', '/__admin/reset?orgId=')).status, 422);
     } finally {
       await fake.close();

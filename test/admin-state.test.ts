@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { validationError } from './support/envelopes.js';
 import { startTestFake } from './support/fake.js';
 import { KEYS, SEEDED_IDS } from './support/fixture-keys.js';
 import { tempDir } from './support/temp-dir.js';
@@ -78,7 +79,7 @@ describe('/__admin/state', () => {
       try {
         const before = await fake.state.export();
         const res = await fake.call('PUT', `/__admin/state${query}`, { body });
-        assert.deepEqual(res.body, { code: 'VALIDATION_ERROR', message: 'Validation failed', statusCode: 422, errors });
+        assert.deepEqual(res.body, validationError(errors));
         assert.deepEqual(await fake.state.export(), before);
       } finally {
         await fake.close();

@@ -5,21 +5,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createClock } from '../src/clock.js';
-import { DOCUMENTED, ENVELOPES } from './support/envelopes.js';
+import { DOCUMENTED, ENVELOPES, validationError } from './support/envelopes.js';
 import { startTestFake, type TestFake } from './support/fake.js';
 import { KEYS, MAGIC_KEYS } from './support/fixture-keys.js';
 import { rateHeaders } from './support/http.js';
 import { tempDir } from './support/temp-dir.js';
 import { until } from './support/until.js';
 
-const VALIDATION_FORCED = {
-  code: 'VALIDATION_ERROR',
-  message: 'Validation failed',
-  statusCode: 422,
-  errors: [{ field: 'email', message: 'Invalid email' }],
-};
-const INTERNAL = { code: 'INTERNAL_ERROR', message: 'Internal server error.', statusCode: 500 };
-const UNAVAILABLE = { code: 'SERVICE_UNAVAILABLE', message: 'Service unavailable.', statusCode: 503 };
+/** What a forced 422 lists: the error of a bad email. */
+const VALIDATION_FORCED = validationError([{ field: 'email', message: 'Invalid email' }]);
 
 async function total(fake: TestFake, key: string = KEYS.acme): Promise<number> {
   return (await fake.call('GET', '/clients', { key, headers: {} })).body.pagination.total;
@@ -33,8 +27,8 @@ describe('Prefer: code=', () => {
     [404, ENVELOPES.NOT_FOUND],
     [422, VALIDATION_FORCED],
     [429, DOCUMENTED.RATE_LIMITED],
-    [500, INTERNAL],
-    [503, UNAVAILABLE],
+    [500, ENVELOPES.INTERNAL_ERROR],
+    [503, ENVELOPES.SERVICE_UNAVAILABLE],
   ];
   for (const [status, body] of CASES) {
     it(`forces ${status} with the real body, counts nothing and stores nothing`, async () => {
@@ -203,7 +197,7 @@ describe('fault rules through the admin API', () => {
       try {
         const res = await fake.call('POST', '/__admin/faults', { body: rule });
         assert.equal(res.status, 422);
-        assert.deepEqual(res.body, { code: 'VALIDATION_ERROR', message: 'Validation failed', statusCode: 422, errors });
+        assert.deepEqual(res.body, validationError(errors));
         assert.deepEqual((await fake.call('GET', '/__admin/faults')).body, { faults: [] });
       } finally {
         await fake.close();

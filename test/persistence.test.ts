@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startFake } from '../src/index.js';
+import { ENVELOPES } from './support/envelopes.js';
 import { startTestFake } from './support/fake.js';
 import { KEYS, SEEDED_IDS } from './support/fixture-keys.js';
 import { call } from './support/http.js';
@@ -105,7 +106,7 @@ describe('file store', () => {
       mkdirSync(join(dir, '.db.json.tmp'));
       const refused = await fake.create({ nameFirst: 'not on disk' });
       assert.equal(refused.status, 500);
-      assert.deepEqual(refused.body, { code: 'INTERNAL_ERROR', message: 'Internal server error.', statusCode: 500 });
+      assert.deepEqual(refused.body, ENVELOPES.INTERNAL_ERROR);
       assert.deepEqual((await fake.state.export()).clients.map((c) => c.nameFirst), ['kept']);
       rmSync(join(dir, '.db.json.tmp'), { recursive: true });
       assert.equal((await fake.create({ nameFirst: 'after' })).status, 201);

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { describe, it } from 'node:test';
+import { ENVELOPES } from './support/envelopes.js';
 import { startTestFake } from './support/fake.js';
 import { KEYS } from './support/fixture-keys.js';
 
@@ -78,7 +79,7 @@ describe('safe defaults', () => {
       const { status, headers, body } = parseRaw(response);
       assert.equal(status, 431);
       assert.match(headers, /Connection: close/);
-      assert.deepEqual(body, { code: 'REQUEST_HEADER_FIELDS_TOO_LARGE', message: 'Request headers are larger than the server accepts.', statusCode: 431 });
+      assert.deepEqual(body, ENVELOPES.HEADERS_TOO_LARGE);
       assert.equal((await fake.call('GET', '/__admin/health')).status, 200);
     } finally {
       await fake.close();
@@ -91,7 +92,7 @@ describe('safe defaults', () => {
       const response = await rawExchange(fake.url, 'GET /clients HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n');
       const { status, body } = parseRaw(response);
       assert.equal(status, 400);
-      assert.deepEqual(body, { code: 'BAD_REQUEST', message: 'Bad request.', statusCode: 400 });
+      assert.deepEqual(body, ENVELOPES.BAD_REQUEST);
     } finally {
       await fake.close();
     }
@@ -103,7 +104,7 @@ describe('safe defaults', () => {
       const response = await rawExchange(fake.url, 'GET /clients HTTP/1.1\r\nHost: x\r\nX-Api-Key: ');
       const { status, body } = parseRaw(response);
       assert.equal(status, 408);
-      assert.deepEqual(body, { code: 'REQUEST_TIMEOUT', message: 'The request was not received in time.', statusCode: 408 });
+      assert.deepEqual(body, ENVELOPES.REQUEST_TIMEOUT);
       assert.equal((await fake.call('GET', '/__admin/health')).status, 200);
     } finally {
       await fake.close();
