@@ -9,7 +9,7 @@ import type { FakeOptions } from '../src/index.js';
 import type { ServerDeps } from '../src/server.js';
 import { expectedErrors, expectedQueryErrors } from './support/contract-oracle.js';
 import { ENVELOPES, validationError } from './support/envelopes.js';
-import { startTestFake, type TestFake } from './support/fake.js';
+import { startTestFake, type TestFake, withFake } from './support/fake.js';
 import { KEYS } from './support/fixture-keys.js';
 import type { Reply } from './support/http.js';
 import { rawHead, sendRaw, type RawResponse } from './support/raw-http.js';
@@ -203,8 +203,7 @@ function describeStatus(status: HostileCase['status']): string {
 function runCases(cases: readonly HostileCase[]): void {
   for (const c of cases) {
     it(`answers ${describeStatus(c.status)} to ${c.name}, and stays healthy`, async (t) => {
-      const fake = await startTestFake({ seed: 'none', rateLimit: 0, ...c.options }, c.deps);
-      t.after(() => fake.close());
+      const fake = await withFake(t, { seed: 'none', rateLimit: 0, ...c.options }, c.deps);
       const refs: References = {
         acme: await fake.create(REFERENCE_BODY, KEYS.acme),
         globex: await fake.create({ ...REFERENCE_BODY, nameFirst: 'Other org' }, KEYS.globex),

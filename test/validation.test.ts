@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { expectedErrors, expectedQueryErrors } from './support/contract-oracle.js';
 import { validationError } from './support/envelopes.js';
-import { startTestFake, type TestFake } from './support/fake.js';
+import { startTestFake, type TestFake, withFake } from './support/fake.js';
 import { KEYS } from './support/fixture-keys.js';
 
 const LONG_COUNTRY_LIST_START = "Invalid enum value. Expected 'AD' | 'AE' | 'AF'";
@@ -104,16 +104,12 @@ describe('create body validation', () => {
     assert.equal((await strict.create({ nameFirst: 'Ok', metadata: { anything: [1] } })).status, 201);
   });
 
-  it('creates nothing when a body is rejected', async () => {
-    const other = await startTestFake({ seed: 'none' });
-    try {
-      await other.create({ email: 'nope' });
-      await other.create([]);
-      const list = await other.call('GET', '/clients', { key: KEYS.acme });
-      assert.equal(list.body.pagination.total, 0);
-    } finally {
-      await other.close();
-    }
+  it('creates nothing when a body is rejected', async (t) => {
+    const other = await withFake(t, { seed: 'none' });
+    await other.create({ email: 'nope' });
+    await other.create([]);
+    const list = await other.call('GET', '/clients', { key: KEYS.acme });
+    assert.equal(list.body.pagination.total, 0);
   });
 });
 
