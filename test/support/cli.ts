@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { runToEnd, spawnServer, type Finished, type ServerProcess } from './processes.js';
 
+/** The built CLI; `npm run build` makes it. */
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
 /** A CLI that printed its ready line. */

@@ -63,7 +63,7 @@ export interface SpawnServerOptions {
 }
 
 /** What the built CLI prints on stdout once it listens. */
-export const READY_LINE = /^athenty-fake listening on (http:\/\/\S+)$/;
+const READY_LINE = /^athenty-fake listening on (http:\/\/\S+)$/;
 
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 60_000;
@@ -100,7 +100,11 @@ function track(child: ChildProcess, detached: boolean): void {
  * 'exit' handler: it is synchronous. Runs by itself when this process exits.
  *
  * @example
- * process.on('uncaughtException', () => killRemainingServers());
+ * try {
+ *   await measureAll();
+ * } finally {
+ *   killRemainingServers();
+ * }
  */
 export function killRemainingServers(): void {
   for (const [pid, { detached }] of running) send(pid, detached, 'SIGKILL');
