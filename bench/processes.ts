@@ -1,69 +1,16 @@
-// Server processes for the benchmark: spawn, wait for the ready line, read peak RSS, stop by pid (always).
-import { spawn, type ChildProcess } from 'node:child_process';
+// Server processes for the benchmark: started and stopped through the shared spawner, with peak RSS read from /proc.
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { spawnServer, type ServerProcess } from '../test/support/processes.js';
 
 /** A server process that printed its ready line. */
-export interface RunningServer {
-  readonly pid: number;
-  readonly url: string;
-  /** Milliseconds from spawn to the ready line. */
-  readonly readyMs: number;
-  /** `performance.now()` just before the spawn. */
-  readonly spawnedAt: number;
-}
+export type RunningServer = ServerProcess;
 
+/** The ready line of either server: `athenty-fake listening on URL` or `bare-express listening on URL`. */
 const READY_LINE = / listening on (http:\/\/\S+)$/;
+/** Loading the large store takes a while. */
 const READY_TIMEOUT_MS = 120_000;
-const STOP_TIMEOUT_MS = 60_000;
-
-// Every child still running, so that an error, Ctrl-C or exit can stop it.
-const running = new Map<number, ChildProcess>();
-
-/** Kills every child still running, by pid. Safe to call from an 'exit' handler (synchronous). */
-export function killRemainingServers(): void {
-  for (const pid of running.keys()) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-  running.clear();
-}
-
-/** Makes sure no child outlives the benchmark, whether it ends normally, fails or is interrupted. */
-export function stopServersOnExit(): void {
-  process.on('exit', killRemainingServers);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.on(signal, () => {
-      process.stderr.write(`\nbench: ${signal}, stopping ${running.size} server process(es)\n`);
-      killRemainingServers();
-      process.exit(130);
-    });
-  }
-}
-
-function waitForReadyLine(child: ChildProcess, stderrTail: () => string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => fail(`no ready line within ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
-    function fail(why: string): void {
-      clearTimeout(timer);
-      lines.close();
-      reject(new Error(`${why}; stderr: ${stderrTail() || '(empty)'}`));
-    }
-    lines.on('line', (line) => {
-      const match = READY_LINE.exec(line);
-      if (match === null) return;
-      clearTimeout(timer);
-      // Keep reading stdout so that a chatty server never blocks on a full pipe.
-      child.stdout!.resume();
-      resolve(match[1] as string);
-    });
-    child.once('exit', (code, signal) => fail(`exited before it was ready (code ${code}, signal ${signal})`));
-  });
-}
+/** A server under load writes little; keep the end of its stderr for an error message. */
+const KEEP_OUTPUT_CHARS = 2000;
 
 /**
  * Spawns `node ARGS` and resolves once it prints `... listening on http://HOST:PORT`.
@@ -71,24 +18,8 @@ function waitForReadyLine(child: ChildProcess, stderrTail: () => string): Promis
  * @example
  * const server = await startServer(['dist/cli.js', '--port', '0', '--db', 'memory']);
  */
-export async function startServer(args: readonly string[]): Promise<RunningServer> {
-  const spawnedAt = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  if (child.pid === undefined) throw new Error(`could not spawn node ${args.join(' ')}`);
-  const pid = child.pid;
-  running.set(pid, child);
-  child.once('exit', () => running.delete(pid));
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-2000);
-  });
-  try {
-    const url = await waitForReadyLine(child, () => stderr.trim());
-    return { pid, url, readyMs: performance.now() - spawnedAt, spawnedAt };
-  } catch (error) {
-    await stopServer(pid);
-    throw new Error(`node ${args.join(' ')}: ${(error as Error).message}`);
-  }
+export function startServer(args: readonly string[]): Promise<RunningServer> {
+  return spawnServer(process.execPath, args, { readyLine: READY_LINE, readyTimeoutMs: READY_TIMEOUT_MS, keepLast: KEEP_OUTPUT_CHARS });
 }
 
 /** Peak resident set size of a running process in MB (VmHWM from /proc). */
@@ -99,26 +30,9 @@ export function readPeakRssMb(pid: number): number {
   return Number(match[1]) / 1024;
 }
 
-/** Sends SIGTERM (the server writes its store and exits), then SIGKILL if it takes too long. */
-export async function stopServer(pid: number): Promise<void> {
-  const child = running.get(pid);
-  if (child === undefined) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(pid, 'SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS);
-  });
-  const late = await Promise.race([exited.then(() => false), timedOut]);
-  clearTimeout(timer);
-  if (late) {
-    process.kill(pid, 'SIGKILL');
-    await exited;
-  }
-}
-
 /**
- * Runs `measure` against a freshly started server, reads its peak RSS, then stops it whatever happens.
+ * Runs `measure` against a freshly started server, reads its peak RSS, then stops it whatever happens
+ * (SIGTERM, so that it writes its store; SIGKILL if that takes too long).
  *
  * @example
  * const { result, peakRssMb } = await withServer(args, (server) => measurePost(server.url, load));
@@ -132,6 +46,6 @@ export async function withServer<T>(
     const result = await measure(server);
     return { result, peakRssMb: readPeakRssMb(server.pid), server };
   } finally {
-    await stopServer(server.pid);
+    await server.stop();
   }
 }

@@ -3,9 +3,9 @@ import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { killRemainingServers, stopServersOnExit } from '../test/support/processes.js';
 import { measureColdStarts } from './cold-start.js';
 import { measureLargeStore } from './large-store.js';
-import { killRemainingServers, stopServersOnExit } from './processes.js';
 import { logProgress } from './progress.js';
 import {
   countUnexpectedAnswers,
@@ -70,7 +70,7 @@ function formatReport(machine: MachineFacts, run: string, rows: readonly TableRo
 }
 
 async function main(): Promise<void> {
-  stopServersOnExit();
+  stopServersOnExit('bench');
   const settings = benchSettings(process.argv.slice(2).includes('--quick'));
   const machine = machineFacts();
   const run = describeRun(settings);

@@ -1,11 +1,12 @@
 // The command lines of the servers under test: the bare Express ceiling and the built athenty-fake.
 import { fileURLToPath } from 'node:url';
+import { KEYS } from '../test/support/fixture-keys.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const BARE_EXPRESS = fileURLToPath(new URL('./bare-express.js', import.meta.url));
 
 /** The seeded API key of org_acme, and the body every benchmark POST sends. */
-export const API_KEY = 'ath_test_acme_7Kq2mV9xR4tLp8Zc';
+export const API_KEY = KEYS.acme;
 export const CLIENT_BODY = JSON.stringify({
   nameFirst: 'Jane',
   nameLast: 'Smith',

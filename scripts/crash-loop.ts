@@ -4,16 +4,15 @@
 // answered 201; the store file must still parse; a new server must start on it; and, when the
 // killed server ran with --durable, every client whose 201 arrived must be there. Shared with
 // test/crash-safety.test.ts.
-import { once } from 'node:events';
 import { readdirSync, readFileSync, rmSync, watch, type FSWatcher } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startCli, type RunningCli } from '../test/cli-helpers.js';
-import { jsonRequest, keepAliveAgent } from '../test/raw-http.js';
-
-const ACME_KEY = 'ath_test_acme_7Kq2mV9xR4tLp8Zc';
+import { startCli, type RunningCli } from '../test/support/cli.js';
+import { KEYS } from '../test/support/fixture-keys.js';
+import { stopServersOnExit } from '../test/support/processes.js';
+import { jsonRequest, keepAliveAgent } from '../test/support/raw-http.js';
 
 /** Starts the built CLI on `db` (no seed, no rate limit). */
 export function startOnFile(db: string, durable: boolean): Promise<RunningCli> {
@@ -86,14 +85,13 @@ export async function crashOnce(
   const acknowledged = new Map<string, unknown>();
   const arrivedAt = new Map<string, number>();
   const unexpected: string[] = [];
-  const exited = server.child.exitCode === null && server.child.signalCode === null ? once(server.child, 'exit') : Promise.resolve();
   let killed = false;
   let sent = 0;
   let watcher: FSWatcher | undefined;
   const kill = (): void => {
     if (killed) return;
     killed = true;
-    server.child.kill('SIGKILL');
+    void server.kill();
     watcher?.close();
   };
   // A temporary file an earlier kill left behind would pass for a write in progress.
@@ -109,7 +107,7 @@ export async function crashOnce(
       const n = sent++;
       let answer;
       try {
-        answer = await jsonRequest(server.url, 'POST', '/clients', { agent, key: ACME_KEY, body: { nameFirst: `Burst ${n}`, externalId: `burst-${n}`, metadata: { n } } });
+        answer = await jsonRequest(server.url, 'POST', '/clients', { agent, key: KEYS.acme, body: { nameFirst: `Burst ${n}`, externalId: `burst-${n}`, metadata: { n } } });
       } catch {
         if (!killed) unexpected.push(`request ${n} failed before the kill`);
         return;
@@ -127,7 +125,7 @@ export async function crashOnce(
   };
   await Promise.all(Array.from({ length: settings.inFlight }, worker));
   kill();
-  await exited;
+  await server.exited;
   agent.destroy();
   const killedMidWrite = besideStore(settings.db).length > 0;
 
@@ -192,7 +190,7 @@ export async function crashLoop(db: string, iterations: number, onResult: (i: nu
   // The file exists (with one client) before the first burst: a crash before the first write
   // would otherwise leave nothing to check.
   const first = await startOnFile(db, false);
-  const warm = await jsonRequest(first.url, 'POST', '/clients', { key: ACME_KEY, body: { nameFirst: 'Before the bursts' } });
+  const warm = await jsonRequest(first.url, 'POST', '/clients', { key: KEYS.acme, body: { nameFirst: 'Before the bursts' } });
   if (warm.status !== 201) throw new Error(`warm-up create answered ${warm.status}`);
   await first.stop();
 
@@ -222,6 +220,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let iterations = 50;
   if (argv[0] === '--iterations' && argv[1] !== undefined && Number.isInteger(Number(argv[1]))) iterations = Number(argv[1]);
   else if (argv.length > 0) throw new Error('usage: npm run crash-loop [-- --iterations N]');
+  stopServersOnExit('crash-loop');
   const dir = await mkdtemp(join(tmpdir(), 'athenty-fake-crash-'));
   const db = join(dir, 'db.json');
   console.log(`crash-loop: ${iterations} SIGKILLs in write bursts (32 creates in flight), alternating write-behind and --durable, store ${db}`);

@@ -1,15 +1,16 @@
 // `npm run fuzz [-- --seed N --cases N --concurrency N --url URL]`: a property-based campaign of generated create bodies against a running fake.
 //
 // The property, shared with test/fuzz.test.ts: a create is never answered 5xx; every error is the
-// envelope; it is 201 exactly when the contract oracle (test/contract-oracle.ts, Zod 3) accepts the
-// body, with the stored record equal to the body's fields, and otherwise 422 with exactly the
-// oracle's `errors`.
+// envelope; it is 201 exactly when the contract oracle (test/support/contract-oracle.ts, Zod 3)
+// accepts the body, with the stored record equal to the body's fields, and otherwise 422 with
+// exactly the oracle's `errors`.
 import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
-import { startCli, type RunningCli } from '../test/cli-helpers.js';
-import { COUNTRIES, FIELD_NAMES, expectedErrors } from '../test/contract-oracle.js';
-import { jsonRequest, keepAliveAgent } from '../test/raw-http.js';
+import { startCli, type RunningCli } from '../test/support/cli.js';
+import { COUNTRIES, FIELD_NAMES, expectedErrors } from '../test/support/contract-oracle.js';
+import { KEYS } from '../test/support/fixture-keys.js';
+import { jsonRequest, keepAliveAgent } from '../test/support/raw-http.js';
 
 /** The keys of a Client record, in the contract's order. */
 export const RECORD_KEYS = [
@@ -215,7 +216,6 @@ export async function checkCreate(send: SendRequest, body: unknown, orgId: strin
 
 // ---- the campaign -----------------------------------------------------------------------------
 
-const ACME_KEY = 'ath_test_acme_7Kq2mV9xR4tLp8Zc';
 const BATCH = 1000;
 
 interface CampaignOptions {
@@ -262,7 +262,7 @@ async function runCampaign(options: CampaignOptions): Promise<number> {
   const base = url;
   const agent = keepAliveAgent(options.concurrency);
   const send: SendRequest = async (method, path, body) => {
-    const res = await jsonRequest(base, method, path, { agent, key: ACME_KEY, ...(body === undefined ? {} : { body }) });
+    const res = await jsonRequest(base, method, path, { agent, key: KEYS.acme, ...(body === undefined ? {} : { body }) });
     return { status: res.status, text: res.text };
   };
 

@@ -1,15 +1,14 @@
 // npm run soak [-- --duration SECONDS --concurrency N]: a bounded soak of the built CLI under a mix
 // of creates, reads, lists, forced faults and resets; counts every answer that is not the expected
 // one and samples the server's RSS to show it stays flat after warm-up.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CLI } from '../test/support/cli.js';
+import { KEYS } from '../test/support/fixture-keys.js';
+import { killRemainingServers, spawnServer, stopServersOnExit } from '../test/support/processes.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const KEYS = { org_acme: 'ath_test_acme_7Kq2mV9xR4tLp8Zc', org_globex: 'ath_test_globex_3Nf6wB1yH5jD0sQe' } as const;
 const FORCED = [402, 429, 500, 503];
 
 const { values } = parseArgs({
@@ -58,7 +57,7 @@ function tally(operation: Operation, status: number, expected: number[]): void {
 
 async function once(url: string): Promise<void> {
   const operation = pick();
-  const [orgId, key] = Math.random() < 0.5 ? ['org_acme', KEYS.org_acme] : ['org_globex', KEYS.org_globex];
+  const [orgId, key] = Math.random() < 0.5 ? ['org_acme', KEYS.acme] : ['org_globex', KEYS.globex];
   const headers = { 'X-Api-Key': key, 'Content-Type': 'application/json' };
   switch (operation) {
     case 'create': {
@@ -106,25 +105,13 @@ function rssMb(pid: number): number {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'athenty-fake-soak-'));
-  const child = spawn(process.execPath, [CLI, '--port', '0', '--db', join(dir, 'db.json'), '--rate-limit', '0', '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const stop = (): void => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-  };
-  process.on('exit', stop);
-  process.on('SIGINT', () => process.exit(130));
+  stopServersOnExit('soak');
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk) => {
-        out += chunk;
-        const match = /listening on (\S+)/.exec(out);
-        if (match) resolve(match[1] as string);
-      });
-      child.once('exit', (code) => reject(new Error(`the fake exited with ${code}`)));
+    const server = await spawnServer(process.execPath, [CLI, '--port', '0', '--db', join(dir, 'db.json'), '--rate-limit', '0', '--log-level', 'warn'], {
+      echoStderr: true,
+      keepLast: 2000,
     });
-    const pid = child.pid as number;
+    const { url, pid } = server;
     const started = Date.now();
     const samples: { atS: number; rssMb: number }[] = [];
     const sampler = setInterval(() => samples.push({ atS: Math.round((Date.now() - started) / 1000), rssMb: rssMb(pid) }), sampleEveryMs);
@@ -175,13 +162,12 @@ async function main(): Promise<void> {
       samples,
     };
     console.log(JSON.stringify(report, null, 2));
-    const exitCodeBefore = child.exitCode;
-    stop();
-    await new Promise((resolve) => child.once('exit', resolve));
-    if (exitCodeBefore !== null || child.exitCode !== 0) throw new Error(`the fake stopped with ${child.exitCode}`);
+    const exitCodeBefore = server.child.exitCode;
+    const exitCode = await server.stop();
+    if (exitCodeBefore !== null || exitCode !== 0) throw new Error(`the fake stopped with ${exitCode}`);
     if (unexpectedCount > 0 || failures > 0) process.exitCode = 1;
   } finally {
-    stop();
+    killRemainingServers();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,54 +1,45 @@
 // The fake's clock over HTTP: read, set, freeze, advance; it drives timestamps and the rate window.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KEYS, rateHeaders, startTestFake } from './helpers.js';
+import { validationError } from './support/envelopes.js';
+import { withFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
+import { rateHeaders } from './support/http.js';
 
 describe('/__admin/clock', () => {
-  it('starts frozen at --clock and drives createdAt/updatedAt', async () => {
-    const fake = await startTestFake({ seed: 'none', clock: '2026-01-01T00:00:00.000Z' });
-    try {
-      assert.deepEqual((await fake.call('GET', '/__admin/clock')).body, { now: '2026-01-01T00:00:00.000Z', frozen: true });
-      assert.equal((await fake.create({})).body.createdAt, '2026-01-01T00:00:00.000Z');
-      const advanced = await fake.call('POST', '/__admin/clock/advance', { body: { ms: 90_061_001 } });
-      assert.deepEqual(advanced.body, { now: '2026-01-02T01:01:01.001Z', frozen: true });
-      const created = await fake.create({});
-      assert.equal(created.body.createdAt, '2026-01-02T01:01:01.001Z');
-      assert.equal(created.body.updatedAt, '2026-01-02T01:01:01.001Z');
-      const back = await fake.call('POST', '/__admin/clock/advance', { body: { ms: -1 } });
-      assert.equal(back.body.now, '2026-01-02T01:01:01.000Z');
-    } finally {
-      await fake.close();
-    }
+  it('starts frozen at --clock and drives createdAt/updatedAt', async (t) => {
+    const fake = await withFake(t, { seed: 'none', clock: '2026-01-01T00:00:00.000Z' });
+    assert.deepEqual((await fake.call('GET', '/__admin/clock')).body, { now: '2026-01-01T00:00:00.000Z', frozen: true });
+    assert.equal((await fake.create({})).body.createdAt, '2026-01-01T00:00:00.000Z');
+    const advanced = await fake.call('POST', '/__admin/clock/advance', { body: { ms: 90_061_001 } });
+    assert.deepEqual(advanced.body, { now: '2026-01-02T01:01:01.001Z', frozen: true });
+    const created = await fake.create({});
+    assert.equal(created.body.createdAt, '2026-01-02T01:01:01.001Z');
+    assert.equal(created.body.updatedAt, '2026-01-02T01:01:01.001Z');
+    const back = await fake.call('POST', '/__admin/clock/advance', { body: { ms: -1 } });
+    assert.equal(back.body.now, '2026-01-02T01:01:01.000Z');
   });
 
-  it('PUT sets the instant and freezes or releases the clock; a field left out keeps its value', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      assert.equal((await fake.call('GET', '/__admin/clock')).body.frozen, false);
-      const set = await fake.call('PUT', '/__admin/clock', { body: { now: '2030-05-05T05:05:05.555Z', frozen: true } });
-      assert.deepEqual(set.body, { now: '2030-05-05T05:05:05.555Z', frozen: true });
-      const moved = await fake.call('PUT', '/__admin/clock', { body: { now: '2031-01-01T00:00:00+01:00' } });
-      assert.deepEqual(moved.body, { now: '2030-12-31T23:00:00.000Z', frozen: true });
-      const released = await fake.call('PUT', '/__admin/clock', { body: { frozen: false } });
-      assert.equal(released.body.frozen, false);
-      // Released, it runs on from where it stood: still on the last day of 2030, not today.
-      assert.ok(released.body.now.startsWith('2030-12-31T23:00:0'), released.body.now);
-    } finally {
-      await fake.close();
-    }
+  it('PUT sets the instant and freezes or releases the clock; a field left out keeps its value', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    assert.equal((await fake.call('GET', '/__admin/clock')).body.frozen, false);
+    const set = await fake.call('PUT', '/__admin/clock', { body: { now: '2030-05-05T05:05:05.555Z', frozen: true } });
+    assert.deepEqual(set.body, { now: '2030-05-05T05:05:05.555Z', frozen: true });
+    const moved = await fake.call('PUT', '/__admin/clock', { body: { now: '2031-01-01T00:00:00+01:00' } });
+    assert.deepEqual(moved.body, { now: '2030-12-31T23:00:00.000Z', frozen: true });
+    const released = await fake.call('PUT', '/__admin/clock', { body: { frozen: false } });
+    assert.equal(released.body.frozen, false);
+    // Released, it runs on from where it stood: still on the last day of 2030, not today.
+    assert.ok(released.body.now.startsWith('2030-12-31T23:00:0'), released.body.now);
   });
 
-  it('moves the rate-limit window: advancing past it opens a new one', async () => {
-    const fake = await startTestFake({ seed: 'none', clock: '2026-01-01T00:00:00.000Z', rateLimit: 1, rateWindow: 60 });
-    try {
-      await fake.call('GET', '/clients', { key: KEYS.acme });
-      await fake.clock.advance(59_000);
-      assert.deepEqual(rateHeaders((await fake.call('GET', '/clients', { key: KEYS.acme })).headers), { limit: '1', remaining: '0', retryAfter: '1' });
-      await fake.clock.advance(1_000);
-      assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 200);
-    } finally {
-      await fake.close();
-    }
+  it('moves the rate-limit window: advancing past it opens a new one', async (t) => {
+    const fake = await withFake(t, { seed: 'none', clock: '2026-01-01T00:00:00.000Z', rateLimit: 1, rateWindow: 60 });
+    await fake.call('GET', '/clients', { key: KEYS.acme });
+    await fake.clock.advance(59_000);
+    assert.deepEqual(rateHeaders((await fake.call('GET', '/clients', { key: KEYS.acme })).headers), { limit: '1', remaining: '0', retryAfter: '1' });
+    await fake.clock.advance(1_000);
+    assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 200);
   });
 
   const INVALID: [string, string, unknown, { field: string; message: string }[]][] = [
@@ -60,15 +51,11 @@ describe('/__admin/clock', () => {
     ['POST', '/__admin/clock/advance', { ms: '10' }, [{ field: 'ms', message: 'Expected number, received string' }]],
   ];
   for (const [method, path, body, errors] of INVALID) {
-    it(`${method} ${path} ${JSON.stringify(body)} answers 422 and leaves the clock alone`, async () => {
-      const fake = await startTestFake({ seed: 'none', clock: '2026-01-01T00:00:00.000Z' });
-      try {
-        const res = await fake.call(method, path, { body });
-        assert.deepEqual(res.body, { code: 'VALIDATION_ERROR', message: 'Validation failed', statusCode: 422, errors });
-        assert.deepEqual((await fake.call('GET', '/__admin/clock')).body, { now: '2026-01-01T00:00:00.000Z', frozen: true });
-      } finally {
-        await fake.close();
-      }
+    it(`${method} ${path} ${JSON.stringify(body)} answers 422 and leaves the clock alone`, async (t) => {
+      const fake = await withFake(t, { seed: 'none', clock: '2026-01-01T00:00:00.000Z' });
+      const res = await fake.call(method, path, { body });
+      assert.deepEqual(res.body, validationError(errors));
+      assert.deepEqual((await fake.call('GET', '/__admin/clock')).body, { now: '2026-01-01T00:00:00.000Z', frozen: true });
     });
   }
 });

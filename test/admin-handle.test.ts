@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { connectFake, FakeAdminError, type FakeAdmin } from '../src/index.js';
-import { KEYS, SEEDED_IDS, startTestFake } from './helpers.js';
+import { withFake } from './support/fake.js';
+import { KEYS, SEEDED_IDS } from './support/fixture-keys.js';
 
 /** One scenario, run through an admin interface against a fresh fake; returns what it observed. */
 async function scenario(admin: FakeAdmin, create: (body: unknown, key?: string) => Promise<{ status: number }>): Promise<unknown[]> {
@@ -36,56 +37,39 @@ async function scenario(admin: FakeAdmin, create: (body: unknown, key?: string) 
 }
 
 describe('startFake() handle and connectFake()', () => {
-  it('give the same results for the same scenario', async () => {
-    const local = await startTestFake();
-    const remoteFake = await startTestFake();
-    try {
-      const viaHandle = await scenario(local, local.create);
-      const viaHttp = await scenario(connectFake(remoteFake.url), remoteFake.create);
-      assert.deepEqual(viaHttp, viaHandle);
-      assert.equal(viaHandle[0] && (viaHandle[0] as { now: string }).now, '2026-09-09T09:09:09.009Z');
-      assert.deepEqual(viaHandle[4], 503);
-      assert.deepEqual(viaHandle[5], 201);
-      assert.deepEqual(viaHandle.at(-4), [SEEDED_IDS[0]]);
-    } finally {
-      await local.close();
-      await remoteFake.close();
-    }
+  it('give the same results for the same scenario', async (t) => {
+    const local = await withFake(t);
+    const remoteFake = await withFake(t);
+    const viaHandle = await scenario(local, local.create);
+    const viaHttp = await scenario(connectFake(remoteFake.url), remoteFake.create);
+    assert.deepEqual(viaHttp, viaHandle);
+    assert.equal(viaHandle[0] && (viaHandle[0] as { now: string }).now, '2026-09-09T09:09:09.009Z');
+    assert.deepEqual(viaHandle[4], 503);
+    assert.deepEqual(viaHandle[5], 201);
+    assert.deepEqual(viaHandle.at(-4), [SEEDED_IDS[0]]);
   });
 
-  it('exposes the seeded keys by label', async () => {
-    const fake = await startTestFake();
-    try {
-      assert.deepEqual(fake.apiKeys.acme, { key: KEYS.acme, orgId: 'org_acme', label: 'acme', revoked: false });
-      assert.equal(fake.apiKeys['rate-limited']?.simulate, 'RATE_LIMITED');
-    } finally {
-      await fake.close();
-    }
+  it('exposes the seeded keys by label', async (t) => {
+    const fake = await withFake(t);
+    assert.deepEqual(fake.apiKeys.acme, { key: KEYS.acme, orgId: 'org_acme', label: 'acme', revoked: false });
+    assert.equal(fake.apiKeys['rate-limited']?.simulate, 'RATE_LIMITED');
   });
 
-  it('reports invalid input the same way: a 422 ApiError in-process, a FakeAdminError over HTTP', async () => {
-    const fake = await startTestFake();
-    try {
-      await assert.rejects(fake.faults.add({} as never), { name: 'ApiError', status: 422 });
-      await assert.rejects(connectFake(fake.url).faults.add({} as never), (error: FakeAdminError) => {
-        assert.equal(error.name, 'FakeAdminError');
-        assert.equal(error.status, 422);
-        assert.deepEqual(error.body?.errors, [{ field: '', message: 'A rule needs an effect: status, delayMs or network' }]);
-        return true;
-      });
-      await assert.rejects(connectFake(fake.url).faults.remove('flt_404'), { status: 404 });
-    } finally {
-      await fake.close();
-    }
+  it('reports invalid input the same way: a 422 ApiError in-process, a FakeAdminError over HTTP', async (t) => {
+    const fake = await withFake(t);
+    await assert.rejects(fake.faults.add({} as never), { name: 'ApiError', status: 422 });
+    await assert.rejects(connectFake(fake.url).faults.add({} as never), (error: FakeAdminError) => {
+      assert.equal(error.name, 'FakeAdminError');
+      assert.equal(error.status, 422);
+      assert.deepEqual(error.body?.errors, [{ field: '', message: 'A rule needs an effect: status, delayMs or network' }]);
+      return true;
+    });
+    await assert.rejects(connectFake(fake.url).faults.remove('flt_404'), { status: 404 });
   });
 
-  it('sends the admin token, and fails clearly without it', async () => {
-    const fake = await startTestFake({ adminToken: 'hunter2-hunter2' });
-    try {
-      assert.equal((await connectFake(`${fake.url}/`, { adminToken: 'hunter2-hunter2' }).health()).status, 'ok');
-      await assert.rejects(connectFake(fake.url).reset(), { name: 'FakeAdminError', status: 401 });
-    } finally {
-      await fake.close();
-    }
+  it('sends the admin token, and fails clearly without it', async (t) => {
+    const fake = await withFake(t, { adminToken: 'hunter2-hunter2' });
+    assert.equal((await connectFake(`${fake.url}/`, { adminToken: 'hunter2-hunter2' }).health()).status, 'ok');
+    await assert.rejects(connectFake(fake.url).reset(), { name: 'FakeAdminError', status: 401 });
   });
 });

@@ -8,25 +8,23 @@ import { parseConfig, PROGRAMMATIC_DEFAULTS } from '../src/config.js';
 import { loadApiKeys } from '../src/fixtures.js';
 import { RESOURCES } from '../src/resources/index.js';
 import { Store } from '../src/store/store.js';
-import { call, startTestFake } from './helpers.js';
+import { ENVELOPES } from './support/envelopes.js';
+import { withFake } from './support/fake.js';
+import { call } from './support/http.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 describe('GET /__admin/health', () => {
-  it('answers 200 with status, version, uptime and the client count once ready, without an API key', async () => {
-    const fake = await startTestFake();
-    try {
-      const res = await fake.call('GET', '/__admin/health');
-      assert.equal(res.status, 200);
-      assert.deepEqual(Object.keys(res.body), ['status', 'version', 'uptimeMs', 'clients']);
-      assert.deepEqual({ ...res.body, uptimeMs: 0 }, { status: 'ok', version, uptimeMs: 0, clients: 2 });
-      assert.ok(Number.isInteger(res.body.uptimeMs) && res.body.uptimeMs >= 0);
-      const head = await fake.call('HEAD', '/__admin/health');
-      assert.equal(head.status, 200);
-      assert.equal(head.text, '');
-    } finally {
-      await fake.close();
-    }
+  it('answers 200 with status, version, uptime and the client count once ready, without an API key', async (t) => {
+    const fake = await withFake(t);
+    const res = await fake.call('GET', '/__admin/health');
+    assert.equal(res.status, 200);
+    assert.deepEqual(Object.keys(res.body), ['status', 'version', 'uptimeMs', 'clients']);
+    assert.deepEqual({ ...res.body, uptimeMs: 0 }, { status: 'ok', version, uptimeMs: 0, clients: 2 });
+    assert.ok(Number.isInteger(res.body.uptimeMs) && res.body.uptimeMs >= 0);
+    const head = await fake.call('HEAD', '/__admin/health');
+    assert.equal(head.status, 200);
+    assert.equal(head.text, '');
   });
 
   it('answers 503 in the envelope until the server is ready', async () => {
@@ -39,7 +37,7 @@ describe('GET /__admin/health', () => {
     try {
       const before = await call(url, 'GET', '/__admin/health');
       assert.equal(before.status, 503);
-      assert.deepEqual(before.body, { code: 'SERVICE_UNAVAILABLE', message: 'The fake is starting.', statusCode: 503 });
+      assert.deepEqual(before.body, ENVELOPES.NOT_READY);
       assert.equal((await call(url, 'HEAD', '/__admin/health')).status, 503);
       built.markReady();
       assert.equal((await call(url, 'GET', '/__admin/health')).status, 200);
@@ -50,35 +48,21 @@ describe('GET /__admin/health', () => {
 });
 
 describe('admin token', () => {
-  const UNAUTHORIZED = {
-    code: 'UNAUTHORIZED',
-    message: 'Invalid admin token. Send Authorization: Bearer <token>.',
-    statusCode: 401,
-  };
-
-  it('guards every admin call when set, comparing the whole header', async () => {
-    const fake = await startTestFake({ adminToken: 's3cret-token' });
-    try {
-      for (const headers of [{}, { Authorization: 's3cret-token' }, { Authorization: 'Bearer s3cret' }, { Authorization: 'Bearer s3cret-token2' }, { 'X-Api-Key': 's3cret-token' }] as Record<string, string>[]) {
-        const res = await fake.call('GET', '/__admin/health', { headers });
-        assert.equal(res.status, 401, JSON.stringify(headers));
-        assert.deepEqual(res.body, UNAUTHORIZED);
-      }
-      const ok = await fake.call('GET', '/__admin/health', { headers: { Authorization: 'Bearer s3cret-token' } });
-      assert.equal(ok.status, 200);
-    } finally {
-      await fake.close();
+  it('guards every admin call when set, comparing the whole header', async (t) => {
+    const fake = await withFake(t, { adminToken: 's3cret-token' });
+    for (const headers of [{}, { Authorization: 's3cret-token' }, { Authorization: 'Bearer s3cret' }, { Authorization: 'Bearer s3cret-token2' }, { 'X-Api-Key': 's3cret-token' }] as Record<string, string>[]) {
+      const res = await fake.call('GET', '/__admin/health', { headers });
+      assert.equal(res.status, 401, JSON.stringify(headers));
+      assert.deepEqual(res.body, ENVELOPES.ADMIN_UNAUTHORIZED);
     }
+    const ok = await fake.call('GET', '/__admin/health', { headers: { Authorization: 'Bearer s3cret-token' } });
+    assert.equal(ok.status, 200);
   });
 
-  it('answers unknown admin paths with the 404 envelope', async () => {
-    const fake = await startTestFake();
-    try {
-      const res = await fake.call('GET', '/__admin/nope');
-      assert.equal(res.status, 404);
-      assert.deepEqual(res.body, { code: 'NOT_FOUND', message: 'Resource not found.', statusCode: 404 });
-    } finally {
-      await fake.close();
-    }
+  it('answers unknown admin paths with the 404 envelope', async (t) => {
+    const fake = await withFake(t);
+    const res = await fake.call('GET', '/__admin/nope');
+    assert.equal(res.status, 404);
+    assert.deepEqual(res.body, ENVELOPES.NOT_FOUND);
   });
 });

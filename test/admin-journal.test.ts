@@ -1,140 +1,111 @@
 // The request journal: what each API request sent and got, filters, count, clear, masking and cap.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KEYS, startTestFake } from './helpers.js';
+import { ENVELOPES, validationError } from './support/envelopes.js';
+import { withFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
 
 const START = '2026-04-01T08:00:00.000Z';
 
 describe('GET /__admin/requests', () => {
-  it('records each API request, oldest first, with bodies, status, org, masked key and duration', async () => {
-    const fake = await startTestFake({ seed: 'none', clock: START });
-    try {
-      const created = await fake.call('POST', '/v2/api/clients?src=test', { key: KEYS.acme, body: { nameFirst: 'J', extra: 1 } });
-      await fake.call('GET', '/clients', { key: 'wrong-key-1234' });
-      const res = await fake.call('GET', '/__admin/requests');
-      assert.equal(res.status, 200);
-      const [first, second] = res.body.requests;
-      assert.equal(res.body.requests.length, 2);
-      assert.equal(typeof first.durationMs, 'number');
-      assert.deepEqual({ ...first, durationMs: 0 }, {
-        id: 'req_1', at: START, method: 'POST', path: '/v2/api/clients', query: { src: 'test' }, status: 201,
-        orgId: 'org_acme', apiKey: '****p8Zc', requestBody: { nameFirst: 'J', extra: 1 },
-        responseBody: created.body, durationMs: 0, fault: null,
-      });
-      assert.deepEqual({ ...second, durationMs: 0 }, {
-        id: 'req_2', at: START, method: 'GET', path: '/clients', query: {}, status: 401, orgId: null, apiKey: '****1234',
-        requestBody: null, responseBody: { code: 'UNAUTHORIZED', message: 'Invalid API key.', statusCode: 401 },
-        durationMs: 0, fault: null,
-      });
-      assert.ok(!JSON.stringify(res.body).includes(KEYS.acme));
-    } finally {
-      await fake.close();
-    }
+  it('records each API request, oldest first, with bodies, status, org, masked key and duration', async (t) => {
+    const fake = await withFake(t, { seed: 'none', clock: START });
+    const created = await fake.call('POST', '/v2/api/clients?src=test', { key: KEYS.acme, body: { nameFirst: 'J', extra: 1 } });
+    await fake.call('GET', '/clients', { key: 'wrong-key-1234' });
+    const res = await fake.call('GET', '/__admin/requests');
+    assert.equal(res.status, 200);
+    const [first, second] = res.body.requests;
+    assert.equal(res.body.requests.length, 2);
+    assert.equal(typeof first.durationMs, 'number');
+    assert.deepEqual({ ...first, durationMs: 0 }, {
+      id: 'req_1', at: START, method: 'POST', path: '/v2/api/clients', query: { src: 'test' }, status: 201,
+      orgId: 'org_acme', apiKey: '****p8Zc', requestBody: { nameFirst: 'J', extra: 1 },
+      responseBody: created.body, durationMs: 0, fault: null,
+    });
+    assert.deepEqual({ ...second, durationMs: 0 }, {
+      id: 'req_2', at: START, method: 'GET', path: '/clients', query: {}, status: 401, orgId: null, apiKey: '****1234',
+      requestBody: null, responseBody: ENVELOPES.UNAUTHORIZED,
+      durationMs: 0, fault: null,
+    });
+    assert.ok(!JSON.stringify(res.body).includes(KEYS.acme));
   });
 
-  it('journals failures too: malformed JSON, unknown routes, injected faults (with the rule id), dropped connections', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      await fake.call('POST', '/clients', { key: KEYS.acme, body: '{bad' });
-      await fake.call('GET', '/nowhere', { key: KEYS.acme });
-      const rule = await fake.faults.add({ method: 'POST', status: 503, times: 1 });
-      await fake.create({});
-      await fake.faults.add({ method: 'POST', network: 'reset', times: 1 });
-      await assert.rejects(fake.create({}));
-      const entries = await fake.requests();
-      assert.deepEqual(entries.map((e) => [e.method, e.path, e.status, e.fault]), [
-        ['POST', '/clients', 400, null],
-        ['GET', '/nowhere', 404, null],
-        ['POST', '/clients', 503, rule.id],
-        ['POST', '/clients', 0, 'flt_2'],
-      ]);
-    } finally {
-      await fake.close();
-    }
+  it('journals failures too: malformed JSON, unknown routes, injected faults (with the rule id), dropped connections', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    await fake.call('POST', '/clients', { key: KEYS.acme, body: '{bad' });
+    await fake.call('GET', '/nowhere', { key: KEYS.acme });
+    const rule = await fake.faults.add({ method: 'POST', status: 503, times: 1 });
+    await fake.create({});
+    await fake.faults.add({ method: 'POST', network: 'reset', times: 1 });
+    await assert.rejects(fake.create({}));
+    const entries = await fake.requests();
+    assert.deepEqual(entries.map((e) => [e.method, e.path, e.status, e.fault]), [
+      ['POST', '/clients', 400, null],
+      ['GET', '/nowhere', 404, null],
+      ['POST', '/clients', 503, rule.id],
+      ['POST', '/clients', 0, 'flt_2'],
+    ]);
   });
 
-  it('filters by method, path pattern, status, orgId, since and limit', async () => {
-    const fake = await startTestFake({ seed: 'none', clock: START });
-    try {
-      await fake.create({ nameFirst: '1' });
-      await fake.clock.advance(1000);
-      await fake.create({ email: 'bad' }, KEYS.globex);
-      await fake.call('GET', '/v2/api/clients?limit=5', { key: KEYS.acme });
-      await fake.call('GET', '/clients/clt_x', { key: KEYS.acme });
-      const ids = async (query: string): Promise<string[]> =>
-        (await fake.call('GET', `/__admin/requests${query}`)).body.requests.map((e: { id: string }) => e.id);
-      assert.deepEqual(await ids('?method=post'), ['req_1', 'req_2']);
-      assert.deepEqual(await ids('?path=/clients'), ['req_1', 'req_2', 'req_3']);
-      assert.deepEqual(await ids('?path=/v2/api/clients/*'), ['req_4']);
-      assert.deepEqual(await ids('?status=422'), ['req_2']);
-      assert.deepEqual(await ids('?orgId=org_acme'), ['req_1', 'req_3', 'req_4']);
-      assert.deepEqual(await ids('?since=2026-04-01T08:00:01.000Z'), ['req_2', 'req_3', 'req_4']);
-      assert.deepEqual(await ids('?limit=2'), ['req_3', 'req_4']);
-      assert.deepEqual(await ids('?method=GET&status=404&orgId=org_acme'), ['req_4']);
-    } finally {
-      await fake.close();
-    }
+  it('filters by method, path pattern, status, orgId, since and limit', async (t) => {
+    const fake = await withFake(t, { seed: 'none', clock: START });
+    await fake.create({ nameFirst: '1' });
+    await fake.clock.advance(1000);
+    await fake.create({ email: 'bad' }, KEYS.globex);
+    await fake.call('GET', '/v2/api/clients?limit=5', { key: KEYS.acme });
+    await fake.call('GET', '/clients/clt_x', { key: KEYS.acme });
+    const ids = async (query: string): Promise<string[]> =>
+      (await fake.call('GET', `/__admin/requests${query}`)).body.requests.map((e: { id: string }) => e.id);
+    assert.deepEqual(await ids('?method=post'), ['req_1', 'req_2']);
+    assert.deepEqual(await ids('?path=/clients'), ['req_1', 'req_2', 'req_3']);
+    assert.deepEqual(await ids('?path=/v2/api/clients/*'), ['req_4']);
+    assert.deepEqual(await ids('?status=422'), ['req_2']);
+    assert.deepEqual(await ids('?orgId=org_acme'), ['req_1', 'req_3', 'req_4']);
+    assert.deepEqual(await ids('?since=2026-04-01T08:00:01.000Z'), ['req_2', 'req_3', 'req_4']);
+    assert.deepEqual(await ids('?limit=2'), ['req_3', 'req_4']);
+    assert.deepEqual(await ids('?method=GET&status=404&orgId=org_acme'), ['req_4']);
   });
 
-  it('rejects bad filters with 422', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      const res = await fake.call('GET', '/__admin/requests?status=abc&limit=0&since=yesterday&colour=red');
-      assert.deepEqual(res.body, {
-        code: 'VALIDATION_ERROR', message: 'Validation failed', statusCode: 422,
-        errors: [
-          { field: 'status', message: 'Expected number, received nan' },
-          { field: 'since', message: 'Invalid datetime' },
-          { field: 'limit', message: 'Number must be greater than or equal to 1' },
-          { field: '', message: "Unrecognized key(s) in object: 'colour'" },
-        ],
-      });
-    } finally {
-      await fake.close();
-    }
+  it('rejects bad filters with 422', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    const res = await fake.call('GET', '/__admin/requests?status=abc&limit=0&since=yesterday&colour=red');
+    assert.deepEqual(res.body, validationError([
+      { field: 'status', message: 'Expected number, received nan' },
+      { field: 'since', message: 'Invalid datetime' },
+      { field: 'limit', message: 'Number must be greater than or equal to 1' },
+      { field: '', message: "Unrecognized key(s) in object: 'colour'" },
+    ]));
   });
 
-  it('counts matching requests with POST /__admin/requests/count', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      await fake.create({});
-      await fake.create({});
-      await fake.call('GET', '/clients', { key: KEYS.acme });
-      const count = async (body: unknown) => (await fake.call('POST', '/__admin/requests/count', { body })).body;
-      assert.deepEqual(await count({ method: 'POST', path: '/clients' }), { count: 2 });
-      assert.deepEqual(await count({}), { count: 3 });
-      assert.deepEqual(await count({ status: 500 }), { count: 0 });
-      assert.equal((await fake.call('POST', '/__admin/requests/count', { body: { status: 'x' } })).status, 422);
-      assert.equal(await fake.countRequests({ method: 'GET' }), 1);
-    } finally {
-      await fake.close();
-    }
+  it('counts matching requests with POST /__admin/requests/count', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    await fake.create({});
+    await fake.create({});
+    await fake.call('GET', '/clients', { key: KEYS.acme });
+    const count = async (body: unknown) => (await fake.call('POST', '/__admin/requests/count', { body })).body;
+    assert.deepEqual(await count({ method: 'POST', path: '/clients' }), { count: 2 });
+    assert.deepEqual(await count({}), { count: 3 });
+    assert.deepEqual(await count({ status: 500 }), { count: 0 });
+    assert.equal((await fake.call('POST', '/__admin/requests/count', { body: { status: 'x' } })).status, 422);
+    assert.equal(await fake.countRequests({ method: 'GET' }), 1);
   });
 
-  it('DELETE /__admin/requests clears it; admin calls are never journaled', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      await fake.create({});
-      await fake.call('GET', '/__admin/health');
-      await fake.call('GET', '/openapi.json');
-      assert.equal((await fake.requests()).length, 1);
-      assert.equal((await fake.call('DELETE', '/__admin/requests')).status, 204);
-      assert.deepEqual((await fake.call('GET', '/__admin/requests')).body, { requests: [] });
-    } finally {
-      await fake.close();
-    }
+  it('DELETE /__admin/requests clears it; admin calls are never journaled', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    await fake.create({});
+    await fake.call('GET', '/__admin/health');
+    await fake.call('GET', '/openapi.json');
+    assert.equal((await fake.requests()).length, 1);
+    assert.equal((await fake.call('DELETE', '/__admin/requests')).status, 204);
+    assert.deepEqual((await fake.call('GET', '/__admin/requests')).body, { requests: [] });
   });
 
-  it('keeps only the newest --journal-size entries', async () => {
-    const fake = await startTestFake({ seed: 'none', journalSize: 3 });
-    try {
-      for (let i = 1; i <= 5; i++) await fake.create({ nameFirst: `n${i}` });
-      const entries = await fake.requests();
-      assert.deepEqual(entries.map((e) => [e.id, (e.requestBody as { nameFirst: string }).nameFirst]), [
-        ['req_3', 'n3'], ['req_4', 'n4'], ['req_5', 'n5'],
-      ]);
-    } finally {
-      await fake.close();
-    }
+  it('keeps only the newest --journal-size entries', async (t) => {
+    const fake = await withFake(t, { seed: 'none', journalSize: 3 });
+    for (let i = 1; i <= 5; i++) await fake.create({ nameFirst: `n${i}` });
+    const entries = await fake.requests();
+    assert.deepEqual(entries.map((e) => [e.id, (e.requestBody as { nameFirst: string }).nameFirst]), [
+      ['req_3', 'n3'], ['req_4', 'n4'], ['req_5', 'n5'],
+    ]);
   });
 });

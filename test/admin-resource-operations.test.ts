@@ -12,7 +12,7 @@ import type { ResourceModule } from '../src/api/resource.js';
 import { handleErrors } from '../src/http/error-handler.js';
 import { createLogger } from '../src/logger.js';
 import { RESOURCES } from '../src/resources/index.js';
-import { startTestFake } from './helpers.js';
+import { withFake } from './support/fake.js';
 
 /** A resource whose handlers get a counter, with two admin operations over it. */
 interface Counter {
@@ -47,8 +47,7 @@ const widgets = {
 
 describe('resource admin operations', () => {
   it('are served under /__admin/<resource> and on both handles alike, and documented', async (t) => {
-    const fake = await startTestFake({ seed: 'none' });
-    t.after(() => fake.close());
+    const fake = await withFake(t, { seed: 'none' });
     const counter: Counter = { value: 0 };
     const parts: AdminParts = {
       ...fake.fake.admin,

@@ -3,61 +3,51 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { KEYS, SEEDED_IDS, startTestFake, tempDir } from './helpers.js';
+import { validationError } from './support/envelopes.js';
+import { withFake } from './support/fake.js';
+import { KEYS, SEEDED_IDS } from './support/fixture-keys.js';
+import { tempDir } from './support/temp-dir.js';
 
 describe('/__admin/state', () => {
-  it('exports every client or one organisation, in stored order', async () => {
-    const fake = await startTestFake();
-    try {
-      const globex = (await fake.create({ nameFirst: 'G' }, KEYS.globex)).body;
-      const all = await fake.call('GET', '/__admin/state');
-      assert.deepEqual(all.body.clients.map((c: { id: string }) => c.id), [...SEEDED_IDS, globex.id]);
-      assert.deepEqual((await fake.call('GET', '/__admin/state?orgId=org_globex')).body, { clients: [globex] });
-      assert.deepEqual((await fake.call('GET', '/__admin/state?orgId=org_none')).body, { clients: [] });
-    } finally {
-      await fake.close();
-    }
+  it('exports every client or one organisation, in stored order', async (t) => {
+    const fake = await withFake(t);
+    const globex = (await fake.create({ nameFirst: 'G' }, KEYS.globex)).body;
+    const all = await fake.call('GET', '/__admin/state');
+    assert.deepEqual(all.body.clients.map((c: { id: string }) => c.id), [...SEEDED_IDS, globex.id]);
+    assert.deepEqual((await fake.call('GET', '/__admin/state?orgId=org_globex')).body, { clients: [globex] });
+    assert.deepEqual((await fake.call('GET', '/__admin/state?orgId=org_none')).body, { clients: [] });
   });
 
-  it('round-trips: what one fake exports, another imports and serves the same', async () => {
-    const source = await startTestFake();
-    const target = await startTestFake({ seed: 'none', db: join(tempDir(), 'db.json') });
-    try {
-      await source.create({ nameFirst: 'Moved', metadata: { a: [1, { b: null }] } });
-      const snapshot = await source.state.export();
-      const res = await target.call('PUT', '/__admin/state', { body: snapshot });
-      assert.deepEqual(res.body, { clients: 3 });
-      assert.deepEqual(await target.state.export(), snapshot);
-      const listed = await target.call('GET', '/clients', { key: KEYS.acme });
-      assert.deepEqual(listed.body.data, [...snapshot.clients].reverse());
-    } finally {
-      await source.close();
-      await target.close();
-    }
+  it('round-trips: what one fake exports, another imports and serves the same', async (t) => {
+    const source = await withFake(t);
+    const target = await withFake(t, { seed: 'none', db: join(tempDir(), 'db.json') });
+    await source.create({ nameFirst: 'Moved', metadata: { a: [1, { b: null }] } });
+    const snapshot = await source.state.export();
+    const res = await target.call('PUT', '/__admin/state', { body: snapshot });
+    assert.deepEqual(res.body, { clients: 3 });
+    assert.deepEqual(await target.state.export(), snapshot);
+    const listed = await target.call('GET', '/clients', { key: KEYS.acme });
+    assert.deepEqual(listed.body.data, [...snapshot.clients].reverse());
   });
 
-  it('fills omitted fields like a create, replaces only the given organisation with ?orgId=, and writes the file first', async () => {
+  it('fills omitted fields like a create, replaces only the given organisation with ?orgId=, and writes the file first', async (t) => {
     const db = join(tempDir(), 'db.json');
-    const fake = await startTestFake({ db, clock: '2026-03-03T03:03:03.003Z' });
-    try {
-      const res = await fake.call('PUT', '/__admin/state?orgId=org_globex', {
-        body: { clients: [{ orgId: 'org_globex', businessName: 'Imported', memberType: 'business' }] },
-      });
-      assert.deepEqual(res.body, { clients: 1 });
-      const stored = JSON.parse(readFileSync(db, 'utf8')).clients;
-      assert.equal(stored.length, 3);
-      const imported = stored[2];
-      assert.match(imported.id, /^clt_[0-9a-hjkmnp-tv-z]{26}$/);
-      assert.deepEqual({ ...imported, id: 'x' }, {
-        id: 'x', orgId: 'org_globex', nameFirst: null, nameLast: null, businessName: 'Imported', email: null, phone: null,
-        externalId: null, memberType: 'business', addressLine1: null, addressLine2: null, city: null, region: null,
-        postalCode: null, country: null, metadata: {}, active: true, requestCount: 0,
-        createdAt: '2026-03-03T03:03:03.003Z', updatedAt: '2026-03-03T03:03:03.003Z',
-      });
-      assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).body.pagination.total, 2);
-    } finally {
-      await fake.close();
-    }
+    const fake = await withFake(t, { db, clock: '2026-03-03T03:03:03.003Z' });
+    const res = await fake.call('PUT', '/__admin/state?orgId=org_globex', {
+      body: { clients: [{ orgId: 'org_globex', businessName: 'Imported', memberType: 'business' }] },
+    });
+    assert.deepEqual(res.body, { clients: 1 });
+    const stored = JSON.parse(readFileSync(db, 'utf8')).clients;
+    assert.equal(stored.length, 3);
+    const imported = stored[2];
+    assert.match(imported.id, /^clt_[0-9a-hjkmnp-tv-z]{26}$/);
+    assert.deepEqual({ ...imported, id: 'x' }, {
+      id: 'x', orgId: 'org_globex', nameFirst: null, nameLast: null, businessName: 'Imported', email: null, phone: null,
+      externalId: null, memberType: 'business', addressLine1: null, addressLine2: null, city: null, region: null,
+      postalCode: null, country: null, metadata: {}, active: true, requestCount: 0,
+      createdAt: '2026-03-03T03:03:03.003Z', updatedAt: '2026-03-03T03:03:03.003Z',
+    });
+    assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).body.pagination.total, 2);
   });
 
   const INVALID: [string, unknown, { field: string; message: string }[]][] = [
@@ -71,16 +61,12 @@ describe('/__admin/state', () => {
     ['', { clients: [], more: 1 }, [{ field: '', message: "Unrecognized key(s) in object: 'more'" }]],
   ];
   for (const [query, body, errors] of INVALID) {
-    it(`rejects ${JSON.stringify(body)}${query} with 422 and changes nothing`, async () => {
-      const fake = await startTestFake();
-      try {
-        const before = await fake.state.export();
-        const res = await fake.call('PUT', `/__admin/state${query}`, { body });
-        assert.deepEqual(res.body, { code: 'VALIDATION_ERROR', message: 'Validation failed', statusCode: 422, errors });
-        assert.deepEqual(await fake.state.export(), before);
-      } finally {
-        await fake.close();
-      }
+    it(`rejects ${JSON.stringify(body)}${query} with 422 and changes nothing`, async (t) => {
+      const fake = await withFake(t);
+      const before = await fake.state.export();
+      const res = await fake.call('PUT', `/__admin/state${query}`, { body });
+      assert.deepEqual(res.body, validationError(errors));
+      assert.deepEqual(await fake.state.export(), before);
     });
   }
 });

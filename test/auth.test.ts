@@ -1,7 +1,9 @@
 // X-Api-Key: every failing case answers the exact 401, and data belongs to the key's organisation.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ENVELOPES, KEYS, SEEDED_IDS, startTestFake, type TestFake } from './helpers.js';
+import { ENVELOPES } from './support/envelopes.js';
+import { startTestFake, type TestFake } from './support/fake.js';
+import { KEYS, SEEDED_IDS } from './support/fixture-keys.js';
 
 describe('authentication', () => {
   let fake: TestFake;

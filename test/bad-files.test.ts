@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { tempDir } from './helpers.js';
-import { runCli } from './cli-helpers.js';
+import { runCli } from './support/cli.js';
+import { tempDir } from './support/temp-dir.js';
 
 // Root reads anything: permission cases run the CLI as an unprivileged user when the suite is root.
 const UNPRIVILEGED = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};

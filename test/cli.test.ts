@@ -4,8 +4,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { call, KEYS, tempDir } from './helpers.js';
-import { runCli, startCli } from './cli-helpers.js';
+import { runCli, startCli } from './support/cli.js';
+import { KEYS } from './support/fixture-keys.js';
+import { call } from './support/http.js';
+import { tempDir } from './support/temp-dir.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { crashLoop, killPoint } from '../scripts/crash-loop.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from './support/temp-dir.js';
 
 const ITERATIONS = 20;
 

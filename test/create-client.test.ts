@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createClock } from '../src/clock.js';
-import { KEYS, startTestFake, type TestFake } from './helpers.js';
+import { startTestFake, type TestFake, withFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
 
 const FROZEN_AT = '2026-03-04T05:06:07.089Z';
 const RECORD_KEYS = [
@@ -132,16 +133,12 @@ describe('POST /clients', () => {
     assert.equal(res.body.orgId, 'org_globex');
   });
 
-  it('timestamps follow the clock, in ISO 8601 UTC with milliseconds', async () => {
+  it('timestamps follow the clock, in ISO 8601 UTC with milliseconds', async (t) => {
     const clock = createClock({ mode: 'frozen', at: Date.parse('2026-07-01T12:00:00.000Z') });
-    const other = await startTestFake({ seed: 'none' }, { clock });
-    try {
-      clock.advance(1);
-      const res = await other.create({});
-      assert.equal(res.body.createdAt, '2026-07-01T12:00:00.001Z');
-      assert.equal(res.body.updatedAt, '2026-07-01T12:00:00.001Z');
-    } finally {
-      await other.close();
-    }
+    const other = await withFake(t, { seed: 'none' }, { clock });
+    clock.advance(1);
+    const res = await other.create({});
+    assert.equal(res.body.createdAt, '2026-07-01T12:00:00.001Z');
+    assert.equal(res.body.updatedAt, '2026-07-01T12:00:00.001Z');
   });
 });

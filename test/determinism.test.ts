@@ -1,8 +1,9 @@
 // --random-seed with a frozen clock: the same requests give the same ids on every run, still valid ULIDs.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { call, KEYS } from './helpers.js';
-import { startCli } from './cli-helpers.js';
+import { startCli } from './support/cli.js';
+import { KEYS } from './support/fixture-keys.js';
+import { call } from './support/http.js';
 
 async function idsOfOneRun(seed: string): Promise<string[]> {
   const cli = await startCli(['--port', '0', '--db', 'memory', '--random-seed', seed, '--clock', '2026-01-01T00:00:00.000Z', '--log-level', 'warn']);

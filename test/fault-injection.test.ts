@@ -5,16 +5,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createClock } from '../src/clock.js';
-import { DOCUMENTED, ENVELOPES, KEYS, MAGIC_KEYS, rateHeaders, startTestFake, tempDir, until, type TestFake } from './helpers.js';
+import { DOCUMENTED, ENVELOPES, validationError } from './support/envelopes.js';
+import { startTestFake, type TestFake, withFake } from './support/fake.js';
+import { KEYS, MAGIC_KEYS } from './support/fixture-keys.js';
+import { rateHeaders } from './support/http.js';
+import { tempDir } from './support/temp-dir.js';
+import { until } from './support/until.js';
 
-const VALIDATION_FORCED = {
-  code: 'VALIDATION_ERROR',
-  message: 'Validation failed',
-  statusCode: 422,
-  errors: [{ field: 'email', message: 'Invalid email' }],
-};
-const INTERNAL = { code: 'INTERNAL_ERROR', message: 'Internal server error.', statusCode: 500 };
-const UNAVAILABLE = { code: 'SERVICE_UNAVAILABLE', message: 'Service unavailable.', statusCode: 503 };
+/** What a forced 422 lists: the error of a bad email. */
+const VALIDATION_FORCED = validationError([{ field: 'email', message: 'Invalid email' }]);
 
 async function total(fake: TestFake, key: string = KEYS.acme): Promise<number> {
   return (await fake.call('GET', '/clients', { key, headers: {} })).body.pagination.total;
@@ -28,87 +27,67 @@ describe('Prefer: code=', () => {
     [404, ENVELOPES.NOT_FOUND],
     [422, VALIDATION_FORCED],
     [429, DOCUMENTED.RATE_LIMITED],
-    [500, INTERNAL],
-    [503, UNAVAILABLE],
+    [500, ENVELOPES.INTERNAL_ERROR],
+    [503, ENVELOPES.SERVICE_UNAVAILABLE],
   ];
   for (const [status, body] of CASES) {
-    it(`forces ${status} with the real body, counts nothing and stores nothing`, async () => {
-      const fake = await startTestFake({ seed: 'none', rateLimit: 5 });
-      try {
-        const res = await fake.call('POST', '/v2/api/clients', { key: KEYS.acme, body: { nameFirst: 'Forced' }, headers: { Prefer: `code=${status}` } });
-        assert.equal(res.status, status);
-        assert.deepEqual(res.body, body);
-        const expectedHeaders = status === 429 ? { limit: '5', remaining: '0', retryAfter: '60' } : { limit: '5', remaining: '5', retryAfter: null };
-        assert.deepEqual(rateHeaders(res.headers), expectedHeaders);
-        const list = await fake.call('GET', '/clients', { key: KEYS.acme });
-        assert.equal(list.body.pagination.total, 0);
-        assert.equal(list.headers.get('x-ratelimit-remaining'), '4');
-      } finally {
-        await fake.close();
-      }
+    it(`forces ${status} with the real body, counts nothing and stores nothing`, async (t) => {
+      const fake = await withFake(t, { seed: 'none', rateLimit: 5 });
+      const res = await fake.call('POST', '/v2/api/clients', { key: KEYS.acme, body: { nameFirst: 'Forced' }, headers: { Prefer: `code=${status}` } });
+      assert.equal(res.status, status);
+      assert.deepEqual(res.body, body);
+      const expectedHeaders = status === 429 ? { limit: '5', remaining: '0', retryAfter: '60' } : { limit: '5', remaining: '5', retryAfter: null };
+      assert.deepEqual(rateHeaders(res.headers), expectedHeaders);
+      const list = await fake.call('GET', '/clients', { key: KEYS.acme });
+      assert.equal(list.body.pagination.total, 0);
+      assert.equal(list.headers.get('x-ratelimit-remaining'), '4');
     });
   }
 
-  it('answers 400 to a code that is not a number', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      const res = await fake.call('GET', '/clients', { key: KEYS.acme, headers: { Prefer: 'code=teapot' } });
-      assert.deepEqual(res.body, {
-        code: 'BAD_REQUEST',
-        message: 'Prefer: code=teapot is not supported; use one of 401, 402, 403, 404, 422, 429, 500, 503.',
-        statusCode: 400,
-      });
-    } finally {
-      await fake.close();
-    }
+  it('answers 400 to a code that is not a number', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    const res = await fake.call('GET', '/clients', { key: KEYS.acme, headers: { Prefer: 'code=teapot' } });
+    assert.deepEqual(res.body, {
+      code: 'BAD_REQUEST',
+      message: 'Prefer: code=teapot is not supported; use one of 401, 402, 403, 404, 422, 429, 500, 503.',
+      statusCode: 400,
+    });
   });
 
-  it('reads the code among other preferences', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      const res = await fake.call('GET', '/clients', { key: KEYS.acme, headers: { Prefer: 'return=minimal, code=503' } });
-      assert.equal(res.status, 503);
-      assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme, headers: { Prefer: 'return=minimal' } })).status, 200);
-    } finally {
-      await fake.close();
-    }
+  it('reads the code among other preferences', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    const res = await fake.call('GET', '/clients', { key: KEYS.acme, headers: { Prefer: 'return=minimal, code=503' } });
+    assert.equal(res.status, 503);
+    assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme, headers: { Prefer: 'return=minimal' } })).status, 200);
   });
 
-  it('answers 400 naming the supported codes for another code, and still needs a valid key', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      const res = await fake.call('GET', '/clients', { key: KEYS.acme, headers: { Prefer: 'code=418' } });
-      assert.equal(res.status, 400);
-      assert.deepEqual(res.body, {
-        code: 'BAD_REQUEST',
-        message: 'Prefer: code=418 is not supported; use one of 401, 402, 403, 404, 422, 429, 500, 503.',
-        statusCode: 400,
-      });
-      const noKey = await fake.call('GET', '/clients', { headers: { Prefer: 'code=500' } });
-      assert.deepEqual(noKey.body, ENVELOPES.UNAUTHORIZED);
-    } finally {
-      await fake.close();
-    }
+  it('answers 400 naming the supported codes for another code, and still needs a valid key', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    const res = await fake.call('GET', '/clients', { key: KEYS.acme, headers: { Prefer: 'code=418' } });
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.body, {
+      code: 'BAD_REQUEST',
+      message: 'Prefer: code=418 is not supported; use one of 401, 402, 403, 404, 422, 429, 500, 503.',
+      statusCode: 400,
+    });
+    const noKey = await fake.call('GET', '/clients', { headers: { Prefer: 'code=500' } });
+    assert.deepEqual(noKey.body, ENVELOPES.UNAUTHORIZED);
   });
 
-  it('forces the same 429 as a real one, headers and body', async () => {
+  it('forces the same 429 as a real one, headers and body', async (t) => {
     const clock = createClock({ mode: 'frozen', at: Date.parse('2026-01-01T00:00:00.000Z') });
-    const fake = await startTestFake({ seed: 'none', rateLimit: 1, rateWindow: 30 }, { clock });
-    try {
-      await fake.call('GET', '/clients', { key: KEYS.acme });
-      clock.advance(10_000);
-      const real = await fake.call('GET', '/clients', { key: KEYS.acme });
-      const forced = await fake.call('GET', '/clients', { key: KEYS.globex, headers: { Prefer: 'code=429' } });
-      const forcedSameKey = await fake.call('GET', '/clients', { key: KEYS.acme, headers: { Prefer: 'code=429' } });
-      assert.equal(real.status, 429);
-      assert.deepEqual(forced.body, real.body);
-      assert.deepEqual(forcedSameKey.body, real.body);
-      assert.deepEqual(rateHeaders(real.headers), { limit: '1', remaining: '0', retryAfter: '20' });
-      assert.deepEqual(rateHeaders(forcedSameKey.headers), rateHeaders(real.headers));
-      assert.deepEqual(rateHeaders(forced.headers), { limit: '1', remaining: '0', retryAfter: '30' });
-    } finally {
-      await fake.close();
-    }
+    const fake = await withFake(t, { seed: 'none', rateLimit: 1, rateWindow: 30 }, { clock });
+    await fake.call('GET', '/clients', { key: KEYS.acme });
+    clock.advance(10_000);
+    const real = await fake.call('GET', '/clients', { key: KEYS.acme });
+    const forced = await fake.call('GET', '/clients', { key: KEYS.globex, headers: { Prefer: 'code=429' } });
+    const forcedSameKey = await fake.call('GET', '/clients', { key: KEYS.acme, headers: { Prefer: 'code=429' } });
+    assert.equal(real.status, 429);
+    assert.deepEqual(forced.body, real.body);
+    assert.deepEqual(forcedSameKey.body, real.body);
+    assert.deepEqual(rateHeaders(real.headers), { limit: '1', remaining: '0', retryAfter: '20' });
+    assert.deepEqual(rateHeaders(forcedSameKey.headers), rateHeaders(real.headers));
+    assert.deepEqual(rateHeaders(forced.headers), { limit: '1', remaining: '0', retryAfter: '30' });
   });
 });
 
@@ -120,58 +99,46 @@ describe('magic keys', () => {
     [KEYS.revoked, 401, ENVELOPES.UNAUTHORIZED],
   ];
   for (const [key, status, body] of CASES) {
-    it(`${key.split('_')[2]} always answers ${status}, on every route, storing nothing`, async () => {
-      const fake = await startTestFake({ seed: 'none' });
-      try {
-        for (const [method, path] of [['POST', '/clients'], ['GET', '/v2/api/clients'], ['GET', '/clients/clt_x']] as const) {
-          const res = await fake.call(method, path, { key, ...(method === 'POST' ? { body: { nameFirst: 'M' } } : {}) });
-          assert.equal(res.status, status);
-          assert.deepEqual(res.body, body);
-        }
-        assert.equal(await total(fake), 0);
-      } finally {
-        await fake.close();
+    it(`${key.split('_')[2]} always answers ${status}, on every route, storing nothing`, async (t) => {
+      const fake = await withFake(t, { seed: 'none' });
+      for (const [method, path] of [['POST', '/clients'], ['GET', '/v2/api/clients'], ['GET', '/clients/clt_x']] as const) {
+        const res = await fake.call(method, path, { key, ...(method === 'POST' ? { body: { nameFirst: 'M' } } : {}) });
+        assert.equal(res.status, status);
+        assert.deepEqual(res.body, body);
       }
+      assert.equal(await total(fake), 0);
     });
   }
 
-  it('the rate-limited key carries the headers of a real 429', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      const res = await fake.call('GET', '/clients', { key: MAGIC_KEYS.rateLimited });
-      assert.deepEqual(rateHeaders(res.headers), { limit: '100', remaining: '0', retryAfter: '60' });
-    } finally {
-      await fake.close();
-    }
+  it('the rate-limited key carries the headers of a real 429', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    const res = await fake.call('GET', '/clients', { key: MAGIC_KEYS.rateLimited });
+    assert.deepEqual(rateHeaders(res.headers), { limit: '100', remaining: '0', retryAfter: '60' });
   });
 });
 
 describe('fault rules through the admin API', () => {
-  it('stores a rule (201), lists it with remaining and hits, removes it one by one or all', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      const added = await fake.call('POST', '/__admin/faults', { body: { method: 'POST', path: '/clients', status: 429, times: 2 } });
-      assert.equal(added.status, 201);
-      assert.deepEqual(added.body, { id: 'flt_1', method: 'POST', path: '/clients', status: 429, times: 2, remaining: 2, hits: 0 });
-      const second = await fake.call('POST', '/__admin/faults', { body: { delayMs: 0 } });
-      assert.deepEqual(second.body, { id: 'flt_2', method: '*', path: '*', delayMs: 0, remaining: null, hits: 0 });
-      await fake.create({});
-      const listed = await fake.call('GET', '/__admin/faults');
-      assert.deepEqual(listed.body, {
-        faults: [
-          { id: 'flt_1', method: 'POST', path: '/clients', status: 429, times: 2, remaining: 1, hits: 1 },
-          { id: 'flt_2', method: '*', path: '*', delayMs: 0, remaining: null, hits: 0 },
-        ],
-      });
-      const removed = await fake.call('DELETE', '/__admin/faults/flt_1');
-      assert.equal(removed.status, 204);
-      assert.equal(removed.text, '');
-      assert.deepEqual((await fake.call('DELETE', '/__admin/faults/flt_1')).body, ENVELOPES.NOT_FOUND);
-      assert.equal((await fake.call('DELETE', '/__admin/faults')).status, 204);
-      assert.deepEqual((await fake.call('GET', '/__admin/faults')).body, { faults: [] });
-    } finally {
-      await fake.close();
-    }
+  it('stores a rule (201), lists it with remaining and hits, removes it one by one or all', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    const added = await fake.call('POST', '/__admin/faults', { body: { method: 'POST', path: '/clients', status: 429, times: 2 } });
+    assert.equal(added.status, 201);
+    assert.deepEqual(added.body, { id: 'flt_1', method: 'POST', path: '/clients', status: 429, times: 2, remaining: 2, hits: 0 });
+    const second = await fake.call('POST', '/__admin/faults', { body: { delayMs: 0 } });
+    assert.deepEqual(second.body, { id: 'flt_2', method: '*', path: '*', delayMs: 0, remaining: null, hits: 0 });
+    await fake.create({});
+    const listed = await fake.call('GET', '/__admin/faults');
+    assert.deepEqual(listed.body, {
+      faults: [
+        { id: 'flt_1', method: 'POST', path: '/clients', status: 429, times: 2, remaining: 1, hits: 1 },
+        { id: 'flt_2', method: '*', path: '*', delayMs: 0, remaining: null, hits: 0 },
+      ],
+    });
+    const removed = await fake.call('DELETE', '/__admin/faults/flt_1');
+    assert.equal(removed.status, 204);
+    assert.equal(removed.text, '');
+    assert.deepEqual((await fake.call('DELETE', '/__admin/faults/flt_1')).body, ENVELOPES.NOT_FOUND);
+    assert.equal((await fake.call('DELETE', '/__admin/faults')).status, 204);
+    assert.deepEqual((await fake.call('GET', '/__admin/faults')).body, { faults: [] });
   });
 
   const INVALID: [unknown, { field: string; message: string }[]][] = [
@@ -193,182 +160,138 @@ describe('fault rules through the admin API', () => {
     [[], [{ field: '', message: 'Expected object, received array' }]],
   ];
   for (const [rule, errors] of INVALID) {
-    it(`rejects ${JSON.stringify(rule)} with 422`, async () => {
-      const fake = await startTestFake({ seed: 'none' });
-      try {
-        const res = await fake.call('POST', '/__admin/faults', { body: rule });
-        assert.equal(res.status, 422);
-        assert.deepEqual(res.body, { code: 'VALIDATION_ERROR', message: 'Validation failed', statusCode: 422, errors });
-        assert.deepEqual((await fake.call('GET', '/__admin/faults')).body, { faults: [] });
-      } finally {
-        await fake.close();
-      }
+    it(`rejects ${JSON.stringify(rule)} with 422`, async (t) => {
+      const fake = await withFake(t, { seed: 'none' });
+      const res = await fake.call('POST', '/__admin/faults', { body: rule });
+      assert.equal(res.status, 422);
+      assert.deepEqual(res.body, validationError(errors));
+      assert.deepEqual((await fake.call('GET', '/__admin/faults')).body, { faults: [] });
     });
   }
 });
 
 describe('fault rule effects', () => {
-  it('times: "make the next two creates 429", then the rule is gone', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      await fake.faults.add({ method: 'POST', path: '/clients', status: 429, times: 2 });
-      const statuses = [];
-      for (let i = 0; i < 3; i++) statuses.push((await fake.create({ nameFirst: `n${i}` })).status);
-      assert.deepEqual(statuses, [429, 429, 201]);
-      assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 200);
-      assert.deepEqual(await fake.faults.list(), []);
-      assert.equal(await total(fake), 1);
-    } finally {
-      await fake.close();
-    }
+  it('times: "make the next two creates 429", then the rule is gone', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    await fake.faults.add({ method: 'POST', path: '/clients', status: 429, times: 2 });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await fake.create({ nameFirst: `n${i}` })).status);
+    assert.deepEqual(statuses, [429, 429, 201]);
+    assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 200);
+    assert.deepEqual(await fake.faults.list(), []);
+    assert.equal(await total(fake), 1);
   });
 
-  it('matches the path with or without /v2/api, exactly or with *', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      await fake.faults.add({ method: 'GET', path: '/v2/api/clients/*', status: 503 });
-      await fake.faults.add({ method: 'GET', path: '/clients', status: 500 });
-      assert.equal((await fake.call('GET', '/clients/clt_a', { key: KEYS.acme })).status, 503);
-      assert.equal((await fake.call('GET', '/v2/api/clients/clt_a', { key: KEYS.acme })).status, 503);
-      assert.equal((await fake.call('GET', '/v2/api/clients', { key: KEYS.acme })).status, 500);
-      assert.equal((await fake.call('GET', '/clients?page=2', { key: KEYS.acme })).status, 500);
-      assert.equal((await fake.create({})).status, 201);
-    } finally {
-      await fake.close();
-    }
+  it('matches the path with or without /v2/api, exactly or with *', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    await fake.faults.add({ method: 'GET', path: '/v2/api/clients/*', status: 503 });
+    await fake.faults.add({ method: 'GET', path: '/clients', status: 500 });
+    assert.equal((await fake.call('GET', '/clients/clt_a', { key: KEYS.acme })).status, 503);
+    assert.equal((await fake.call('GET', '/v2/api/clients/clt_a', { key: KEYS.acme })).status, 503);
+    assert.equal((await fake.call('GET', '/v2/api/clients', { key: KEYS.acme })).status, 500);
+    assert.equal((await fake.call('GET', '/clients?page=2', { key: KEYS.acme })).status, 500);
+    assert.equal((await fake.create({})).status, 201);
   });
 
-  it('matches on apiKey (key or label) and orgId; first match wins', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      await fake.faults.add({ apiKey: 'globex', status: 402 });
-      await fake.faults.add({ orgId: 'org_acme', method: 'GET', status: 403 });
-      await fake.faults.add({ apiKey: KEYS.acme, status: 500 });
-      await fake.faults.add({ status: 404 });
-      assert.equal((await fake.call('GET', '/clients', { key: KEYS.globex })).status, 402);
-      assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 403);
-      assert.equal((await fake.create({})).status, 500);
-      assert.deepEqual((await fake.faults.list()).map((r) => r.hits), [1, 1, 1, 0]);
-    } finally {
-      await fake.close();
-    }
+  it('matches on apiKey (key or label) and orgId; first match wins', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    await fake.faults.add({ apiKey: 'globex', status: 402 });
+    await fake.faults.add({ orgId: 'org_acme', method: 'GET', status: 403 });
+    await fake.faults.add({ apiKey: KEYS.acme, status: 500 });
+    await fake.faults.add({ status: 404 });
+    assert.equal((await fake.call('GET', '/clients', { key: KEYS.globex })).status, 402);
+    assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 403);
+    assert.equal((await fake.create({})).status, 500);
+    assert.deepEqual((await fake.faults.list()).map((r) => r.hits), [1, 1, 1, 0]);
   });
 
-  it('answers a custom body and extra headers, and a status outside the catalogue with its reason', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      await fake.faults.add({ method: 'POST', status: 409, body: { code: 'CONFLICT', detail: 'x' }, headers: { 'X-Trace': 'abc' }, times: 1 });
-      await fake.faults.add({ method: 'POST', status: 502, times: 1 });
-      const custom = await fake.create({});
-      assert.equal(custom.status, 409);
-      assert.deepEqual(custom.body, { code: 'CONFLICT', detail: 'x' });
-      assert.equal(custom.headers.get('x-trace'), 'abc');
-      const gateway = await fake.create({});
-      assert.deepEqual(gateway.body, { code: 'BAD_GATEWAY', message: 'Bad Gateway', statusCode: 502 });
-      assert.equal(await total(fake), 0);
-    } finally {
-      await fake.close();
-    }
+  it('answers a custom body and extra headers, and a status outside the catalogue with its reason', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    await fake.faults.add({ method: 'POST', status: 409, body: { code: 'CONFLICT', detail: 'x' }, headers: { 'X-Trace': 'abc' }, times: 1 });
+    await fake.faults.add({ method: 'POST', status: 502, times: 1 });
+    const custom = await fake.create({});
+    assert.equal(custom.status, 409);
+    assert.deepEqual(custom.body, { code: 'CONFLICT', detail: 'x' });
+    assert.equal(custom.headers.get('x-trace'), 'abc');
+    const gateway = await fake.create({});
+    assert.deepEqual(gateway.body, { code: 'BAD_GATEWAY', message: 'Bad Gateway', statusCode: 502 });
+    assert.equal(await total(fake), 0);
   });
 
-  it('forced 422 and 401 equal real ones, and store nothing', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      await fake.faults.add({ method: 'POST', status: 422, times: 1 });
-      const forced422 = await fake.create({ nameFirst: 'ok' });
-      const real422 = await fake.create({ email: 'not-an-email' });
-      assert.deepEqual(forced422.body, real422.body);
-      await fake.faults.add({ method: 'POST', status: 401, times: 1 });
-      const forced401 = await fake.create({ nameFirst: 'ok' });
-      assert.equal(forced401.status, 401);
-      assert.deepEqual(forced401.body, (await fake.create({}, 'wrong-key-0000')).body);
-      assert.equal(await total(fake), 0);
-    } finally {
-      await fake.close();
-    }
+  it('forced 422 and 401 equal real ones, and store nothing', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    await fake.faults.add({ method: 'POST', status: 422, times: 1 });
+    const forced422 = await fake.create({ nameFirst: 'ok' });
+    const real422 = await fake.create({ email: 'not-an-email' });
+    assert.deepEqual(forced422.body, real422.body);
+    await fake.faults.add({ method: 'POST', status: 401, times: 1 });
+    const forced401 = await fake.create({ nameFirst: 'ok' });
+    assert.equal(forced401.status, 401);
+    assert.deepEqual(forced401.body, (await fake.create({}, 'wrong-key-0000')).body);
+    assert.equal(await total(fake), 0);
   });
 
-  it('a delay on its own waits, then lets the request through (and it is stored)', async () => {
+  it('a delay on its own waits, then lets the request through (and it is stored)', async (t) => {
     const waited: number[] = [];
-    const fake = await startTestFake({ seed: 'none' }, { delay: async (ms) => void waited.push(ms) });
-    try {
-      await fake.faults.add({ method: 'GET', path: '/clients*', delayMs: 2000 });
-      await fake.faults.add({ method: 'POST', delayMs: 300, times: 1 });
-      const created = await fake.create({ nameFirst: 'Slow' });
-      assert.equal(created.status, 201);
-      assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).body.pagination.total, 1);
-      assert.equal((await fake.call('GET', `/clients/${created.body.id}`, { key: KEYS.acme })).status, 200);
-      assert.deepEqual(waited, [300, 2000, 2000]);
-    } finally {
-      await fake.close();
-    }
+    const fake = await withFake(t, { seed: 'none' }, { delay: async (ms) => void waited.push(ms) });
+    await fake.faults.add({ method: 'GET', path: '/clients*', delayMs: 2000 });
+    await fake.faults.add({ method: 'POST', delayMs: 300, times: 1 });
+    const created = await fake.create({ nameFirst: 'Slow' });
+    assert.equal(created.status, 201);
+    assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).body.pagination.total, 1);
+    assert.equal((await fake.call('GET', `/clients/${created.body.id}`, { key: KEYS.acme })).status, 200);
+    assert.deepEqual(waited, [300, 2000, 2000]);
   });
 
-  it('a delay before a status waits, then answers the status', async () => {
+  it('a delay before a status waits, then answers the status', async (t) => {
     const waited: number[] = [];
-    const fake = await startTestFake({ seed: 'none' }, { delay: async (ms) => void waited.push(ms) });
-    try {
-      await fake.faults.add({ delayMs: 50, status: 503 });
-      assert.equal((await fake.create({})).status, 503);
-      assert.deepEqual(waited, [50]);
-    } finally {
-      await fake.close();
+    const fake = await withFake(t, { seed: 'none' }, { delay: async (ms) => void waited.push(ms) });
+    await fake.faults.add({ delayMs: 50, status: 503 });
+    assert.equal((await fake.create({})).status, 503);
+    assert.deepEqual(waited, [50]);
+  });
+
+  it('reset: the client sees the connection reset, and nothing is stored', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    await fake.faults.add({ method: 'POST', network: 'reset', times: 1 });
+    await assert.rejects(fake.create({ nameFirst: 'Lost' }), (error: Error & { cause?: { code?: string } }) => {
+      assert.equal(error.name, 'TypeError');
+      assert.equal(error.cause?.code, 'ECONNRESET');
+      return true;
+    });
+    assert.equal(await total(fake), 0);
+  });
+
+  it('malformed: a 201 whose JSON is cut short, and nothing is stored', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    await fake.faults.add({ network: 'malformed' });
+    const res = await fetch(`${fake.url}/clients`, {
+      method: 'POST',
+      headers: { 'X-Api-Key': KEYS.acme, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ nameFirst: 'Half' }),
+    });
+    assert.equal(res.status, 201);
+    assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8');
+    await assert.rejects(res.json(), SyntaxError);
+    const list = await fetch(`${fake.url}/clients`, { headers: { 'X-Api-Key': KEYS.acme } });
+    assert.equal(list.status, 200);
+    assert.ok((await list.text()).startsWith('{"data":[{"id":"clt_'));
+    await fake.faults.clear();
+    assert.equal(await total(fake), 0);
+  });
+
+  it('malformed: also for a body that is not an object', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    await fake.faults.add({ network: 'malformed' });
+    for (const body of ['null', '[]', '"text"']) {
+      const res = await fake.call('POST', '/clients', { key: KEYS.acme, body });
+      assert.equal(res.status, 201, body);
+      assert.equal(res.body, undefined, `${body}: the JSON must be cut short`);
     }
   });
 
-  it('reset: the client sees the connection reset, and nothing is stored', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      await fake.faults.add({ method: 'POST', network: 'reset', times: 1 });
-      await assert.rejects(fake.create({ nameFirst: 'Lost' }), (error: Error & { cause?: { code?: string } }) => {
-        assert.equal(error.name, 'TypeError');
-        assert.equal(error.cause?.code, 'ECONNRESET');
-        return true;
-      });
-      assert.equal(await total(fake), 0);
-    } finally {
-      await fake.close();
-    }
-  });
-
-  it('malformed: a 201 whose JSON is cut short, and nothing is stored', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      await fake.faults.add({ network: 'malformed' });
-      const res = await fetch(`${fake.url}/clients`, {
-        method: 'POST',
-        headers: { 'X-Api-Key': KEYS.acme, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ nameFirst: 'Half' }),
-      });
-      assert.equal(res.status, 201);
-      assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8');
-      await assert.rejects(res.json(), SyntaxError);
-      const list = await fetch(`${fake.url}/clients`, { headers: { 'X-Api-Key': KEYS.acme } });
-      assert.equal(list.status, 200);
-      assert.ok((await list.text()).startsWith('{"data":[{"id":"clt_'));
-      await fake.faults.clear();
-      assert.equal(await total(fake), 0);
-    } finally {
-      await fake.close();
-    }
-  });
-
-  it('malformed: also for a body that is not an object', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      await fake.faults.add({ network: 'malformed' });
-      for (const body of ['null', '[]', '"text"']) {
-        const res = await fake.call('POST', '/clients', { key: KEYS.acme, body });
-        assert.equal(res.status, 201, body);
-        assert.equal(res.body, undefined, `${body}: the JSON must be cut short`);
-      }
-    } finally {
-      await fake.close();
-    }
-  });
-
-  it('hang: no answer until the client gives up; a hanging request does not hold close()', async () => {
-    const fake = await startTestFake({ seed: 'none' });
+  it('hang: no answer until the client gives up; a hanging request does not hold close()', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
     await fake.faults.add({ method: 'GET', path: '/clients', network: 'hang' });
     const rule = () => fake.fake.admin.faultRules.list()[0];
     let answered = false;
@@ -388,8 +311,8 @@ describe('fault rule effects', () => {
 });
 
 describe('delays and close()', () => {
-  it('a long real delay does not hold close(): the waiting request is ended', async () => {
-    const fake = await startTestFake({ seed: 'none' });
+  it('a long real delay does not hold close(): the waiting request is ended', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
     await fake.faults.add({ method: 'POST', delayMs: 600_000 });
     const waiting = assert.rejects(fake.create({ nameFirst: 'Never' }), TypeError);
     await until(() => fake.fake.admin.faultRules.list()[0]?.hits === 1);
@@ -417,30 +340,22 @@ describe('probability', () => {
     assert.notDeepEqual(await outcomes(8), first);
   });
 
-  it('never fires at 0 and always at 1', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      await fake.faults.add({ status: 500, probability: 0 });
-      await fake.faults.add({ status: 503, probability: 1 });
-      for (let i = 0; i < 10; i++) assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 503);
-    } finally {
-      await fake.close();
-    }
+  it('never fires at 0 and always at 1', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    await fake.faults.add({ status: 500, probability: 0 });
+    await fake.faults.add({ status: 503, probability: 1 });
+    for (let i = 0; i < 10; i++) assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 503);
   });
 });
 
 describe('start-up rules', () => {
-  it('--fault rules and a --faults file apply from the first request, in order', async () => {
+  it('--fault rules and a --faults file apply from the first request, in order', async (t) => {
     const file = join(tempDir(), 'faults.json');
     writeFileSync(file, JSON.stringify([{ method: 'GET', path: '/clients/*', status: 404, times: 1 }]));
-    const fake = await startTestFake({ seed: 'none', fault: ['POST /clients status=503 times=1'], faults: file });
-    try {
-      assert.equal((await fake.create({})).status, 503);
-      assert.equal((await fake.call('GET', '/clients/x', { key: KEYS.acme })).status, 404);
-      assert.deepEqual(await fake.faults.list(), []);
-    } finally {
-      await fake.close();
-    }
+    const fake = await withFake(t, { seed: 'none', fault: ['POST /clients status=503 times=1'], faults: file });
+    assert.equal((await fake.create({})).status, 503);
+    assert.equal((await fake.call('GET', '/clients/x', { key: KEYS.acme })).status, 404);
+    assert.deepEqual(await fake.faults.list(), []);
   });
 
   it('refuses a bad --faults file with one line naming it', async () => {

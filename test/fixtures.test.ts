@@ -4,7 +4,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startFake } from '../src/index.js';
-import { KEYS, startTestFake, tempDir } from './helpers.js';
+import { withFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
+import { tempDir } from './support/temp-dir.js';
 
 function file(content: string): string {
   const path = join(tempDir(), 'fixture.json');
@@ -15,28 +17,20 @@ function file(content: string): string {
 const key = (k: string, orgId = 'org_x', label = k) => ({ key: k, orgId, label });
 
 describe('keys fixture', () => {
-  it('ships at least two organisations and one revoked key', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      const keys = Object.values(fake.apiKeys);
-      assert.ok(new Set(keys.map((k) => k.orgId)).size >= 2);
-      assert.ok(keys.some((k) => k.revoked));
-      assert.equal(fake.apiKeys.acme?.key, KEYS.acme);
-    } finally {
-      await fake.close();
-    }
+  it('ships at least two organisations and one revoked key', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    const keys = Object.values(fake.apiKeys);
+    assert.ok(new Set(keys.map((k) => k.orgId)).size >= 2);
+    assert.ok(keys.some((k) => k.revoked));
+    assert.equal(fake.apiKeys.acme?.key, KEYS.acme);
   });
 
-  it('--keys replaces the seeded keys', async () => {
+  it('--keys replaces the seeded keys', async (t) => {
     const keys = file(JSON.stringify({ keys: [key('my-own-key-123', 'org_mine', 'mine')] }));
-    const fake = await startTestFake({ keys, seed: 'none' });
-    try {
-      assert.equal((await fake.call('GET', '/clients', { key: 'my-own-key-123' })).status, 200);
-      assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 401);
-      assert.deepEqual(Object.keys(fake.apiKeys), ['mine']);
-    } finally {
-      await fake.close();
-    }
+    const fake = await withFake(t, { keys, seed: 'none' });
+    assert.equal((await fake.call('GET', '/clients', { key: 'my-own-key-123' })).status, 200);
+    assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 401);
+    assert.deepEqual(Object.keys(fake.apiKeys), ['mine']);
   });
 
   const BAD: [string, string, RegExp][] = [

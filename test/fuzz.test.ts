@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { checkCreate, createBody, nearValidBody, validBody, type SendRequest } from '../scripts/fuzz.js';
-import { expectedErrors } from './contract-oracle.js';
-import { KEYS, call, startTestFake, type TestFake } from './helpers.js';
+import { expectedErrors } from './support/contract-oracle.js';
+import { startTestFake, type TestFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
+import { call } from './support/http.js';
 
 /** Fixed, so that the suite is repeatable; `npm run fuzz` draws a new one each run. */
 const SEED = 20_261_129;

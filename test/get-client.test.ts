@@ -1,7 +1,9 @@
 // GET /clients/{id}: the stored record, or the exact 404.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ENVELOPES, KEYS, SEEDED_IDS, startTestFake, type TestFake } from './helpers.js';
+import { ENVELOPES } from './support/envelopes.js';
+import { startTestFake, type TestFake } from './support/fake.js';
+import { KEYS, SEEDED_IDS } from './support/fixture-keys.js';
 
 describe('GET /clients/{id}', () => {
   let fake: TestFake;

@@ -7,40 +7,26 @@ import { gzipSync } from 'node:zlib';
 import { assertCreatedRecord } from '../scripts/fuzz.js';
 import type { FakeOptions } from '../src/index.js';
 import type { ServerDeps } from '../src/server.js';
-import { expectedErrors, expectedQueryErrors } from './contract-oracle.js';
-import { ENVELOPES, KEYS, startTestFake, tempDir, type Reply, type TestFake } from './helpers.js';
-import { rawHead, sendRaw, type RawResponse } from './raw-http.js';
+import { expectedErrors, expectedQueryErrors } from './support/contract-oracle.js';
+import { ENVELOPES, validationError } from './support/envelopes.js';
+import { startTestFake, type TestFake, withFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
+import type { Reply } from './support/http.js';
+import { rawHead, sendRaw, type RawResponse } from './support/raw-http.js';
+import { tempDir } from './support/temp-dir.js';
 
 // ---- expected answers -------------------------------------------------------------------------
 
-const MALFORMED = { code: 'BAD_REQUEST', message: 'Request body is not valid JSON.', statusCode: 400 };
-const BAD_REQUEST = { code: 'BAD_REQUEST', message: 'Bad request.', statusCode: 400 };
-const UNSUPPORTED = {
-  code: 'UNSUPPORTED_MEDIA_TYPE',
-  message: 'Request body must be JSON (Content-Type: application/json; charset=utf-8).',
-  statusCode: 415,
-};
-const TOO_LARGE = { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than the server accepts.', statusCode: 413 };
-const HEADERS_TOO_LARGE = {
-  code: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
-  message: 'Request headers are larger than the server accepts.',
-  statusCode: 431,
-};
-const METHOD_NOT_ALLOWED = { code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed.', statusCode: 405 };
 const CODE_OF_STATUS: Record<number, string> = {
   400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE', 422: 'VALIDATION_ERROR', 431: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
 };
 
-function validation(errors: { field: string; message: string }[]): unknown {
-  return { code: 'VALIDATION_ERROR', message: 'Validation failed', statusCode: 422, errors };
-}
-
 /** The 422 the oracle says the body `text` must get. */
 function oracle422(text: string): unknown {
   const errors = expectedErrors(JSON.parse(text));
   assert.notEqual(errors.length, 0, 'the case must be a body the oracle rejects');
-  return validation(errors);
+  return validationError(errors);
 }
 
 // ---- sending ----------------------------------------------------------------------------------
@@ -217,8 +203,7 @@ function describeStatus(status: HostileCase['status']): string {
 function runCases(cases: readonly HostileCase[]): void {
   for (const c of cases) {
     it(`answers ${describeStatus(c.status)} to ${c.name}, and stays healthy`, async (t) => {
-      const fake = await startTestFake({ seed: 'none', rateLimit: 0, ...c.options }, c.deps);
-      t.after(() => fake.close());
+      const fake = await withFake(t, { seed: 'none', rateLimit: 0, ...c.options }, c.deps);
       const refs: References = {
         acme: await fake.create(REFERENCE_BODY, KEYS.acme),
         globex: await fake.create({ ...REFERENCE_BODY, nameFirst: 'Other org' }, KEYS.globex),
@@ -272,19 +257,19 @@ const RTL_NAMES = {
 
 describe('hostile input: malformed JSON', () => {
   runCases([
-    { name: 'a truncated object', send: postBytes('{"nameFirst":"Ja'), status: 400, body: MALFORMED },
-    { name: 'a trailing comma', send: postBytes('{"nameFirst":"Jane",}'), status: 400, body: MALFORMED },
-    { name: 'single-quoted strings', send: postBytes("{'nameFirst':'Jane'}"), status: 400, body: MALFORMED },
-    { name: 'an unquoted key', send: postBytes('{nameFirst:"Jane"}'), status: 400, body: MALFORMED },
-    { name: 'two JSON documents in one body', send: postBytes('{"nameFirst":"Jane"} {"nameLast":"Smith"}'), status: 400, body: MALFORMED },
-    { name: 'NaN and Infinity literals', send: postBytes('{"metadata":{"a":NaN,"b":Infinity}}'), status: 400, body: MALFORMED },
-    { name: 'a comment', send: postBytes('{/* hi */"nameFirst":"Jane"}'), status: 400, body: MALFORMED },
-    { name: 'an invalid escape (\\x41)', send: postBytes('{"nameFirst":"\\x41"}'), status: 400, body: MALFORMED },
-    { name: 'a raw newline inside a string', send: postBytes('{"nameFirst":"line\nbreak"}'), status: 400, body: MALFORMED },
-    { name: 'a raw NUL byte inside a string', send: postBytes(withRawBytes('nameFirst', [0x61, 0x00, 0x62])), status: 400, body: MALFORMED },
-    { name: 'a number with a leading zero', send: postBytes('{"metadata":{"n":01}}'), status: 400, body: MALFORMED },
-    { name: 'a body of whitespace only', send: postBytes(' \r\n\t '), status: 400, body: MALFORMED },
-    { name: '600,000 unclosed brackets', send: postBytes('['.repeat(600_000)), status: 400, body: MALFORMED },
+    { name: 'a truncated object', send: postBytes('{"nameFirst":"Ja'), status: 400, body: ENVELOPES.MALFORMED_JSON },
+    { name: 'a trailing comma', send: postBytes('{"nameFirst":"Jane",}'), status: 400, body: ENVELOPES.MALFORMED_JSON },
+    { name: 'single-quoted strings', send: postBytes("{'nameFirst':'Jane'}"), status: 400, body: ENVELOPES.MALFORMED_JSON },
+    { name: 'an unquoted key', send: postBytes('{nameFirst:"Jane"}'), status: 400, body: ENVELOPES.MALFORMED_JSON },
+    { name: 'two JSON documents in one body', send: postBytes('{"nameFirst":"Jane"} {"nameLast":"Smith"}'), status: 400, body: ENVELOPES.MALFORMED_JSON },
+    { name: 'NaN and Infinity literals', send: postBytes('{"metadata":{"a":NaN,"b":Infinity}}'), status: 400, body: ENVELOPES.MALFORMED_JSON },
+    { name: 'a comment', send: postBytes('{/* hi */"nameFirst":"Jane"}'), status: 400, body: ENVELOPES.MALFORMED_JSON },
+    { name: 'an invalid escape (\\x41)', send: postBytes('{"nameFirst":"\\x41"}'), status: 400, body: ENVELOPES.MALFORMED_JSON },
+    { name: 'a raw newline inside a string', send: postBytes('{"nameFirst":"line\nbreak"}'), status: 400, body: ENVELOPES.MALFORMED_JSON },
+    { name: 'a raw NUL byte inside a string', send: postBytes(withRawBytes('nameFirst', [0x61, 0x00, 0x62])), status: 400, body: ENVELOPES.MALFORMED_JSON },
+    { name: 'a number with a leading zero', send: postBytes('{"metadata":{"n":01}}'), status: 400, body: ENVELOPES.MALFORMED_JSON },
+    { name: 'a body of whitespace only', send: postBytes(' \r\n\t '), status: 400, body: ENVELOPES.MALFORMED_JSON },
+    { name: '600,000 unclosed brackets', send: postBytes('['.repeat(600_000)), status: 400, body: ENVELOPES.MALFORMED_JSON },
   ]);
 });
 
@@ -303,18 +288,18 @@ describe('hostile input: bodies that are not objects', () => {
 describe('hostile input: empty bodies and content types', () => {
   runCases([
     { name: 'an empty body with a JSON Content-Type (an empty client)', send: postBytes(''), status: 201, check: created({}) },
-    { name: 'no body and no Content-Type', send: request('POST', '/clients'), status: 422, body: validation([{ field: '', message: 'Required' }]), check: nothingStored },
+    { name: 'no body and no Content-Type', send: request('POST', '/clients'), status: 422, body: validationError([{ field: '', message: 'Required' }]), check: nothingStored },
     { name: 'a body that starts with a UTF-8 byte order mark', send: postBytes(`\uFEFF${JANE}`), status: 201, check: createdFrom(JANE) },
-    { name: 'JSON sent as text/plain', send: postBytes(JANE, [ACME, 'Content-Type: text/plain']), status: 415, body: UNSUPPORTED, check: nothingStored },
-    { name: 'a form-encoded body', send: postBytes('nameFirst=Jane', [ACME, 'Content-Type: application/x-www-form-urlencoded']), status: 415, body: UNSUPPORTED, check: nothingStored },
+    { name: 'JSON sent as text/plain', send: postBytes(JANE, [ACME, 'Content-Type: text/plain']), status: 415, body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE, check: nothingStored },
+    { name: 'a form-encoded body', send: postBytes('nameFirst=Jane', [ACME, 'Content-Type: application/x-www-form-urlencoded']), status: 415, body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE, check: nothingStored },
     {
       name: 'a multipart body',
       send: postBytes('--x\r\nContent-Disposition: form-data; name="nameFirst"\r\n\r\nJane\r\n--x--\r\n', [ACME, 'Content-Type: multipart/form-data; boundary=x']),
       status: 415,
-      body: UNSUPPORTED,
+      body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE,
       check: nothingStored,
     },
-    { name: 'a JSON body without a Content-Type', send: postBytes(JANE, [ACME]), status: 415, body: UNSUPPORTED, check: nothingStored },
+    { name: 'a JSON body without a Content-Type', send: postBytes(JANE, [ACME]), status: 415, body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE, check: nothingStored },
     { name: 'Content-Type application/json; charset=UTF-8', send: postBytes(JANE, [ACME, 'Content-Type: application/json; charset=UTF-8']), status: 201, check: createdFrom(JANE) },
     { name: 'Content-Type APPLICATION/JSON in upper case', send: postBytes(JANE, [ACME, 'Content-Type: APPLICATION/JSON']), status: 201, check: createdFrom(JANE) },
     { name: 'a quoted charset parameter', send: postBytes(JANE, [ACME, 'Content-Type: application/json; charset="utf-8"']), status: 201, check: createdFrom(JANE) },
@@ -325,28 +310,28 @@ describe('hostile input: empty bodies and content types', () => {
       status: 201,
       check: created({ nameFirst: 'Jäne 👩' }),
     },
-    { name: 'charset=latin1', send: postBytes(JANE, [ACME, 'Content-Type: application/json; charset=latin1']), status: 415, body: UNSUPPORTED, check: nothingStored },
-    { name: 'a charset of odd bytes', send: postBytes(JANE, [ACME, 'Content-Type: application/json; charset=\xff\xfe']), status: 415, body: UNSUPPORTED, check: nothingStored },
+    { name: 'charset=latin1', send: postBytes(JANE, [ACME, 'Content-Type: application/json; charset=latin1']), status: 415, body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE, check: nothingStored },
+    { name: 'a charset of odd bytes', send: postBytes(JANE, [ACME, 'Content-Type: application/json; charset=\xff\xfe']), status: 415, body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE, check: nothingStored },
     { name: 'a gzip-encoded body', send: postBytes(gzipSync(JANE), [ACME, JSON_TYPE, 'Content-Encoding: gzip']), status: 201, check: createdFrom(JANE) },
-    { name: 'an unsupported Content-Encoding', send: postBytes(JANE, [ACME, JSON_TYPE, 'Content-Encoding: compress']), status: 415, body: UNSUPPORTED, check: nothingStored },
+    { name: 'an unsupported Content-Encoding', send: postBytes(JANE, [ACME, JSON_TYPE, 'Content-Encoding: compress']), status: 415, body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE, check: nothingStored },
   ]);
 });
 
 describe('hostile input: sizes over the limit', () => {
   runCases([
-    { name: 'a 1.1 MB body (limit 1 MB)', send: postBytes(JSON.stringify({ metadata: { blob: 'x'.repeat(1_100_000) } })), status: 413, body: TOO_LARGE, check: nothingStored },
+    { name: 'a 1.1 MB body (limit 1 MB)', send: postBytes(JSON.stringify({ metadata: { blob: 'x'.repeat(1_100_000) } })), status: 413, body: ENVELOPES.PAYLOAD_TOO_LARGE, check: nothingStored },
     {
       name: 'a 1.3 MB chunked body',
       send: rawBytes([rawHead('POST', '/clients', [ACME, JSON_TYPE, 'Transfer-Encoding: chunked']), ...Array.from({ length: 20 }, () => `10000\r\n${' '.repeat(0x10000)}\r\n`), '0\r\n\r\n']),
       status: 413,
-      body: TOO_LARGE,
+      body: ENVELOPES.PAYLOAD_TOO_LARGE,
       check: nothingStored,
     },
     {
       name: 'a gzip bomb (20 KB that inflates to 20 MB)',
       send: postBytes(gzipSync(Buffer.alloc(20_000_000, ' ')), [ACME, JSON_TYPE, 'Content-Encoding: gzip']),
       status: 413,
-      body: TOO_LARGE,
+      body: ENVELOPES.PAYLOAD_TOO_LARGE,
       check: nothingStored,
     },
     {
@@ -355,7 +340,7 @@ describe('hostile input: sizes over the limit', () => {
       name: 'a Content-Length of 100 MB announced, then nothing sent',
       send: rawBytes(`${rawHead('POST', '/clients', [ACME, JSON_TYPE, 'Content-Length: 100000000'])}{}`),
       status: 413,
-      body: TOO_LARGE,
+      body: ENVELOPES.PAYLOAD_TOO_LARGE,
       check: nothingStored,
       deps: { timeouts: { headersMs: 3_000, requestMs: 3_000, checkIntervalMs: 200 } },
     },
@@ -533,7 +518,7 @@ describe('hostile input: wrong types', () => {
       name: 'words where the query wants numbers',
       send: request('GET', '/clients?page=two&limit=ten&active=yes'),
       status: 422,
-      body: validation(expectedQueryErrors({ page: 'two', limit: 'ten', active: 'yes' })),
+      body: validationError(expectedQueryErrors({ page: 'two', limit: 'ten', active: 'yes' })),
     },
   ]);
 });
@@ -542,20 +527,20 @@ describe('hostile input: duplicate JSON keys (the last one wins, as in JSON.pars
   runCases([
     { name: 'nameFirst twice', send: postBytes('{"nameFirst":"first","nameFirst":"second"}'), status: 201, check: created({ nameFirst: 'second' }) },
     { name: 'a bad email, then a good one', send: postBytes('{"email":"not-an-email","email":"jane@example.com"}'), status: 201, check: created({ email: 'jane@example.com' }) },
-    { name: 'a good email, then a bad one', send: postBytes('{"email":"jane@example.com","email":"not-an-email"}'), status: 422, body: validation([{ field: 'email', message: 'Invalid email' }]), check: nothingStored },
+    { name: 'a good email, then a bad one', send: postBytes('{"email":"jane@example.com","email":"not-an-email"}'), status: 422, body: validationError([{ field: 'email', message: 'Invalid email' }]), check: nothingStored },
     { name: 'metadata twice', send: postBytes('{"metadata":{"a":1},"metadata":{"b":2}}'), status: 201, check: created({ metadata: { b: 2 } }) },
   ]);
 });
 
 describe('hostile input: the list query', () => {
   runCases([
-    { name: '?page=1&page=2', send: request('GET', '/clients?page=1&page=2'), status: 422, body: validation([{ field: 'page', message: 'Expected number, received nan' }]) },
-    { name: '?limit=5&limit=5', send: request('GET', '/clients?limit=5&limit=5'), status: 422, body: validation(expectedQueryErrors({ limit: ['5', '5'] })) },
-    { name: '?search=a&search=b', send: request('GET', '/clients?search=a&search=b'), status: 422, body: validation(expectedQueryErrors({ search: ['a', 'b'] })) },
-    { name: '?page=1e400 (Infinity)', send: request('GET', '/clients?page=1e400'), status: 422, body: validation(expectedQueryErrors({ page: '1e400' })) },
-    { name: 'negative page and limit', send: request('GET', '/clients?page=-1&limit=-5'), status: 422, body: validation(expectedQueryErrors({ page: '-1', limit: '-5' })) },
-    { name: '?page=-0', send: request('GET', '/clients?page=-0'), status: 422, body: validation(expectedQueryErrors({ page: '-0' })) },
-    { name: 'a limit past 2^53', send: request('GET', '/clients?limit=9007199254740993'), status: 422, body: validation(expectedQueryErrors({ limit: '9007199254740993' })) },
+    { name: '?page=1&page=2', send: request('GET', '/clients?page=1&page=2'), status: 422, body: validationError([{ field: 'page', message: 'Expected number, received nan' }]) },
+    { name: '?limit=5&limit=5', send: request('GET', '/clients?limit=5&limit=5'), status: 422, body: validationError(expectedQueryErrors({ limit: ['5', '5'] })) },
+    { name: '?search=a&search=b', send: request('GET', '/clients?search=a&search=b'), status: 422, body: validationError(expectedQueryErrors({ search: ['a', 'b'] })) },
+    { name: '?page=1e400 (Infinity)', send: request('GET', '/clients?page=1e400'), status: 422, body: validationError(expectedQueryErrors({ page: '1e400' })) },
+    { name: 'negative page and limit', send: request('GET', '/clients?page=-1&limit=-5'), status: 422, body: validationError(expectedQueryErrors({ page: '-1', limit: '-5' })) },
+    { name: '?page=-0', send: request('GET', '/clients?page=-0'), status: 422, body: validationError(expectedQueryErrors({ page: '-0' })) },
+    { name: 'a limit past 2^53', send: request('GET', '/clients?limit=9007199254740993'), status: 422, body: validationError(expectedQueryErrors({ limit: '9007199254740993' })) },
     {
       name: 'a 23-digit page (an empty page, not an error)',
       send: request('GET', '/clients?page=99999999999999999999999'),
@@ -593,7 +578,7 @@ describe('hostile input: ids and paths', () => {
       name: 'a 20 KB URL',
       send: rawBytes(rawHead('GET', `/clients?search=${'a'.repeat(20_000)}`, [ACME])),
       status: 431,
-      body: HEADERS_TOO_LARGE,
+      body: ENVELOPES.HEADERS_TOO_LARGE,
       check: closesConnection,
     },
   ]);
@@ -602,13 +587,13 @@ describe('hostile input: ids and paths', () => {
 describe('hostile input: methods', () => {
   const refPath = (refs: References): string => `/clients/${refs.acme.body.id}`;
   runCases([
-    { name: 'DELETE /clients', send: request('DELETE', '/clients'), status: 405, body: METHOD_NOT_ALLOWED, check: (a) => assert.equal(a.header('allow'), 'GET, HEAD, POST') },
-    { name: 'PATCH /v2/api/clients', send: request('PATCH', '/v2/api/clients', { body: JANE }), status: 405, body: METHOD_NOT_ALLOWED, check: (a) => assert.equal(a.header('allow'), 'GET, HEAD, POST') },
-    { name: 'PUT /clients/{id} with a body', send: request('PUT', refPath, { body: '{"nameFirst":"Overwritten"}' }), status: 405, body: METHOD_NOT_ALLOWED, check: (a) => assert.equal(a.header('allow'), 'GET, HEAD') },
-    { name: 'DELETE /v2/api/clients/{id}', send: request('DELETE', (refs) => `/v2/api${refPath(refs)}`), status: 405, body: METHOD_NOT_ALLOWED, check: (a) => assert.equal(a.header('allow'), 'GET, HEAD') },
-    { name: 'TRACE /clients', send: rawBytes(rawHead('TRACE', '/clients', [ACME])), status: 405, body: METHOD_NOT_ALLOWED, check: (a) => assert.equal(a.header('allow'), 'GET, HEAD, POST') },
-    { name: 'a made-up method (FOO)', send: rawBytes(rawHead('FOO', '/clients', [ACME])), status: 400, body: BAD_REQUEST, check: closesConnection },
-    { name: 'a lower-case method (post)', send: rawBytes(rawHead('post', '/clients', [ACME])), status: 400, body: BAD_REQUEST, check: closesConnection },
+    { name: 'DELETE /clients', send: request('DELETE', '/clients'), status: 405, body: ENVELOPES.METHOD_NOT_ALLOWED, check: (a) => assert.equal(a.header('allow'), 'GET, HEAD, POST') },
+    { name: 'PATCH /v2/api/clients', send: request('PATCH', '/v2/api/clients', { body: JANE }), status: 405, body: ENVELOPES.METHOD_NOT_ALLOWED, check: (a) => assert.equal(a.header('allow'), 'GET, HEAD, POST') },
+    { name: 'PUT /clients/{id} with a body', send: request('PUT', refPath, { body: '{"nameFirst":"Overwritten"}' }), status: 405, body: ENVELOPES.METHOD_NOT_ALLOWED, check: (a) => assert.equal(a.header('allow'), 'GET, HEAD') },
+    { name: 'DELETE /v2/api/clients/{id}', send: request('DELETE', (refs) => `/v2/api${refPath(refs)}`), status: 405, body: ENVELOPES.METHOD_NOT_ALLOWED, check: (a) => assert.equal(a.header('allow'), 'GET, HEAD') },
+    { name: 'TRACE /clients', send: rawBytes(rawHead('TRACE', '/clients', [ACME])), status: 405, body: ENVELOPES.METHOD_NOT_ALLOWED, check: (a) => assert.equal(a.header('allow'), 'GET, HEAD, POST') },
+    { name: 'a made-up method (FOO)', send: rawBytes(rawHead('FOO', '/clients', [ACME])), status: 400, body: ENVELOPES.BAD_REQUEST, check: closesConnection },
+    { name: 'a lower-case method (post)', send: rawBytes(rawHead('post', '/clients', [ACME])), status: 400, body: ENVELOPES.BAD_REQUEST, check: closesConnection },
     {
       // Not a proxy: CONNECT must still be answered in the envelope, not by a dropped connection.
       name: 'CONNECT',
@@ -649,20 +634,20 @@ describe('hostile input: methods', () => {
       noBody: true,
       check: (answer) => assert.match(answer.header('access-control-allow-methods') ?? '', /\bGET\b/),
     },
-    { name: 'OPTIONS that is no preflight (no Origin)', send: request('OPTIONS', '/clients'), status: 405, body: { code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed.', statusCode: 405 }, check: (a) => assert.equal(a.header('allow'), 'GET, HEAD, POST') },
+    { name: 'OPTIONS that is no preflight (no Origin)', send: request('OPTIONS', '/clients'), status: 405, body: ENVELOPES.METHOD_NOT_ALLOWED, check: (a) => assert.equal(a.header('allow'), 'GET, HEAD, POST') },
   ]);
 });
 
 describe('hostile input: headers and framing', () => {
   runCases([
-    { name: 'an X-Api-Key of 100 KB', send: rawBytes(rawHead('GET', '/clients', [`X-Api-Key: ${'k'.repeat(100_000)}`])), status: 431, body: HEADERS_TOO_LARGE, check: closesConnection },
-    { name: '3,000 small headers', send: rawBytes(rawHead('GET', '/clients', [ACME, ...Array.from({ length: 3_000 }, (_, i) => `X-H${i}: v`)])), status: 431, body: HEADERS_TOO_LARGE, check: closesConnection },
+    { name: 'an X-Api-Key of 100 KB', send: rawBytes(rawHead('GET', '/clients', [`X-Api-Key: ${'k'.repeat(100_000)}`])), status: 431, body: ENVELOPES.HEADERS_TOO_LARGE, check: closesConnection },
+    { name: '3,000 small headers', send: rawBytes(rawHead('GET', '/clients', [ACME, ...Array.from({ length: 3_000 }, (_, i) => `X-H${i}: v`)])), status: 431, body: ENVELOPES.HEADERS_TOO_LARGE, check: closesConnection },
     { name: 'an X-Api-Key of bytes 0x80-0xFF', send: rawBytes(rawHead('GET', '/clients', ['X-Api-Key: \xff\xfe\x80\xe9'])), status: 401, body: ENVELOPES.UNAUTHORIZED },
-    { name: 'a control byte (0x01) in a header value', send: rawBytes(rawHead('GET', '/clients', [ACME, 'X-Odd: a\x01b'])), status: 400, body: BAD_REQUEST, check: closesConnection },
-    { name: 'a NUL byte in the X-Api-Key', send: rawBytes(rawHead('GET', '/clients', [`X-Api-Key: ${KEYS.acme}\x00`])), status: 400, body: BAD_REQUEST, check: closesConnection },
-    { name: 'a bare CR in a header value', send: rawBytes(rawHead('GET', '/clients', [ACME, 'X-Odd: a\rb'])), status: 400, body: BAD_REQUEST, check: closesConnection },
-    { name: 'an obsolete folded header line', send: rawBytes(rawHead('GET', '/clients', ['X-Api-Key: ath_test', ' _acme_7Kq2mV9xR4tLp8Zc'])), status: 400, body: BAD_REQUEST, check: closesConnection },
-    { name: 'a header without a name', send: rawBytes(rawHead('GET', '/clients', [ACME, ': nameless'])), status: 400, body: BAD_REQUEST, check: closesConnection },
+    { name: 'a control byte (0x01) in a header value', send: rawBytes(rawHead('GET', '/clients', [ACME, 'X-Odd: a\x01b'])), status: 400, body: ENVELOPES.BAD_REQUEST, check: closesConnection },
+    { name: 'a NUL byte in the X-Api-Key', send: rawBytes(rawHead('GET', '/clients', [`X-Api-Key: ${KEYS.acme}\x00`])), status: 400, body: ENVELOPES.BAD_REQUEST, check: closesConnection },
+    { name: 'a bare CR in a header value', send: rawBytes(rawHead('GET', '/clients', [ACME, 'X-Odd: a\rb'])), status: 400, body: ENVELOPES.BAD_REQUEST, check: closesConnection },
+    { name: 'an obsolete folded header line', send: rawBytes(rawHead('GET', '/clients', ['X-Api-Key: ath_test', ' _acme_7Kq2mV9xR4tLp8Zc'])), status: 400, body: ENVELOPES.BAD_REQUEST, check: closesConnection },
+    { name: 'a header without a name', send: rawBytes(rawHead('GET', '/clients', [ACME, ': nameless'])), status: 400, body: ENVELOPES.BAD_REQUEST, check: closesConnection },
     { name: 'spaces around the X-Api-Key value (not part of the value)', send: rawBytes(rawHead('GET', '/clients', [`X-Api-Key: \t  ${KEYS.acme}  \t`])), status: 200 },
     { name: 'two X-Api-Key headers', send: rawBytes(rawHead('GET', '/clients', [ACME, `X-Api-Key: ${KEYS.globex}`])), status: 401, body: ENVELOPES.UNAUTHORIZED },
     { name: 'an empty X-Api-Key', send: rawBytes(rawHead('GET', '/clients', ['X-Api-Key: '])), status: 401, body: ENVELOPES.UNAUTHORIZED },
@@ -670,15 +655,15 @@ describe('hostile input: headers and framing', () => {
       name: 'an HTTP/1.1 request without a Host header',
       send: rawBytes(`GET /clients HTTP/1.1\r\n${ACME}\r\nConnection: close\r\n\r\n`),
       status: 400,
-      body: { code: 'BAD_REQUEST', message: 'The Host header is required.', statusCode: 400 },
+      body: ENVELOPES.MISSING_HOST,
       check: closesConnection,
     },
-    { name: 'a TLS ClientHello sent to the HTTP port', send: rawBytes(Buffer.from([0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1, 0x03, 0x03])), status: 400, body: BAD_REQUEST, check: closesConnection },
+    { name: 'a TLS ClientHello sent to the HTTP port', send: rawBytes(Buffer.from([0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1, 0x03, 0x03])), status: 400, body: ENVELOPES.BAD_REQUEST, check: closesConnection },
     {
       name: 'both Content-Length and Transfer-Encoding (request smuggling)',
       send: rawBytes(`${rawHead('POST', '/clients', [ACME, JSON_TYPE, 'Content-Length: 4', 'Transfer-Encoding: chunked'])}2\r\n{}\r\n0\r\n\r\n`),
       status: 400,
-      body: BAD_REQUEST,
+      body: ENVELOPES.BAD_REQUEST,
       check: async (answer, fake) => {
         closesConnection(answer);
         await nothingStored(answer, fake);
@@ -688,14 +673,14 @@ describe('hostile input: headers and framing', () => {
       name: 'two different Content-Length headers',
       send: rawBytes(`${rawHead('POST', '/clients', [ACME, JSON_TYPE, 'Content-Length: 2', 'Content-Length: 20'])}{}`),
       status: 400,
-      body: BAD_REQUEST,
+      body: ENVELOPES.BAD_REQUEST,
       check: nothingStored,
     },
     {
       name: 'a chunk size that is not hexadecimal',
       send: rawBytes(`${rawHead('POST', '/clients', [ACME, JSON_TYPE, 'Transfer-Encoding: chunked'])}zz\r\n{}\r\n0\r\n\r\n`),
       status: 400,
-      body: BAD_REQUEST,
+      body: ENVELOPES.BAD_REQUEST,
       check: nothingStored,
     },
   ]);

@@ -2,23 +2,9 @@
 // non-JSON bodies, oversized bodies and unsupported methods.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ENVELOPES, KEYS, startTestFake, type TestFake } from './helpers.js';
-
-const MALFORMED = {
-  code: 'BAD_REQUEST',
-  message: 'Request body is not valid JSON.',
-  statusCode: 400,
-};
-const UNSUPPORTED = {
-  code: 'UNSUPPORTED_MEDIA_TYPE',
-  message: 'Request body must be JSON (Content-Type: application/json; charset=utf-8).',
-  statusCode: 415,
-};
-const TOO_LARGE = {
-  code: 'PAYLOAD_TOO_LARGE',
-  message: 'Request body is larger than the server accepts.',
-  statusCode: 413,
-};
+import { ENVELOPES, validationError } from './support/envelopes.js';
+import { startTestFake, type TestFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
 
 describe('error envelopes', () => {
   let fake: TestFake;
@@ -40,7 +26,7 @@ describe('error envelopes', () => {
     it(`answers 400 BAD_REQUEST for malformed JSON ${JSON.stringify(body)}`, async () => {
       const res = await fake.call('POST', '/clients', { key: KEYS.acme, body });
       assert.equal(res.status, 400);
-      assert.deepEqual(res.body, MALFORMED);
+      assert.deepEqual(res.body, ENVELOPES.MALFORMED_JSON);
     });
   }
 
@@ -48,7 +34,7 @@ describe('error envelopes', () => {
     it(`answers 415 for a ${type} body`, async () => {
       const res = await fake.call('POST', '/clients', { key: KEYS.acme, body: 'nameFirst=Jane', headers: { 'Content-Type': type } });
       assert.equal(res.status, 415);
-      assert.deepEqual(res.body, UNSUPPORTED);
+      assert.deepEqual(res.body, ENVELOPES.UNSUPPORTED_MEDIA_TYPE);
     });
   }
 
@@ -59,7 +45,7 @@ describe('error envelopes', () => {
       headers: { 'Content-Type': 'application/json; charset=latin1' },
     });
     assert.equal(res.status, 415);
-    assert.deepEqual(res.body, UNSUPPORTED);
+    assert.deepEqual(res.body, ENVELOPES.UNSUPPORTED_MEDIA_TYPE);
   });
 
   it('answers 415 for a body without a Content-Type', async () => {
@@ -69,24 +55,19 @@ describe('error envelopes', () => {
       body: new Uint8Array(Buffer.from('{"nameFirst":"Jane"}')),
     });
     assert.equal(res.status, 415);
-    assert.deepEqual(await res.json(), UNSUPPORTED);
+    assert.deepEqual(await res.json(), ENVELOPES.UNSUPPORTED_MEDIA_TYPE);
   });
 
   it('answers 422 Required for a POST without any body', async () => {
     const res = await fake.call('POST', '/clients', { key: KEYS.acme });
     assert.equal(res.status, 422);
-    assert.deepEqual(res.body, {
-      code: 'VALIDATION_ERROR',
-      message: 'Validation failed',
-      statusCode: 422,
-      errors: [{ field: '', message: 'Required' }],
-    });
+    assert.deepEqual(res.body, validationError([{ field: '', message: 'Required' }]));
   });
 
   it('answers 413 for a body over --body-limit, and accepts one just under it', async () => {
     const big = await fake.create({ metadata: { blob: 'x'.repeat(3000) } });
     assert.equal(big.status, 413);
-    assert.deepEqual(big.body, TOO_LARGE);
+    assert.deepEqual(big.body, ENVELOPES.PAYLOAD_TOO_LARGE);
     const fits = await fake.create({ metadata: { blob: 'x'.repeat(1900) } });
     assert.equal(fits.status, 201);
   });
@@ -97,7 +78,7 @@ describe('error envelopes', () => {
     assert.equal(fits.status, 201);
     const deep = await fake.call('POST', '/clients', { key: KEYS.acme, body: `{"metadata":${nest(100)}}` });
     assert.equal(deep.status, 400);
-    assert.deepEqual(deep.body, { code: 'BAD_REQUEST', message: 'Request body is nested too deeply.', statusCode: 400 });
+    assert.deepEqual(deep.body, ENVELOPES.BODY_TOO_DEEP);
     assert.equal((await fake.call('GET', '/__admin/requests')).status, 200);
   });
 
@@ -112,7 +93,7 @@ describe('error envelopes', () => {
       const res = await fake.call(method, path, { key: KEYS.acme });
       assert.equal(res.status, 405);
       assert.equal(res.headers.get('allow'), allow);
-      assert.deepEqual(res.body, { code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed.', statusCode: 405 });
+      assert.deepEqual(res.body, ENVELOPES.METHOD_NOT_ALLOWED);
     });
   }
 

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ClientSeed } from '../src/resources/clients/records.js';
 import { createClock } from '../src/clock.js';
-import { KEYS, startTestFake, type TestFake } from './helpers.js';
+import { startTestFake, type TestFake, withFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
 
 type Listed = { id: string; nameFirst: string | null; businessName: string | null };
 
@@ -115,38 +116,30 @@ describe('GET /clients', () => {
 });
 
 describe('GET /clients on an empty store', () => {
-  it('answers an empty page with totalPages 0', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      for (const query of ['', '?page=3', '?search=x&sort=name']) {
-        const res = await fake.call('GET', `/clients${query}`, { key: KEYS.acme });
-        assert.equal(res.status, 200);
-        const page = query === '?page=3' ? 3 : 1;
-        assert.deepEqual(res.body, {
-          data: [],
-          pagination: { page, limit: 20, total: 0, totalPages: 0, hasNext: false, hasPrev: page > 1 },
-        });
-      }
-    } finally {
-      await fake.close();
+  it('answers an empty page with totalPages 0', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    for (const query of ['', '?page=3', '?search=x&sort=name']) {
+      const res = await fake.call('GET', `/clients${query}`, { key: KEYS.acme });
+      assert.equal(res.status, 200);
+      const page = query === '?page=3' ? 3 : 1;
+      assert.deepEqual(res.body, {
+        data: [],
+        pagination: { page, limit: 20, total: 0, totalPages: 0, hasNext: false, hasPrev: page > 1 },
+      });
     }
   });
 });
 
 describe('GET /clients with a clock moved back', () => {
-  it('orders by creation time, not by arrival', async () => {
+  it('orders by creation time, not by arrival', async (t) => {
     const clock = createClock({ mode: 'frozen', at: Date.parse('2026-05-01T00:00:00.000Z') });
-    const fake = await startTestFake({ seed: 'none' }, { clock });
-    try {
-      await fake.create({ nameFirst: 'May' });
-      clock.set(Date.parse('2026-04-01T00:00:00.000Z'), true);
-      await fake.create({ nameFirst: 'April' });
-      clock.set(Date.parse('2026-06-01T00:00:00.000Z'), true);
-      await fake.create({ nameFirst: 'June' });
-      const res = await fake.call('GET', '/clients', { key: KEYS.acme });
-      assert.deepEqual(res.body.data.map((c: Listed) => c.nameFirst), ['June', 'May', 'April']);
-    } finally {
-      await fake.close();
-    }
+    const fake = await withFake(t, { seed: 'none' }, { clock });
+    await fake.create({ nameFirst: 'May' });
+    clock.set(Date.parse('2026-04-01T00:00:00.000Z'), true);
+    await fake.create({ nameFirst: 'April' });
+    clock.set(Date.parse('2026-06-01T00:00:00.000Z'), true);
+    await fake.create({ nameFirst: 'June' });
+    const res = await fake.call('GET', '/clients', { key: KEYS.acme });
+    assert.deepEqual(res.body.data.map((c: Listed) => c.nameFirst), ['June', 'May', 'April']);
   });
 });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { startTestFake, type TestFake } from './helpers.js';
+import { startTestFake, type TestFake } from './support/fake.js';
 
 function refsOf(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) node.forEach((n) => refsOf(n, out));

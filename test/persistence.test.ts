@@ -4,33 +4,33 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startFake } from '../src/index.js';
-import { KEYS, SEEDED_IDS, call, startTestFake, tempDir } from './helpers.js';
+import { ENVELOPES } from './support/envelopes.js';
+import { withFake } from './support/fake.js';
+import { KEYS, SEEDED_IDS } from './support/fixture-keys.js';
+import { call } from './support/http.js';
+import { tempDir } from './support/temp-dir.js';
 
 describe('file store', () => {
-  it('keeps clients across a restart, with the same bodies at both base paths', async () => {
+  it('keeps clients across a restart, with the same bodies at both base paths', async (t) => {
     const db = join(tempDir(), 'nested', 'db.json');
-    const first = await startTestFake({ db });
+    const first = await withFake(t, { db });
     const created = await first.create({ nameFirst: 'Persisted', metadata: { n: 1 } });
     assert.equal(created.status, 201);
     await first.close();
 
-    const second = await startTestFake({ db });
-    try {
-      for (const base of ['/clients', '/v2/api/clients']) {
-        const res = await second.call('GET', `${base}/${created.body.id}`, { key: KEYS.acme });
-        assert.deepEqual(res.body, created.body);
-      }
-      const list = await second.call('GET', '/clients', { key: KEYS.acme });
-      assert.equal(list.body.pagination.total, 3);
-      assert.deepEqual(list.body.data[0], created.body);
-    } finally {
-      await second.close();
+    const second = await withFake(t, { db });
+    for (const base of ['/clients', '/v2/api/clients']) {
+      const res = await second.call('GET', `${base}/${created.body.id}`, { key: KEYS.acme });
+      assert.deepEqual(res.body, created.body);
     }
+    const list = await second.call('GET', '/clients', { key: KEYS.acme });
+    assert.equal(list.body.pagination.total, 3);
+    assert.deepEqual(list.body.data[0], created.body);
   });
 
-  it('writes a file that is plain JSON, one record a line, and leaves no temporary file', async () => {
+  it('writes a file that is plain JSON, one record a line, and leaves no temporary file', async (t) => {
     const db = join(tempDir(), 'db.json');
-    const fake = await startTestFake({ db, seed: 'none' });
+    const fake = await withFake(t, { db, seed: 'none' });
     const a = await fake.create({ nameFirst: 'A' });
     const b = await fake.create({ nameFirst: 'B' });
     await fake.close();
@@ -40,22 +40,18 @@ describe('file store', () => {
     assert.equal(existsSync(join(db, '..', '.db.json.tmp')), false);
   });
 
-  it('--durable: every acknowledged create is in the file before its 201 arrives', async () => {
+  it('--durable: every acknowledged create is in the file before its 201 arrives', async (t) => {
     const db = join(tempDir(), 'db.json');
-    const fake = await startTestFake({ db, seed: 'none', durable: true });
-    try {
-      const created = await Promise.all([1, 2, 3, 4, 5].map((n) => fake.create({ nameFirst: `d${n}` })));
-      const last = await fake.create({ nameFirst: 'last' });
-      const onDisk = JSON.parse(readFileSync(db, 'utf8')).clients.map((c: { id: string }) => c.id);
-      for (const res of [...created, last]) assert.ok(onDisk.includes(res.body.id), res.body.id);
-    } finally {
-      await fake.close();
-    }
+    const fake = await withFake(t, { db, seed: 'none', durable: true });
+    const created = await Promise.all([1, 2, 3, 4, 5].map((n) => fake.create({ nameFirst: `d${n}` })));
+    const last = await fake.create({ nameFirst: 'last' });
+    const onDisk = JSON.parse(readFileSync(db, 'utf8')).clients.map((c: { id: string }) => c.id);
+    for (const res of [...created, last]) assert.ok(onDisk.includes(res.body.id), res.body.id);
   });
 
-  it('without --durable, a graceful stop writes every change (write-behind loses nothing)', async () => {
+  it('without --durable, a graceful stop writes every change (write-behind loses nothing)', async (t) => {
     const db = join(tempDir(), 'db.json');
-    const fake = await startTestFake({ db, seed: 'none' });
+    const fake = await withFake(t, { db, seed: 'none' });
     const created = await Promise.all(Array.from({ length: 50 }, (_, n) => fake.create({ nameFirst: `w${n}` })));
     const inMemory = await fake.state.export();
     await fake.close();
@@ -63,16 +59,16 @@ describe('file store', () => {
     assert.equal(inMemory.clients.length, created.length);
   });
 
-  it('reads its own layout and a file laid out by hand alike, and writes its own layout back', async () => {
+  it('reads its own layout and a file laid out by hand alike, and writes its own layout back', async (t) => {
     const db = join(tempDir(), 'db.json');
-    const first = await startTestFake({ db, seed: 'none' });
+    const first = await withFake(t, { db, seed: 'none' });
     for (let i = 0; i < 300; i++) await first.create({ nameFirst: `p${i}`, metadata: { note: 'line\nbreak, "quoted"' } });
     await first.close();
     const ownLayout = readFileSync(db, 'utf8');
     const clients = JSON.parse(ownLayout).clients;
 
     // Reopened and written again unchanged (its bytes reused), the file is the same.
-    const again = await startTestFake({ db, seed: 'none' });
+    const again = await withFake(t, { db, seed: 'none' });
     await again.create({ nameFirst: 'one more' });
     const snapshot = await again.state.export();
     await again.close();
@@ -80,72 +76,57 @@ describe('file store', () => {
     assert.ok(readFileSync(db, 'utf8').startsWith(ownLayout.slice(0, -'\n]}\n'.length)));
 
     writeFileSync(db, JSON.stringify({ clients }, null, 2));
-    const pretty = await startTestFake({ db, seed: 'none' });
-    try {
-      assert.deepEqual((await pretty.state.export()).clients, clients);
-      await pretty.create({ nameFirst: 'after hand edit' });
-    } finally {
-      await pretty.close();
-    }
+    const pretty = await withFake(t, { db, seed: 'none' });
+    assert.deepEqual((await pretty.state.export()).clients, clients);
+    await pretty.create({ nameFirst: 'after hand edit' });
+    await pretty.close();
     const rewritten = readFileSync(db, 'utf8');
     assert.equal(rewritten.split('\n').length, clients.length + 1 + 3);
     assert.deepEqual(JSON.parse(rewritten).clients.slice(0, -1), clients);
   });
 
-  it('--durable: a create that cannot be written is refused and not kept; writes resume when they can', async () => {
+  it('--durable: a create that cannot be written is refused and not kept; writes resume when they can', async (t) => {
     const dir = tempDir();
     const db = join(dir, 'db.json');
-    const fake = await startTestFake({ db, seed: 'none', durable: true, logLevel: 'silent' });
-    try {
-      assert.equal((await fake.create({ nameFirst: 'kept' })).status, 201);
-      // steno writes db.json by way of .db.json.tmp: a directory there makes every write fail.
-      mkdirSync(join(dir, '.db.json.tmp'));
-      const refused = await fake.create({ nameFirst: 'not on disk' });
-      assert.equal(refused.status, 500);
-      assert.deepEqual(refused.body, { code: 'INTERNAL_ERROR', message: 'Internal server error.', statusCode: 500 });
-      assert.deepEqual((await fake.state.export()).clients.map((c) => c.nameFirst), ['kept']);
-      rmSync(join(dir, '.db.json.tmp'), { recursive: true });
-      assert.equal((await fake.create({ nameFirst: 'after' })).status, 201);
-      assert.deepEqual(JSON.parse(readFileSync(db, 'utf8')).clients.map((c: { nameFirst: string }) => c.nameFirst), ['kept', 'after']);
-    } finally {
-      await fake.close();
-    }
+    const fake = await withFake(t, { db, seed: 'none', durable: true, logLevel: 'silent' });
+    assert.equal((await fake.create({ nameFirst: 'kept' })).status, 201);
+    // steno writes db.json by way of .db.json.tmp: a directory there makes every write fail.
+    mkdirSync(join(dir, '.db.json.tmp'));
+    const refused = await fake.create({ nameFirst: 'not on disk' });
+    assert.equal(refused.status, 500);
+    assert.deepEqual(refused.body, ENVELOPES.INTERNAL_ERROR);
+    assert.deepEqual((await fake.state.export()).clients.map((c) => c.nameFirst), ['kept']);
+    rmSync(join(dir, '.db.json.tmp'), { recursive: true });
+    assert.equal((await fake.create({ nameFirst: 'after' })).status, 201);
+    assert.deepEqual(JSON.parse(readFileSync(db, 'utf8')).clients.map((c: { nameFirst: string }) => c.nameFirst), ['kept', 'after']);
   });
 
-  it('loads the seed only into an empty store', async () => {
+  it('loads the seed only into an empty store', async (t) => {
     const db = join(tempDir(), 'db.json');
-    const first = await startTestFake({ db });
+    const first = await withFake(t, { db });
     assert.equal((await first.call('GET', `/clients/${SEEDED_IDS[0]}`, { key: KEYS.acme })).status, 200);
     await first.close();
     const seedFile = join(tempDir(), 'other-seed.json');
     writeFileSync(seedFile, JSON.stringify({ clients: [{ orgId: 'org_acme', nameFirst: 'NotLoaded' }] }));
-    const second = await startTestFake({ db, seed: seedFile });
-    try {
-      const list = await second.call('GET', '/clients', { key: KEYS.acme });
-      assert.equal(list.body.pagination.total, 2);
-      assert.ok(!list.text.includes('NotLoaded'));
-    } finally {
-      await second.close();
-    }
+    const second = await withFake(t, { db, seed: seedFile });
+    const list = await second.call('GET', '/clients', { key: KEYS.acme });
+    assert.equal(list.body.pagination.total, 2);
+    assert.ok(!list.text.includes('NotLoaded'));
   });
 
-  it('fills what a seed entry omits, as a create would', async () => {
+  it('fills what a seed entry omits, as a create would', async (t) => {
     const seedFile = join(tempDir(), 'seed.json');
     writeFileSync(seedFile, JSON.stringify({ clients: [{ orgId: 'org_globex', city: 'Lyon', createdAt: '2026-02-03T04:05:06+01:00' }] }));
-    const fake = await startTestFake({ seed: seedFile });
-    try {
-      const list = await fake.call('GET', '/clients', { key: KEYS.globex });
-      const [record] = list.body.data;
-      assert.match(record.id, /^clt_[0-9a-hjkmnp-tv-z]{26}$/);
-      assert.deepEqual({ ...record, id: 'x' }, {
-        id: 'x', orgId: 'org_globex', nameFirst: null, nameLast: null, businessName: null, email: null, phone: null,
-        externalId: null, memberType: 'individual', addressLine1: null, addressLine2: null, city: 'Lyon', region: null,
-        postalCode: null, country: null, metadata: {}, active: true, requestCount: 0,
-        createdAt: '2026-02-03T03:05:06.000Z', updatedAt: '2026-02-03T03:05:06.000Z',
-      });
-    } finally {
-      await fake.close();
-    }
+    const fake = await withFake(t, { seed: seedFile });
+    const list = await fake.call('GET', '/clients', { key: KEYS.globex });
+    const [record] = list.body.data;
+    assert.match(record.id, /^clt_[0-9a-hjkmnp-tv-z]{26}$/);
+    assert.deepEqual({ ...record, id: 'x' }, {
+      id: 'x', orgId: 'org_globex', nameFirst: null, nameLast: null, businessName: null, email: null, phone: null,
+      externalId: null, memberType: 'individual', addressLine1: null, addressLine2: null, city: 'Lyon', region: null,
+      postalCode: null, country: null, metadata: {}, active: true, requestCount: 0,
+      createdAt: '2026-02-03T03:05:06.000Z', updatedAt: '2026-02-03T03:05:06.000Z',
+    });
   });
 
   const BAD_FILES: [string, string, RegExp][] = [
@@ -171,9 +152,9 @@ describe('file store', () => {
     await assert.rejects(startFake({ db, logLevel: 'silent' }), /store file .*db\.json is a directory, not a file/);
   });
 
-  it('refuses a store file holding the same id twice', async () => {
+  it('refuses a store file holding the same id twice', async (t) => {
     const db = join(tempDir(), 'db.json');
-    const fake = await startTestFake({ db });
+    const fake = await withFake(t, { db });
     await fake.close();
     const parsed = JSON.parse(readFileSync(db, 'utf8'));
     const twice = JSON.stringify({ clients: [parsed.clients[0], parsed.clients[0]] });
@@ -182,16 +163,12 @@ describe('file store', () => {
     assert.equal(readFileSync(db, 'utf8'), twice);
   });
 
-  it('memory store keeps nothing between starts', async () => {
-    const first = await startTestFake({ db: 'memory', seed: 'none' });
+  it('memory store keeps nothing between starts', async (t) => {
+    const first = await withFake(t, { db: 'memory', seed: 'none' });
     await first.create({ nameFirst: 'Gone' });
     await first.close();
-    const second = await startTestFake({ db: 'memory', seed: 'none' });
-    try {
-      const list = await call(second.url, 'GET', '/clients', { key: KEYS.acme });
-      assert.equal(list.body.pagination.total, 0);
-    } finally {
-      await second.close();
-    }
+    const second = await withFake(t, { db: 'memory', seed: 'none' });
+    const list = await call(second.url, 'GET', '/clients', { key: KEYS.acme });
+    assert.equal(list.body.pagination.total, 0);
   });
 });

@@ -10,7 +10,7 @@ import { registerResourceSchemas } from '../src/api/schemas.js';
 import { RESOURCES } from '../src/resources/index.js';
 import { createAjv, validatorIds } from '../src/validation/validator.js';
 import { readdirSync } from 'node:fs';
-import { FIELD_NAMES } from './contract-oracle.js';
+import { FIELD_NAMES } from './support/contract-oracle.js';
 
 type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 

@@ -5,85 +5,73 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createClock } from '../src/clock.js';
-import { DOCUMENTED, KEYS, rateHeaders, startTestFake, tempDir } from './helpers.js';
+import { DOCUMENTED } from './support/envelopes.js';
+import { withFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
+import { rateHeaders } from './support/http.js';
+import { tempDir } from './support/temp-dir.js';
 
 const T0 = Date.parse('2026-02-01T10:00:00.000Z');
 
 describe('rate limiting', () => {
-  it('sends X-RateLimit-Limit and -Remaining on every API answer, counting down per key', async () => {
-    const fake = await startTestFake({ seed: 'none', rateLimit: 3 });
-    try {
-      const seen = [];
-      seen.push(rateHeaders((await fake.create({})).headers));
-      seen.push(rateHeaders((await fake.call('GET', '/clients', { key: KEYS.acme })).headers));
-      seen.push(rateHeaders((await fake.call('GET', '/clients/clt_missing', { key: KEYS.acme })).headers));
-      seen.push(rateHeaders((await fake.create({ email: 'bad' })).headers));
-      assert.deepEqual(seen, [
-        { limit: '3', remaining: '2', retryAfter: null },
-        { limit: '3', remaining: '1', retryAfter: null },
-        { limit: '3', remaining: '0', retryAfter: null },
-        { limit: '3', remaining: '0', retryAfter: '60' },
-      ]);
-      // Another key has its own window.
-      assert.deepEqual(rateHeaders((await fake.call('GET', '/clients', { key: KEYS.globex })).headers), { limit: '3', remaining: '2', retryAfter: null });
-    } finally {
-      await fake.close();
-    }
+  it('sends X-RateLimit-Limit and -Remaining on every API answer, counting down per key', async (t) => {
+    const fake = await withFake(t, { seed: 'none', rateLimit: 3 });
+    const seen = [];
+    seen.push(rateHeaders((await fake.create({})).headers));
+    seen.push(rateHeaders((await fake.call('GET', '/clients', { key: KEYS.acme })).headers));
+    seen.push(rateHeaders((await fake.call('GET', '/clients/clt_missing', { key: KEYS.acme })).headers));
+    seen.push(rateHeaders((await fake.create({ email: 'bad' })).headers));
+    assert.deepEqual(seen, [
+      { limit: '3', remaining: '2', retryAfter: null },
+      { limit: '3', remaining: '1', retryAfter: null },
+      { limit: '3', remaining: '0', retryAfter: null },
+      { limit: '3', remaining: '0', retryAfter: '60' },
+    ]);
+    // Another key has its own window.
+    assert.deepEqual(rateHeaders((await fake.call('GET', '/clients', { key: KEYS.globex })).headers), { limit: '3', remaining: '2', retryAfter: null });
   });
 
-  it('answers the exact 429 past the limit and stores nothing', async () => {
-    const fake = await startTestFake({ seed: 'none', rateLimit: 1 });
-    try {
-      assert.equal((await fake.create({ nameFirst: 'First' })).status, 201);
-      const limited = await fake.create({ nameFirst: 'Second' });
-      assert.equal(limited.status, 429);
-      assert.equal(limited.headers.get('content-type'), 'application/json; charset=utf-8');
-      assert.deepEqual(limited.body, DOCUMENTED.RATE_LIMITED);
-      const list = await fake.call('GET', '/clients', { key: KEYS.globex });
-      assert.equal(list.status, 200);
-      assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 429);
-    } finally {
-      await fake.close();
-    }
+  it('answers the exact 429 past the limit and stores nothing', async (t) => {
+    const fake = await withFake(t, { seed: 'none', rateLimit: 1 });
+    assert.equal((await fake.create({ nameFirst: 'First' })).status, 201);
+    const limited = await fake.create({ nameFirst: 'Second' });
+    assert.equal(limited.status, 429);
+    assert.equal(limited.headers.get('content-type'), 'application/json; charset=utf-8');
+    assert.deepEqual(limited.body, DOCUMENTED.RATE_LIMITED);
+    const list = await fake.call('GET', '/clients', { key: KEYS.globex });
+    assert.equal(list.status, 200);
+    assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 429);
   });
 
-  it('computes Retry-After from the injected clock and opens a new window when it ends', async () => {
+  it('computes Retry-After from the injected clock and opens a new window when it ends', async (t) => {
     const clock = createClock({ mode: 'frozen', at: T0 });
-    const fake = await startTestFake({ seed: 'none', rateLimit: 2, rateWindow: 60 }, { clock });
-    try {
-      await fake.create({}); // window T0 .. T0+60s
-      clock.advance(20_500);
-      await fake.create({});
-      const first = await fake.create({});
-      assert.deepEqual(rateHeaders(first.headers), { limit: '2', remaining: '0', retryAfter: '40' });
-      clock.advance(39_400);
-      const last = await fake.create({});
-      assert.deepEqual(rateHeaders(last.headers), { limit: '2', remaining: '0', retryAfter: '1' });
-      clock.advance(100);
-      const fresh = await fake.create({});
-      assert.equal(fresh.status, 201);
-      assert.deepEqual(rateHeaders(fresh.headers), { limit: '2', remaining: '1', retryAfter: null });
-    } finally {
-      await fake.close();
-    }
+    const fake = await withFake(t, { seed: 'none', rateLimit: 2, rateWindow: 60 }, { clock });
+    await fake.create({}); // window T0 .. T0+60s
+    clock.advance(20_500);
+    await fake.create({});
+    const first = await fake.create({});
+    assert.deepEqual(rateHeaders(first.headers), { limit: '2', remaining: '0', retryAfter: '40' });
+    clock.advance(39_400);
+    const last = await fake.create({});
+    assert.deepEqual(rateHeaders(last.headers), { limit: '2', remaining: '0', retryAfter: '1' });
+    clock.advance(100);
+    const fresh = await fake.create({});
+    assert.equal(fresh.status, 201);
+    assert.deepEqual(rateHeaders(fresh.headers), { limit: '2', remaining: '1', retryAfter: null });
   });
 
-  it('does not count requests with a bad key', async () => {
-    const fake = await startTestFake({ seed: 'none', rateLimit: 2 });
-    try {
-      for (let i = 0; i < 5; i++) {
-        const res = await fake.call('GET', '/clients', { key: KEYS.revoked });
-        assert.equal(res.status, 401);
-        assert.equal(res.headers.get('x-ratelimit-limit'), null);
-      }
-      const res = await fake.call('GET', '/clients', { key: KEYS.acme });
-      assert.deepEqual(rateHeaders(res.headers), { limit: '2', remaining: '1', retryAfter: null });
-    } finally {
-      await fake.close();
+  it('does not count requests with a bad key', async (t) => {
+    const fake = await withFake(t, { seed: 'none', rateLimit: 2 });
+    for (let i = 0; i < 5; i++) {
+      const res = await fake.call('GET', '/clients', { key: KEYS.revoked });
+      assert.equal(res.status, 401);
+      assert.equal(res.headers.get('x-ratelimit-limit'), null);
     }
+    const res = await fake.call('GET', '/clients', { key: KEYS.acme });
+    assert.deepEqual(rateHeaders(res.headers), { limit: '2', remaining: '1', retryAfter: null });
   });
 
-  it('applies a per-key override from the keys file, window included', async () => {
+  it('applies a per-key override from the keys file, window included', async (t) => {
     const keys = join(tempDir(), 'keys.json');
     writeFileSync(keys, JSON.stringify({
       keys: [
@@ -93,52 +81,36 @@ describe('rate limiting', () => {
       ],
     }));
     const clock = createClock({ mode: 'frozen', at: T0 });
-    const fake = await startTestFake({ seed: 'none', keys, rateLimit: 10 }, { clock });
-    try {
-      await fake.call('GET', '/clients', { key: 'tight-key-0001' });
-      const limited = await fake.call('GET', '/clients', { key: 'tight-key-0001' });
-      assert.deepEqual(rateHeaders(limited.headers), { limit: '1', remaining: '0', retryAfter: '5' });
-      for (let i = 0; i < 12; i++) {
-        const res = await fake.call('GET', '/clients', { key: 'free-key-00001' });
-        assert.equal(res.status, 200);
-        assert.equal(res.headers.get('x-ratelimit-limit'), null);
-      }
-      assert.deepEqual(rateHeaders((await fake.call('GET', '/clients', { key: 'plain-key-0001' })).headers), { limit: '10', remaining: '9', retryAfter: null });
-      clock.advance(5_000);
-      assert.equal((await fake.call('GET', '/clients', { key: 'tight-key-0001' })).status, 200);
-    } finally {
-      await fake.close();
-    }
-  });
-
-  it('is off with --rate-limit 0: no limit and no headers', async () => {
-    const fake = await startTestFake({ seed: 'none', rateLimit: 0 });
-    try {
-      for (let i = 0; i < 150; i++) assert.equal((await fake.call('GET', '/clients?limit=1', { key: KEYS.acme })).status, 200);
-      const res = await fake.create({});
+    const fake = await withFake(t, { seed: 'none', keys, rateLimit: 10 }, { clock });
+    await fake.call('GET', '/clients', { key: 'tight-key-0001' });
+    const limited = await fake.call('GET', '/clients', { key: 'tight-key-0001' });
+    assert.deepEqual(rateHeaders(limited.headers), { limit: '1', remaining: '0', retryAfter: '5' });
+    for (let i = 0; i < 12; i++) {
+      const res = await fake.call('GET', '/clients', { key: 'free-key-00001' });
+      assert.equal(res.status, 200);
       assert.equal(res.headers.get('x-ratelimit-limit'), null);
-      assert.equal(res.headers.get('x-ratelimit-remaining'), null);
-    } finally {
-      await fake.close();
     }
+    assert.deepEqual(rateHeaders((await fake.call('GET', '/clients', { key: 'plain-key-0001' })).headers), { limit: '10', remaining: '9', retryAfter: null });
+    clock.advance(5_000);
+    assert.equal((await fake.call('GET', '/clients', { key: 'tight-key-0001' })).status, 200);
   });
 
-  it('defaults to 100 requests per 60 seconds', async () => {
-    const fake = await startTestFake({ seed: 'none' });
-    try {
-      const res = await fake.call('GET', '/clients', { key: KEYS.acme });
-      assert.deepEqual(rateHeaders(res.headers), { limit: '100', remaining: '99', retryAfter: null });
-    } finally {
-      await fake.close();
-    }
+  it('is off with --rate-limit 0: no limit and no headers', async (t) => {
+    const fake = await withFake(t, { seed: 'none', rateLimit: 0 });
+    for (let i = 0; i < 150; i++) assert.equal((await fake.call('GET', '/clients?limit=1', { key: KEYS.acme })).status, 200);
+    const res = await fake.create({});
+    assert.equal(res.headers.get('x-ratelimit-limit'), null);
+    assert.equal(res.headers.get('x-ratelimit-remaining'), null);
   });
 
-  it('does not limit the admin API', async () => {
-    const fake = await startTestFake({ seed: 'none', rateLimit: 1 });
-    try {
-      for (let i = 0; i < 5; i++) assert.equal((await fake.call('GET', '/__admin/health')).status, 200);
-    } finally {
-      await fake.close();
-    }
+  it('defaults to 100 requests per 60 seconds', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    const res = await fake.call('GET', '/clients', { key: KEYS.acme });
+    assert.deepEqual(rateHeaders(res.headers), { limit: '100', remaining: '99', retryAfter: null });
+  });
+
+  it('does not limit the admin API', async (t) => {
+    const fake = await withFake(t, { seed: 'none', rateLimit: 1 });
+    for (let i = 0; i < 5; i++) assert.equal((await fake.call('GET', '/__admin/health')).status, 200);
   });
 });

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Store } from '../src/store/store.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from './support/temp-dir.js';
 
 interface Thing {
   readonly id: string;

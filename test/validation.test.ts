@@ -1,12 +1,10 @@
 // 422 VALIDATION_ERROR: every validation case of the contract, word for word as Zod 3 reports it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { expectedErrors, expectedQueryErrors } from './contract-oracle.js';
-import { KEYS, startTestFake, type TestFake } from './helpers.js';
-
-function envelope(errors: { field: string; message: string }[]) {
-  return { code: 'VALIDATION_ERROR', message: 'Validation failed', statusCode: 422, errors };
-}
+import { expectedErrors, expectedQueryErrors } from './support/contract-oracle.js';
+import { validationError } from './support/envelopes.js';
+import { startTestFake, type TestFake, withFake } from './support/fake.js';
+import { KEYS } from './support/fixture-keys.js';
 
 const LONG_COUNTRY_LIST_START = "Invalid enum value. Expected 'AD' | 'AE' | 'AF'";
 
@@ -55,7 +53,7 @@ describe('create body validation', () => {
       const res = await fake.call('POST', '/clients', { key: KEYS.acme, body: JSON.stringify(body) });
       assert.equal(res.status, 422);
       assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8');
-      assert.deepEqual(res.body, envelope(errors));
+      assert.deepEqual(res.body, validationError(errors));
       // The contract's wording is Zod 3's: the independent Zod model agrees.
       assert.deepEqual(expectedErrors(body), errors);
     });
@@ -90,10 +88,10 @@ describe('create body validation', () => {
   it('drops unknown keys unless strict; strict lists them in one error after the field errors', async () => {
     const body = { nameFirst: 3, foo: 1, id: 'clt_x', bar: { z: 1 } };
     const lenient = await fake.create(body);
-    assert.deepEqual(lenient.body, envelope([{ field: 'nameFirst', message: 'Expected string, received number' }]));
+    assert.deepEqual(lenient.body, validationError([{ field: 'nameFirst', message: 'Expected string, received number' }]));
     const res = await strict.create(body);
     assert.equal(res.status, 422);
-    assert.deepEqual(res.body, envelope([
+    assert.deepEqual(res.body, validationError([
       { field: 'nameFirst', message: 'Expected string, received number' },
       { field: '', message: "Unrecognized key(s) in object: 'foo', 'id', 'bar'" },
     ]));
@@ -102,20 +100,16 @@ describe('create body validation', () => {
 
   it('in strict mode rejects read-only keys and still accepts a clean body', async () => {
     const res = await strict.create({ createdAt: '2026-01-01T00:00:00.000Z' });
-    assert.deepEqual(res.body, envelope([{ field: '', message: "Unrecognized key(s) in object: 'createdAt'" }]));
+    assert.deepEqual(res.body, validationError([{ field: '', message: "Unrecognized key(s) in object: 'createdAt'" }]));
     assert.equal((await strict.create({ nameFirst: 'Ok', metadata: { anything: [1] } })).status, 201);
   });
 
-  it('creates nothing when a body is rejected', async () => {
-    const other = await startTestFake({ seed: 'none' });
-    try {
-      await other.create({ email: 'nope' });
-      await other.create([]);
-      const list = await other.call('GET', '/clients', { key: KEYS.acme });
-      assert.equal(list.body.pagination.total, 0);
-    } finally {
-      await other.close();
-    }
+  it('creates nothing when a body is rejected', async (t) => {
+    const other = await withFake(t, { seed: 'none' });
+    await other.create({ email: 'nope' });
+    await other.create([]);
+    const list = await other.call('GET', '/clients', { key: KEYS.acme });
+    assert.equal(list.body.pagination.total, 0);
   });
 });
 
@@ -156,7 +150,7 @@ describe('list query validation', () => {
     it(`answers 422 for ?${query}`, async () => {
       const res = await fake.call('GET', `/clients?${query}`, { key: KEYS.acme });
       assert.equal(res.status, 422);
-      assert.deepEqual(res.body, envelope(errors));
+      assert.deepEqual(res.body, validationError(errors));
       assert.deepEqual(expectedQueryErrors(Object.fromEntries(groupQuery(query))), errors);
     });
   }

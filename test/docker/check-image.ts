@@ -1,19 +1,19 @@
 // npm run test:docker: builds the image and checks it from outside, one PASS/FAIL line per check;
 // exits 1 on any failure and always removes the containers, volume, image and files it made.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KEYS } from '../support/fixture-keys.js';
+import { runToEnd } from '../support/processes.js';
 import { ACTIONS_RECIPE, COMPOSE_RECIPE, readYaml, splitOptions } from './recipes.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RUN = `athenty-fake-test-${randomBytes(4).toString('hex')}`;
 const IMAGE = `${RUN}:latest`;
-const SEEDED_KEY = 'ath_test_acme_7Kq2mV9xR4tLp8Zc';
 const ADMIN_TOKEN = 'docker-test-admin-token';
 const STOP_LIMIT_MS = 5_000;
 const READY_LIMIT_MS = 30_000;
@@ -31,16 +31,9 @@ interface Finished {
   stderr: string;
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+async function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Finished> {
+  const { code, stdout, stderr } = await runToEnd(command, args, { cwd: ROOT, env });
+  return { code: code ?? 1, stdout, stderr };
 }
 
 /** Runs `docker ARGS`, resolving with its trimmed stdout; a non-zero exit throws with its stderr. */
@@ -250,10 +243,10 @@ async function main(): Promise<void> {
 
   let createdClient: { id: string } | undefined;
   await checkOn(first, `the API answers a seeded key on the non-default port ${port}: create, then read back`, async (c) => {
-    const made = await call(c, 'POST', '/v2/api/clients', { 'X-Api-Key': SEEDED_KEY }, { nameFirst: 'Docker', nameLast: 'Volume', country: 'CA' });
+    const made = await call(c, 'POST', '/v2/api/clients', { 'X-Api-Key': KEYS.acme }, { nameFirst: 'Docker', nameLast: 'Volume', country: 'CA' });
     assert.equal(made.status, 201, JSON.stringify(made.body));
     assert.equal(made.headers.get('location'), `/v2/api/clients/${made.body.id}`);
-    const read = await call(c, 'GET', `/v2/api/clients/${made.body.id}`, { 'X-Api-Key': SEEDED_KEY });
+    const read = await call(c, 'GET', `/v2/api/clients/${made.body.id}`, { 'X-Api-Key': KEYS.acme });
     assert.equal(read.status, 200);
     assert.deepEqual(read.body, made.body);
     createdClient = made.body;
@@ -301,7 +294,7 @@ async function main(): Promise<void> {
 
   await checkOn(second, 'the data survives on the volume: the new container serves the client created before', async (c) => {
     assert.ok(createdClient, 'no client was created by the first container');
-    const read = await call(c, 'GET', `/v2/api/clients/${createdClient.id}`, { 'X-Api-Key': SEEDED_KEY });
+    const read = await call(c, 'GET', `/v2/api/clients/${createdClient.id}`, { 'X-Api-Key': KEYS.acme });
     assert.equal(read.status, 200, JSON.stringify(read.body));
     assert.deepEqual(read.body, createdClient);
   });
@@ -323,7 +316,7 @@ async function main(): Promise<void> {
     volumes: [`${keysFile}:/config/api-keys.json:ro`],
   });
   await checkOn(keyed, 'the mounted keys file replaces the seeded keys (seeded key 401, own key 200)', async (c) => {
-    assert.equal((await call(c, 'GET', '/v2/api/clients', { 'X-Api-Key': SEEDED_KEY })).status, 401);
+    assert.equal((await call(c, 'GET', '/v2/api/clients', { 'X-Api-Key': KEYS.acme })).status, 401);
     const own = await call(c, 'GET', '/v2/api/clients', { 'X-Api-Key': ownKey });
     assert.equal(own.status, 200, JSON.stringify(own.body));
   });

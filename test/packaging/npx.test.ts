@@ -1,17 +1,15 @@
 // The packed tarball, installed into a fresh project, runs with npx: --help, the ready line, a
 // create and a read, and a clean stop. Proves the files whitelist, bin, shebang and dependencies.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { KEYS } from '../support/fixture-keys.js';
+import { runToEnd, spawnServer, type Finished, type ServerProcess } from '../support/processes.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SEEDED_KEY = 'ath_test_acme_7Kq2mV9xR4tLp8Zc';
-const READY = /^athenty-fake listening on (http:\/\/\S+)$/m;
 const READY_LIMIT_MS = 20_000;
 
 /** The caller's environment without fake options or the outer `npm run`'s package context. */
@@ -21,68 +19,23 @@ const ENV = Object.fromEntries(
   ),
 );
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs a command to its end in `cwd`; rejects when it does not exit 0. */
 async function exec(command: string, args: string[], cwd: string): Promise<Finished> {
-  const child = spawn(command, args, { cwd, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const [code] = (await once(child, 'close')) as [number | null];
-  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${code}:\n${stderr}`);
-  return { code, stdout, stderr };
+  const finished = await runToEnd(command, args, { cwd, env: ENV });
+  if (finished.code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${finished.code}:\n${finished.stderr}`);
+  return finished;
 }
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-  /** Resolves once every process holding its output has ended (npx and the fake it started). */
-  closed: Promise<[number | null, NodeJS.Signals | null]>;
-}
-
-/** Starts a long-running command in its own process group and waits for the fake's ready line. */
-async function startServing(command: string, args: string[], cwd: string): Promise<Running> {
-  const child = spawn(command, args, { cwd, env: ENV, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line within ${READY_LIMIT_MS} ms:\n${stdout}${stderr}`)), READY_LIMIT_MS);
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const match = READY.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    });
-    void closed.then(([code]) => {
-      clearTimeout(timer);
-      reject(new Error(`exited ${code} before it was ready:\n${stderr}`));
-    });
-  });
-  return { child, url, stderr: () => stderr, closed };
-}
-
-/** Signals the whole process group, as a terminal, Docker or a CI runner does. */
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-(child.pid as number), signal);
-  } catch {
-    // The group has already gone.
-  }
+/**
+ * Starts a long-running command in its own process group and waits for the fake's ready line; its
+ * stop and kill signal the whole group, as a terminal, Docker or a CI runner does.
+ */
+function startServing(command: string, args: string[], cwd: string): Promise<ServerProcess> {
+  return spawnServer(command, args, { cwd, env: ENV, detached: true, readyTimeoutMs: READY_LIMIT_MS });
 }
 
 async function createAndRead(url: string): Promise<void> {
-  const headers = { 'X-Api-Key': SEEDED_KEY, 'Content-Type': 'application/json' };
+  const headers = { 'X-Api-Key': KEYS.acme, 'Content-Type': 'application/json' };
   const made = await fetch(`${url}/v2/api/clients`, { method: 'POST', headers, body: JSON.stringify({ nameFirst: 'Npx' }) });
   assert.equal(made.status, 201);
   const record = (await made.json()) as { id: string; nameFirst: string };
@@ -95,7 +48,7 @@ async function createAndRead(url: string): Promise<void> {
 describe('the packed tarball, installed into a fresh project', { timeout: 240_000 }, () => {
   const work = realpathSync(mkdtempSync(join(tmpdir(), 'athenty-npx-')));
   const project = join(work, 'project');
-  const started: ChildProcess[] = [];
+  const started: ServerProcess[] = [];
   let packedFiles: string[] = [];
 
   before(async () => {
@@ -110,7 +63,7 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
   });
 
   after(() => {
-    for (const child of started) signalGroup(child, 'SIGKILL');
+    for (const fake of started) void fake.kill();
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -167,13 +120,13 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
 
   it('`npx athenty-fake --port 0 --db memory` serves a create and a read, then stops on SIGTERM', async () => {
     const fake = await startServing('npx', ['athenty-fake', '--port', '0', '--db', 'memory'], project);
-    started.push(fake.child);
+    started.push(fake);
     assert.match(fake.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     await createAndRead(fake.url);
 
-    signalGroup(fake.child, 'SIGTERM');
+    await fake.stop('SIGTERM');
     // npm has no SIGTERM handler: npx itself dies of the signal; the fake stops on its own.
-    const [code, signal] = await fake.closed;
+    const { code, signal } = await fake.closed;
     assert.ok(code === 0 || code === 143 || signal === 'SIGTERM', `npx ended with ${code ?? signal}`);
     assert.match(fake.stderr(), /SIGTERM: stopping/);
     assert.doesNotMatch(fake.stderr(), /could not stop/);
@@ -182,9 +135,9 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
 
   it('the installed bin, run through its shebang, exits 0 on SIGTERM', async () => {
     const fake = await startServing(join(project, 'node_modules', '.bin', 'athenty-fake'), ['--port', '0', '--db', 'memory'], project);
-    started.push(fake.child);
+    started.push(fake);
     await createAndRead(fake.url);
     fake.child.kill('SIGTERM');
-    assert.deepEqual(await fake.closed, [0, null]);
+    assert.deepEqual(await fake.closed, { code: 0, signal: null });
   });
 });

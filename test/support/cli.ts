@@ -1,0 +1,41 @@
+// The built CLI (dist/cli.js), run the way a user runs it: no ATHENTY_FAKE_ variables but the ones given.
+import { fileURLToPath } from 'node:url';
+import { runToEnd, spawnServer, type Finished, type ServerProcess } from './processes.js';
+
+/** The built CLI; `npm run build` makes it. */
+export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+/** A CLI that printed its ready line. */
+export type RunningCli = ServerProcess;
+
+/** This process's environment without any ATHENTY_FAKE_ variable, plus `env`. */
+function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ATHENTY_FAKE_')));
+  return { ...base, ...env };
+}
+
+/**
+ * Runs the CLI to its end (for --help, --version and start-up errors); `as` sets uid/gid.
+ *
+ * @example
+ * const { code, stderr } = await runCli(['--port', '70000']);
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+  as: { uid?: number; gid?: number } = {},
+): Promise<Finished> {
+  return runToEnd(process.execPath, [CLI, ...args], { env: cleanEnv(env), cwd, ...as });
+}
+
+/**
+ * Starts the CLI and resolves once it prints its ready line; rejects, quoting its stderr, if it exits first.
+ *
+ * @example
+ * const cli = await startCli(['--port', '0', '--db', 'memory']);
+ * assert.equal(await cli.stop(), 0);
+ */
+export function startCli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<RunningCli> {
+  return spawnServer(process.execPath, [CLI, ...args], { env: cleanEnv(env), cwd });
+}
