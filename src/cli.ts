@@ -87,8 +87,6 @@ async function main(): Promise<void> {
   const config = parseConfig(parseArgv(process.argv.slice(2)), process.env);
   const logger = createLogger(config.logLevel, (line) => process.stderr.write(`${line}\n`));
   const server = await startServer(config, { logger });
-  process.stdout.write(`athenty-fake listening on ${server.url}\n`);
-  if (config.logLevel !== 'silent') printKeys(server);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -103,8 +101,12 @@ async function main(): Promise<void> {
       (error: Error) => exitWith(`could not stop cleanly: ${error.message}`),
     );
   };
+  // Before the ready line: a harness may signal as soon as it reads it, and without a handler the
+  // signal would kill the process without writing the store.
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  process.stdout.write(`athenty-fake listening on ${server.url}\n`);
+  if (config.logLevel !== 'silent') printKeys(server);
 }
 
 main().catch((error: unknown) => {

@@ -26,6 +26,15 @@ describe('athenty-fake CLI', () => {
     assert.ok(stored.clients.some((c: { id: string }) => c.id === created.body.id));
   });
 
+  it('stops with 0, its store written, when signalled the moment it prints its ready line', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const db = join(tempDir(), 'db.json');
+      const cli = await startCli(['--port', '0', '--db', db, '--log-level', 'silent']);
+      assert.equal(await cli.stop(signal), 0, signal);
+      assert.ok(JSON.parse(readFileSync(db, 'utf8')).clients.length > 0, signal);
+    }
+  });
+
   it('logs one line per request at info, with the organisation and never the key', async () => {
     const cli = await startCli(['--port', '0', '--db', 'memory']);
     await call(cli.url, 'GET', '/clients?limit=1', { key: KEYS.acme });
