@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The command line: the only module that touches process (argv, env, output streams, signals, exit).
+import { rename, rm, writeFile } from 'node:fs/promises';
 import yargs, { type Options } from 'yargs';
-import { OPTIONS, parseConfig, type OptionName, type OptionSpec, type RawOptions } from './config.js';
+import { OPTIONS, parseCliConfig, type CliConfig, type CliOptions, type OptionName, type OptionSpec } from './config.js';
 import { StartupError } from './errors.js';
 import { createLogger } from './logger.js';
 import { startServer, type FakeServer } from './server.js';
@@ -34,7 +35,7 @@ function toYargsOption(spec: OptionSpec): Options {
 }
 
 /** The command line's option values, by option name; --help, --version and a user error exit here. */
-function parseArgv(argv: string[]): RawOptions {
+function parseArgv(argv: string[]): CliOptions {
   const parsed = yargs(argv)
     .scriptName('athenty-fake')
     // The fake's own messages are English; yargs's join them in the same language.
@@ -65,7 +66,7 @@ function parseArgv(argv: string[]): RawOptions {
       // The last of a repeated flag wins; --fault collects them all.
       return [name, spec.type.form !== 'list' && Array.isArray(value) ? value.at(-1) : value];
     }),
-  ) as RawOptions;
+  ) as CliOptions;
 }
 
 function printKeys(server: FakeServer): void {
@@ -83,10 +84,30 @@ function printKeys(server: FakeServer): void {
   process.stderr.write(`API keys (send as X-Api-Key), base URL ${server.url}/v2/api:\n${lines.join('\n')}\n`);
 }
 
+/**
+ * Tells a health probe where the fake listens, so that the probe need not read the fake's options.
+ * The admin token goes in too, readable by this user only (it could read the token from this
+ * process's command line or environment anyway). A temporary file and a rename: a probe never reads
+ * half a file.
+ */
+async function writeReadyFile(path: string, server: FakeServer, config: CliConfig): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  const ready = { url: server.url, ...(config.adminToken === undefined ? {} : { adminToken: config.adminToken }) };
+  try {
+    await writeFile(temporary, `${JSON.stringify(ready)}\n`, { mode: 0o600 });
+    await rename(temporary, path);
+  } catch (error) {
+    await server.close();
+    throw new StartupError(`ready file ${path}: could not write it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
 async function main(): Promise<void> {
-  const config = parseConfig(parseArgv(process.argv.slice(2)), process.env);
+  const config = parseCliConfig(parseArgv(process.argv.slice(2)), process.env);
   const logger = createLogger(config.logLevel, (line) => process.stderr.write(`${line}\n`));
   const server = await startServer(config, { logger });
+  const { readyFile } = config;
+  if (readyFile !== undefined) await writeReadyFile(readyFile, server, config);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -96,7 +117,9 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info(`${signal}: stopping`);
-    server.close().then(
+    // The ready file goes as the server closes: a stopping fake is no longer ready.
+    const removed = readyFile === undefined ? Promise.resolve() : rm(readyFile, { force: true });
+    Promise.all([removed, server.close()]).then(
       () => process.exit(0),
       (error: Error) => exitWith(`could not stop cleanly: ${error.message}`),
     );

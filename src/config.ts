@@ -178,6 +178,8 @@ export interface OptionSpec {
   readonly description: string;
   /** The Config field it fills, when not the option's own name. */
   readonly field?: string;
+  /** Only the command line takes it (it is about the CLI process, not the server). */
+  readonly cliOnly?: true;
 }
 
 /**
@@ -322,6 +324,14 @@ export const OPTIONS = {
     default: undefined,
     description: 'Require Authorization: Bearer TOKEN on every /__admin call',
   },
+  readyFile: {
+    flag: 'ready-file',
+    env: 'ATHENTY_FAKE_READY_FILE',
+    type: optional(text),
+    default: undefined,
+    cliOnly: true,
+    description: 'Once listening, write {url, adminToken} to this JSON file (mode 0600), for a health probe; removed on stop',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 /** An option's name, e.g. `logLevel`. */
@@ -329,18 +339,29 @@ export type OptionName = keyof typeof OPTIONS;
 
 type Spec<K extends OptionName> = (typeof OPTIONS)[K];
 
+/** The options a server takes, i.e. all but the command line's own. */
+type ServerOptionName = { [K in OptionName]: Spec<K> extends { readonly cliOnly: true } ? never : K }[OptionName];
+
 type InputOf<K extends OptionName> = Spec<K>['type'] extends ValueType<infer In, unknown> ? In : never;
 type OutputOf<K extends OptionName> = Spec<K>['type'] extends ValueType<never, infer Out> ? Out : never;
 type FieldOf<K extends OptionName> = Spec<K> extends { readonly field: infer F extends string } ? F : K;
 
+type ConfigOf<Names extends OptionName> = { readonly [K in Names as FieldOf<K>]: OutputOf<K> };
+
 /** The complete, checked configuration of one fake server: one field per option, as its parser reads it. */
-export type Config = { readonly [K in OptionName as FieldOf<K>]: OutputOf<K> };
+export type Config = ConfigOf<ServerOptionName>;
+
+/** The configuration of the command line: the server's, and the CLI's own options. */
+export type CliConfig = ConfigOf<OptionName>;
 
 /** Option values as `startFake()` takes them, each typed as its parser takes it. */
-export type ServerOptions = { [K in OptionName]?: InputOf<K> };
+export type ServerOptions = { [K in ServerOptionName]?: InputOf<K> };
 
 /** Option values as a caller gives them: `startFake()` options, or values from the command line. */
-export type RawOptions = { [K in OptionName]?: InputOf<K> | CliValue };
+export type RawOptions = { [K in ServerOptionName]?: InputOf<K> | CliValue };
+
+/** Every option's value as the command line gives it. */
+export type CliOptions = { [K in OptionName]?: CliValue };
 
 /** The environment variables to read (only the CLI passes `process.env`). */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -353,20 +374,11 @@ export type Env = Readonly<Record<string, string | undefined>>;
  */
 export const PROGRAMMATIC_DEFAULTS: ServerOptions = { port: 0, db: 'memory', logLevel: 'warn' };
 
-/**
- * Builds a server's configuration from option values, the environment and defaults (in that order
- * of precedence), each read by its option's parser. A bad value throws a {@link StartupError} naming
- * the flag or environment variable; so does a name that is no option.
- *
- * @example
- * parseConfig({ port: 0 }, { ATHENTY_FAKE_DB: 'memory' }); // { port: 0, store: { kind: 'memory' }, ... }
- */
-export function parseConfig(values: RawOptions, env: Env = {}, defaults: RawOptions = {}): Config {
-  for (const name of Object.keys(values)) {
-    if (!Object.hasOwn(OPTIONS, name)) throw new StartupError(`unknown option "${name}"`);
-  }
+type AnyValues = Readonly<Partial<Record<OptionName, unknown>>>;
+
+function readOptions(names: readonly OptionName[], values: AnyValues, env: Env, defaults: AnyValues): Readonly<Record<string, unknown>> {
   const config: Record<string, unknown> = {};
-  for (const name of Object.keys(OPTIONS) as OptionName[]) {
+  for (const name of names) {
     const spec: OptionSpec = OPTIONS[name];
     const fromEnv = values[name] === undefined ? env[spec.env] : undefined;
     const value = values[name] ?? fromEnv ?? defaults[name] ?? spec.default;
@@ -374,5 +386,38 @@ export function parseConfig(values: RawOptions, env: Env = {}, defaults: RawOpti
     const given = { value, name: fromEnv === undefined ? `--${spec.flag}` : spec.env } as GivenValue<never>;
     config[spec.field ?? name] = spec.type.parse(given);
   }
-  return Object.freeze(config) as Config;
+  return Object.freeze(config);
+}
+
+const NAMES = Object.keys(OPTIONS) as OptionName[];
+const SERVER_NAMES = NAMES.filter((name) => !('cliOnly' in OPTIONS[name])) as ServerOptionName[];
+
+/**
+ * Builds a server's configuration from option values, the environment and defaults (in that order
+ * of precedence), each read by its option's parser. A bad value throws a {@link StartupError} naming
+ * the flag or environment variable; so does a name that is no server option.
+ *
+ * @example
+ * parseConfig({ port: 0 }, { ATHENTY_FAKE_DB: 'memory' }); // { port: 0, store: { kind: 'memory' }, ... }
+ */
+export function parseConfig(values: RawOptions, env: Env = {}, defaults: RawOptions = {}): Config {
+  for (const name of Object.keys(values)) {
+    if (!(SERVER_NAMES as string[]).includes(name)) {
+      throw new StartupError(
+        Object.hasOwn(OPTIONS, name) ? `option "${name}" is for the command line only (--${OPTIONS[name as OptionName].flag})` : `unknown option "${name}"`,
+      );
+    }
+  }
+  return readOptions(SERVER_NAMES, values, env, defaults) as Config;
+}
+
+/**
+ * The command line's configuration: every option, the CLI's own included, from flags and the
+ * environment. Only the CLI calls it; the flag names it gets are the table's, so it checks no names.
+ *
+ * @example
+ * parseCliConfig({ port: '0', readyFile: '/tmp/ready.json' }, process.env).readyFile; // '/tmp/ready.json'
+ */
+export function parseCliConfig(values: CliOptions, env: Env): CliConfig {
+  return readOptions(NAMES, values, env, {}) as CliConfig;
 }

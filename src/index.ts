@@ -4,8 +4,8 @@ import { startServer, type FakeServer, type ServerDeps } from './server.js';
 
 /**
  * Options of {@link startFake}: the CLI's options by their names in {@link OPTIONS} (`port`,
- * `logLevel`, `bodyLimit`, ...), each typed as its parser takes it. Defaults as for the CLI, except
- * a free port, `db: 'memory'` and `logLevel: 'warn'`.
+ * `logLevel`, `bodyLimit`, ...), each typed as its parser takes it, without the CLI's own
+ * (`readyFile`). Defaults as for the CLI, except a free port, `db: 'memory'` and `logLevel: 'warn'`.
  *
  * @example
  * const options: FakeOptions = { seed: 'none', strict: true, fault: ['POST /clients status=503 times=1'] };

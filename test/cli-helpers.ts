@@ -1,4 +1,4 @@
-// Spawns the built CLI (dist/cli.js) and waits for its ready line or its exit.
+// Spawns the built CLI (dist/cli.js), or another node script, and waits for its ready line or its exit.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -26,20 +26,29 @@ function cleanEnv(env: Record<string, string>): Record<string, string> {
   return { ...base, ...env };
 }
 
-/** Runs the CLI to completion (for --help, --version and start-up errors); `as` sets uid/gid. */
-export async function runCli(
+/** Runs `node ARGS` to completion in a clean environment plus `env` (the health probe, the CLI). */
+export async function runNode(
   args: string[],
   env: Record<string, string> = {},
-  cwd?: string,
-  as: Pick<SpawnOptions, 'uid' | 'gid'> = {},
+  options: Pick<SpawnOptions, 'cwd' | 'uid' | 'gid'> = {},
 ): Promise<FinishedCli> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: cleanEnv(env), cwd, stdio: ['ignore', 'pipe', 'pipe'], ...as });
+  const child = spawn(process.execPath, args, { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'], ...options });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   const [code] = (await once(child, 'exit')) as [number | null];
   return { code, stdout, stderr };
+}
+
+/** Runs the CLI to completion (for --help, --version and start-up errors); `as` sets uid/gid. */
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+  as: Pick<SpawnOptions, 'uid' | 'gid'> = {},
+): Promise<FinishedCli> {
+  return runNode([CLI, ...args], env, { cwd, ...as });
 }
 
 /** Starts the CLI and resolves once it prints its ready line; rejects if it exits first. */

@@ -1,7 +1,7 @@
 // The built binary: start-up line, keys banner, --help, --version, options from flags and
 // environment, one-line errors with exit code 1, and a clean stop on SIGTERM and SIGINT.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { call, KEYS, tempDir } from './helpers.js';
@@ -143,11 +143,30 @@ describe('athenty-fake CLI', () => {
     }
   });
 
+  it('--ready-file: once listening, writes the URL and the admin token for this user only, and removes it on stop', async () => {
+    const file = join(tempDir(), 'ready.json');
+    const cli = await startCli(['--port', '0', '--db', 'memory', '--ready-file', file], { ATHENTY_FAKE_ADMIN_TOKEN: 'ready-file-token' });
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { url: cli.url, adminToken: 'ready-file-token' });
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal(await cli.stop(), 0);
+    assert.equal(existsSync(file), false);
+  });
+
+  it('ATHENTY_FAKE_READY_FILE: without an admin token the file holds the URL only', async () => {
+    const file = join(tempDir(), 'ready.json');
+    const cli = await startCli(['--port', '0', '--db', 'memory'], { ATHENTY_FAKE_READY_FILE: file });
+    try {
+      assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { url: cli.url });
+    } finally {
+      await cli.stop();
+    }
+  });
+
   it('--help shows usage, every option with its variable, and examples', async () => {
     const { code, stdout } = await runCli(['--help']);
     assert.equal(code, 0);
     assert.match(stdout, /^Usage: athenty-fake \[options\]/);
-    for (const text of ['Options:', 'Examples:', '--port', 'ATHENTY_FAKE_PORT', '--db', '--keys', '--seed', '--strict', '--log-level', '--body-limit', '--rate-limit', '--rate-window', '--fault', '--faults', '--random-seed', '--durable', '--cors', '--admin-token', '--version', 'yes/no']) {
+    for (const text of ['Options:', 'Examples:', '--port', 'ATHENTY_FAKE_PORT', '--db', '--keys', '--seed', '--strict', '--log-level', '--body-limit', '--rate-limit', '--rate-window', '--fault', '--faults', '--random-seed', '--durable', '--cors', '--admin-token', '--ready-file', '--version', 'yes/no']) {
       assert.ok(stdout.includes(text), text);
     }
   });
@@ -171,6 +190,7 @@ describe('athenty-fake CLI', () => {
     ['a bad switch word after the flag', ['--durable', 'maybe'], {}, /^athenty-fake: --durable: expected true or false, got "maybe"\n$/],
     ['an empty switch word', ['--strict='], {}, /^athenty-fake: --strict: expected true or false, got ""\n$/],
     ['a bad switch word in the environment', [], { ATHENTY_FAKE_CORS: 'nah' }, /^athenty-fake: ATHENTY_FAKE_CORS: expected true or false, got "nah"\n$/],
+    ['a ready file that cannot be written', ['--port', '0', '--db', 'memory', '--ready-file', '/nonexistent/ready.json'], {}, /^athenty-fake: ready file \/nonexistent\/ready\.json: could not write it \(ENOENT\)\n$/],
     ['a missing keys file', ['--keys', '/nonexistent/k.json'], {}, /^athenty-fake: keys file \/nonexistent\/k\.json does not exist\n$/],
   ];
   for (const [name, args, env, message] of ERRORS) {

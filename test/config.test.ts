@@ -1,7 +1,7 @@
 // parseConfig: precedence (flag, environment, default) and every value check, table-driven.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseConfig, PROGRAMMATIC_DEFAULTS } from '../src/config.js';
+import { parseCliConfig, parseConfig, PROGRAMMATIC_DEFAULTS } from '../src/config.js';
 import { startFake } from '../src/index.js';
 import { PACKAGE_FIXTURES } from '../src/paths.js';
 
@@ -147,13 +147,30 @@ describe('parseConfig', () => {
     assert.throws(() => parseConfig({}, { ATHENTY_FAKE_PORT: '70000' }), { name: 'StartupError', message: message.replace('--port', 'ATHENTY_FAKE_PORT') });
   });
 
-  it('refuses an unknown option by name', () => {
+  it('refuses an unknown option, and the command line\'s own options, by name', () => {
     assert.throws(() => parseConfig({ prot: 4010 } as never), { name: 'StartupError', message: 'unknown option "prot"' });
     assert.throws(() => parseConfig({ toString: 'x' } as never), { name: 'StartupError', message: 'unknown option "toString"' });
+    assert.throws(() => parseConfig({ readyFile: '/tmp/ready.json' } as never), {
+      name: 'StartupError',
+      message: 'option "readyFile" is for the command line only (--ready-file)',
+    });
   });
 
   it('refuses an unknown startFake() option, at compile time and at run time', () => {
     // @ts-expect-error -- FakeOptions is derived from OPTIONS, so a misspelt option is a type error.
     assert.throws(() => startFake({ prot: 4010 }), { name: 'StartupError', message: 'unknown option "prot"' });
+    // @ts-expect-error -- the CLI's own options are not the server's.
+    assert.throws(() => startFake({ readyFile: '/tmp/ready.json' }), { name: 'StartupError' });
+  });
+
+  it('reads the command line\'s own options besides the server\'s', () => {
+    const config = parseCliConfig({ port: '0', readyFile: '/tmp/flag.json' }, { ATHENTY_FAKE_READY_FILE: '/tmp/env.json' });
+    assert.deepEqual([config.port, config.readyFile], [0, '/tmp/flag.json']);
+    assert.equal(parseCliConfig({}, { ATHENTY_FAKE_READY_FILE: '/tmp/env.json' }).readyFile, '/tmp/env.json');
+    assert.equal(parseCliConfig({}, {}).readyFile, undefined);
+    const { readyFile, ...server } = parseCliConfig({}, {});
+    assert.equal(readyFile, undefined);
+    assert.deepEqual(server, parseConfig({}));
+    assert.throws(() => parseCliConfig({}, { ATHENTY_FAKE_READY_FILE: ' ' }), { name: 'StartupError', message: 'ATHENTY_FAKE_READY_FILE: expected a non-empty string, got " "' });
   });
 });
