@@ -31,15 +31,18 @@ COPY docker/healthcheck.mjs ./docker/
 COPY --from=build /app/dist ./dist
 RUN mkdir /data && chown node:node /data
 
-# The CLI's default host is the loopback; a container must listen on every interface.
+# The CLI's default host is the loopback; a container must listen on every interface. Once it
+# listens, the fake writes where (and its admin token, readable by `node` only) to the ready file,
+# which the health probe reads.
 ENV ATHENTY_FAKE_HOST=0.0.0.0 \
     ATHENTY_FAKE_PORT=4010 \
-    ATHENTY_FAKE_DB=/data/db.json
+    ATHENTY_FAKE_DB=/data/db.json \
+    ATHENTY_FAKE_READY_FILE=/tmp/athenty-fake-ready.json
 VOLUME ["/data"]
 EXPOSE 4010
 USER node
 
-# The probe reads the port, host and admin token at check time, so changing them keeps it working.
+# The probe calls the URL in the ready file, so changing the port, host or admin token keeps it working.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "/app/docker/healthcheck.mjs"]
 # node is PID 1 and handles SIGTERM/SIGINT itself: it writes the store and exits 0.

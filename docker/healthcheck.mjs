@@ -1,48 +1,38 @@
 // Docker health probe for the athenty-fake image: GET /__admin/health where the fake listens; exit 0 on 200.
 //
-// It reads the configuration at check time, as the fake itself does: the CLI's flags on PID 1
-// (`docker run athenty-fake --port 8080`) win over ATHENTY_FAKE_PORT / ATHENTY_FAKE_HOST /
-// ATHENTY_FAKE_ADMIN_TOKEN, which win over the defaults. So changing the port never breaks it.
+// The fake itself says where: once it listens it writes {url, adminToken} to the file named by
+// ATHENTY_FAKE_READY_FILE (the image sets it), and removes it when it stops. So the probe follows
+// the port, host and admin token however they were given (flags after the image name or variables)
+// without reading the fake's options a second time.
 import { readFileSync } from 'node:fs';
 
-const OPTIONS = { port: 'ATHENTY_FAKE_PORT', host: 'ATHENTY_FAKE_HOST', 'admin-token': 'ATHENTY_FAKE_ADMIN_TOKEN' };
-const WILDCARD_HOSTS = ['', '0.0.0.0', '::', '[::]'];
+// A wildcard address is not one to connect to; the loopback reaches it from inside the container.
+const WILDCARD_HOSTS = ['0.0.0.0', '[::]'];
 
-/** `--port 8080` and `--port=8080` style flags among PID 1's arguments (none when it cannot be read). */
-function flagsOfMainProcess() {
-  let args;
-  try {
-    args = readFileSync('/proc/1/cmdline', 'utf8').split('\0');
-  } catch {
-    return {};
+function readReadyFile(path) {
+  if (!path) {
+    console.log('ATHENTY_FAKE_READY_FILE is not set: the fake writes no ready file to read');
+    process.exit(1);
   }
-  const flags = {};
-  args.forEach((arg, i) => {
-    for (const name of Object.keys(OPTIONS)) {
-      if (arg === `--${name}` && args[i + 1] !== undefined) flags[name] = args[i + 1];
-      else if (arg.startsWith(`--${name}=`)) flags[name] = arg.slice(name.length + 3);
-    }
-  });
-  return flags;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    // Docker keeps the last lines of output in `docker inspect`: say why the probe failed.
+    console.log(`${path}: ${error.code === 'ENOENT' ? 'not there yet, the fake is not listening' : error.message}`);
+    process.exit(1);
+  }
 }
 
-const flags = flagsOfMainProcess();
-const option = (name) => flags[name] ?? process.env[OPTIONS[name]];
-
-const port = option('port') ?? '4010';
-const listenHost = (option('host') ?? '127.0.0.1').trim();
-// A wildcard address is not one to connect to; the loopback reaches it from inside the container.
-const host = WILDCARD_HOSTS.includes(listenHost) ? '127.0.0.1' : listenHost.includes(':') ? `[${listenHost}]` : listenHost;
-const token = option('admin-token');
-const url = `http://${host}:${port}/__admin/health`;
+const ready = readReadyFile(process.env.ATHENTY_FAKE_READY_FILE);
+const url = new URL('/__admin/health', ready.url);
+if (WILDCARD_HOSTS.includes(url.hostname)) url.hostname = '127.0.0.1';
 
 try {
   const res = await fetch(url, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
+    headers: ready.adminToken ? { authorization: `Bearer ${ready.adminToken}` } : {},
     signal: AbortSignal.timeout(2500),
   });
   const body = await res.text();
-  // Docker keeps the last lines of output in `docker inspect`: say what was asked and answered.
   console.log(`${url} ${res.status} ${body.slice(0, 200)}`);
   process.exit(res.status === 200 ? 0 : 1);
 } catch (error) {

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The command line: the only module that touches process (argv, env, output streams, signals, exit).
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { Options } from 'yargs';
-import { OPTIONS, parseConfig, type OptionName, type OptionSpec, type RawOptions } from './config.js';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import yargs, { type Options } from 'yargs';
+import { OPTIONS, parseCliConfig, type CliConfig, type CliOptions, type OptionName, type OptionSpec } from './config.js';
 import { StartupError } from './errors.js';
 import { createLogger } from './logger.js';
 import { startServer, type FakeServer } from './server.js';
@@ -13,65 +13,45 @@ function exitWith(message: string): never {
   process.exit(1);
 }
 
-function yargsType(spec: OptionSpec): Options {
-  if (spec.type === 'array') return { type: 'string', array: true };
-  // Numbers untyped: yargs then turns "8080" into 8080 but leaves "80a" as text for parseConfig to
-  // name, as the common-case parser does (typed, it would be NaN).
-  if (spec.type === 'number') return {};
-  return { type: spec.type };
-}
+const ENTRIES = Object.entries(OPTIONS) as [OptionName, OptionSpec][];
+const SWITCHES = ENTRIES.filter(([, spec]) => spec.type.form === 'switch').map(([, spec]) => `--${spec.flag}`);
 
+/**
+ * How yargs is to take an option. Every option is untyped, and yargs reads no numbers, so each value
+ * reaches the option's parser as the text the user typed, as its environment variable does. (Typed,
+ * yargs would read --cors=nah as false and --port 80a as NaN.) Untyped, a switch alone is true and
+ * --no-cors is false.
+ */
 function toYargsOption(spec: OptionSpec): Options {
+  const { form, choices } = spec.type;
   return {
-    ...yargsType(spec),
     describe: `${spec.description} [env: ${spec.env}]`,
     // No yargs default: an absent flag must fall through to the environment variable.
     ...(spec.default === undefined ? {} : { defaultDescription: JSON.stringify(spec.default) }),
-    requiresArg: spec.type !== 'boolean',
-    ...(spec.choices ? { choices: spec.choices } : {}),
+    requiresArg: form !== 'switch',
+    ...(form === 'list' ? { array: true } : {}),
+    ...(choices ? { choices } : {}),
   };
 }
 
-const ENTRIES = Object.entries(OPTIONS) as [OptionName, OptionSpec][];
-
-/**
- * The common case without loading yargs (a fifth of a cold start): Node's own parser over the
- * same option table, giving the same values yargs gives (the last of a repeated flag wins). What it
- * does not take as it is (--help, --version, --no-*, camel-case flags, an unknown flag, a missing
- * value, a value outside the choices) returns undefined, for yargs to parse, explain or refuse.
- */
-function parseCommonCase(argv: string[]): RawOptions | undefined {
-  const options: ParseArgsConfig['options'] = Object.fromEntries(
-    ENTRIES.map(([, spec]) => [spec.flag, { type: spec.type === 'boolean' ? 'boolean' : 'string', multiple: spec.type === 'array' }]),
-  );
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
-  } catch {
-    return undefined;
-  }
-  const raw: RawOptions = {};
-  for (const [name, spec] of ENTRIES) {
-    const value = parsed.values[spec.flag];
-    if (value === undefined) continue;
-    if (spec.choices !== undefined && !spec.choices.includes(value as string)) return undefined;
-    // Numbers as yargs gives them; text that is no number stays text, for parseConfig to name.
-    raw[name] = spec.type === 'number' && (value as string).trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : (value as string);
-  }
-  return raw;
-}
-
-async function parseWithYargs(argv: string[]): Promise<RawOptions> {
-  const { default: yargs } = await import('yargs');
+/** The command line's option values, by option name; --help, --version and a user error exit here. */
+function parseArgv(argv: string[]): CliOptions {
   const parsed = yargs(argv)
     .scriptName('athenty-fake')
+    // The fake's own messages are English; yargs's join them in the same language.
+    .locale('en')
+    .parserConfiguration({ 'parse-numbers': false })
     .usage(
-      'Usage: $0 [options]\n\nA local fake of the Athenty REST API (v2): POST/GET /clients at the root and under /v2/api.\nEvery option can also be set by its environment variable; a flag wins over the environment.',
+      'Usage: $0 [options]\n\nA local fake of the Athenty REST API (v2): POST/GET /clients at the root and under /v2/api.\n' +
+        'Every option can also be set by its environment variable; a flag wins over the environment.\n' +
+        `Switches (${SWITCHES.join(', ')}) take true/false, yes/no, on/off or 1/0, as --flag=WORD or in their variable; ` +
+        '--flag alone is true, --no-flag false.',
     )
     .options(Object.fromEntries(ENTRIES.map(([, spec]) => [spec.flag, toYargsOption(spec)])))
     .example('$0', 'serve on http://127.0.0.1:4010 with the seeded keys, storing in ./.athenty-fake/db.json')
     .example('$0 --port 0 --db memory', 'take a free port and keep nothing on disk')
     .example('ATHENTY_FAKE_PORT=8080 $0 --strict', 'port from the environment; reject unknown body keys')
+    .example('ATHENTY_FAKE_DURABLE=yes $0 --cors=off', 'write each create before answering; no CORS headers')
     .strict()
     .version(packageVersion())
     .help()
@@ -83,10 +63,10 @@ async function parseWithYargs(argv: string[]): Promise<RawOptions> {
   return Object.fromEntries(
     ENTRIES.map(([name, spec]) => {
       const value = parsed[spec.flag] as unknown;
-      // The last of a repeated flag wins, as in the common case; --fault collects them all.
-      return [name, spec.type !== 'array' && Array.isArray(value) ? value.at(-1) : value];
+      // The last of a repeated flag wins; --fault collects them all.
+      return [name, spec.type.form !== 'list' && Array.isArray(value) ? value.at(-1) : value];
     }),
-  ) as RawOptions;
+  ) as CliOptions;
 }
 
 function printKeys(server: FakeServer): void {
@@ -104,13 +84,30 @@ function printKeys(server: FakeServer): void {
   process.stderr.write(`API keys (send as X-Api-Key), base URL ${server.url}/v2/api:\n${lines.join('\n')}\n`);
 }
 
+/**
+ * Tells a health probe where the fake listens, so that the probe need not read the fake's options.
+ * The admin token goes in too, readable by this user only (it could read the token from this
+ * process's command line or environment anyway). A temporary file and a rename: a probe never reads
+ * half a file.
+ */
+async function writeReadyFile(path: string, server: FakeServer, config: CliConfig): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  const ready = { url: server.url, ...(config.adminToken === undefined ? {} : { adminToken: config.adminToken }) };
+  try {
+    await writeFile(temporary, `${JSON.stringify(ready)}\n`, { mode: 0o600 });
+    await rename(temporary, path);
+  } catch (error) {
+    await server.close();
+    throw new StartupError(`ready file ${path}: could not write it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const config = parseConfig(parseCommonCase(argv) ?? (await parseWithYargs(argv)), process.env);
+  const config = parseCliConfig(parseArgv(process.argv.slice(2)), process.env);
   const logger = createLogger(config.logLevel, (line) => process.stderr.write(`${line}\n`));
   const server = await startServer(config, { logger });
-  process.stdout.write(`athenty-fake listening on ${server.url}\n`);
-  if (config.logLevel !== 'silent') printKeys(server);
+  const { readyFile } = config;
+  if (readyFile !== undefined) await writeReadyFile(readyFile, server, config);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -120,13 +117,19 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info(`${signal}: stopping`);
-    server.close().then(
+    // The ready file goes as the server closes: a stopping fake is no longer ready.
+    const removed = readyFile === undefined ? Promise.resolve() : rm(readyFile, { force: true });
+    Promise.all([removed, server.close()]).then(
       () => process.exit(0),
       (error: Error) => exitWith(`could not stop cleanly: ${error.message}`),
     );
   };
+  // Before the ready line: a harness may signal as soon as it reads it, and without a handler the
+  // signal would kill the process without writing the store.
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  process.stdout.write(`athenty-fake listening on ${server.url}\n`);
+  if (config.logLevel !== 'silent') printKeys(server);
 }
 
 main().catch((error: unknown) => {

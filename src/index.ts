@@ -1,47 +1,17 @@
 // The public programmatic API of athenty-fake (re-exports only, plus startFake).
-import { parseConfig, PROGRAMMATIC_DEFAULTS } from './config.js';
-import type { LogLevel } from './logger.js';
+import { parseConfig, PROGRAMMATIC_DEFAULTS, type ServerOptions } from './config.js';
 import { startServer, type FakeServer, type ServerDeps } from './server.js';
 
-/** Options of {@link startFake}; they mirror the CLI flags. */
-export interface FakeOptions {
-  /** Port to listen on; default 0 (a free port). */
-  port?: number;
-  /** Address to listen on; default `127.0.0.1`. */
-  host?: string;
-  /** Store file path, or `'memory'` (the default here). */
-  db?: string;
-  /** API keys file; default the package's `fixtures/api-keys.json`. */
-  keys?: string;
-  /** Starting clients file, or `'none'`; default the package's `fixtures/clients.json`. */
-  seed?: string;
-  /** Reject unknown and read-only body keys. */
-  strict?: boolean;
-  /** Default `warn`. */
-  logLevel?: LogLevel;
-  /** Largest request body, e.g. `'1mb'` or a number of bytes. */
-  bodyLimit?: string | number;
-  /** Require `Authorization: Bearer <adminToken>` on every admin call. */
-  adminToken?: string;
-  /** Requests per key per window (default 100); 0 turns rate limiting off. */
-  rateLimit?: number;
-  /** Rate-limit window in seconds (default 60). */
-  rateWindow?: number;
-  /** Start-up fault rules in the --fault syntax, e.g. `'POST /clients status=429 times=2'`. */
-  fault?: string[];
-  /** A JSON file of start-up fault rules. */
-  faults?: string;
-  /** Seed for ids and fault probabilities, so that a run repeats. */
-  randomSeed?: number;
-  /** `'system'` (default) or an ISO 8601 instant to start frozen at. */
-  clock?: string;
-  /** Requests the journal keeps (default 1000). */
-  journalSize?: number;
-  /** Write the store file before each create answers. */
-  durable?: boolean;
-  /** Allow browsers on any origin (default true). */
-  cors?: boolean;
-}
+/**
+ * Options of {@link startFake}: the CLI's options by their names in {@link OPTIONS} (`port`,
+ * `logLevel`, `bodyLimit`, ...), each typed as its parser takes it, without the CLI's own
+ * (`readyFile`). Defaults as for the CLI, except a free port, `db: 'memory'` and `logLevel: 'warn'`.
+ *
+ * @example
+ * const options: FakeOptions = { seed: 'none', strict: true, fault: ['POST /clients status=503 times=1'] };
+ * const fake = await startFake(options);
+ */
+export type FakeOptions = ServerOptions;
 
 /**
  * Starts a fake Athenty API in this process.

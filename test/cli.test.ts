@@ -1,7 +1,7 @@
 // The built binary: start-up line, keys banner, --help, --version, options from flags and
 // environment, one-line errors with exit code 1, and a clean stop on SIGTERM and SIGINT.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli, startCli } from './support/cli.js';
@@ -26,6 +26,15 @@ describe('athenty-fake CLI', () => {
     // The default store is ./.athenty-fake/db.json, written on the way out.
     const stored = JSON.parse(readFileSync(join(dir, '.athenty-fake', 'db.json'), 'utf8'));
     assert.ok(stored.clients.some((c: { id: string }) => c.id === created.body.id));
+  });
+
+  it('stops with 0, its store written, when signalled the moment it prints its ready line', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const db = join(tempDir(), 'db.json');
+      const cli = await startCli(['--port', '0', '--db', db, '--log-level', 'silent']);
+      assert.equal(await cli.stop(signal), 0, signal);
+      assert.ok(JSON.parse(readFileSync(db, 'utf8')).clients.length > 0, signal);
+    }
   });
 
   it('logs one line per request at info, with the organisation and never the key', async () => {
@@ -66,19 +75,11 @@ describe('athenty-fake CLI', () => {
     }
   });
 
-  it('takes repeated --fault rules (through either parser) and prints the magic keys with their purpose', async () => {
+  it('takes repeated --fault rules and prints the magic keys with their purpose', async () => {
     const faults = ['--fault', 'POST /clients status=503 times=1', '--fault', 'GET /clients/* status=404'];
-    // --no-cors sends the arguments through yargs rather than the common-case parser.
-    await Promise.all([[], ['--no-cors']].map(async (extra) => {
-      const started = await startCli(['--port', '0', '--db', 'memory', ...faults, ...extra]);
-      try {
-        assert.deepEqual((await call(started.url, 'GET', '/__admin/faults')).body.faults.map((f: { id: string }) => f.id), ['flt_1', 'flt_2']);
-      } finally {
-        await started.stop();
-      }
-    }));
     const cli = await startCli(['--port', '0', '--db', 'memory', ...faults]);
     try {
+      assert.deepEqual((await call(cli.url, 'GET', '/__admin/faults')).body.faults.map((f: { id: string }) => f.id), ['flt_1', 'flt_2']);
       assert.equal((await call(cli.url, 'POST', '/clients', { key: KEYS.acme, body: {} })).status, 503);
       assert.equal((await call(cli.url, 'POST', '/clients', { key: KEYS.acme, body: {} })).status, 201);
       assert.equal((await call(cli.url, 'GET', '/clients/anything', { key: KEYS.acme })).status, 404);
@@ -103,10 +104,62 @@ describe('athenty-fake CLI', () => {
     assert.doesNotMatch(cli.stderr(), /^GET /m);
   });
 
-  it('takes the last of a flag given twice, fast path or yargs alike', async () => {
-    for (const args of [['--port', '1', '--port', '0', '--db', 'memory'], ['--port', '1', '--port', '0', '--db', 'memory', '--no-cors']]) {
-      const cli = await startCli(args);
-      assert.notEqual(new URL(cli.url).port, '1');
+  it('takes the last of a flag given twice', async () => {
+    const cli = await startCli(['--port', '1', '--port', '0', '--db', 'memory']);
+    assert.notEqual(new URL(cli.url).port, '1');
+    await cli.stop();
+  });
+
+  // Every switch word, as a flag and as a variable. --cors shows in the answer's headers and --strict
+  // in the answer to an unknown body key; --durable goes through the same path (test/config.test.ts
+  // has every word for every switch).
+  const SWITCHES: [string, string[], Record<string, string>, { cors: boolean; strict: boolean }][] = [
+    ['alone', ['--cors', '--strict'], { ATHENTY_FAKE_CORS: 'off', ATHENTY_FAKE_STRICT: 'off' }, { cors: true, strict: true }],
+    ['negated', ['--no-cors', '--no-strict'], { ATHENTY_FAKE_CORS: 'on', ATHENTY_FAKE_STRICT: 'on' }, { cors: false, strict: false }],
+    ['true/false as --flag=WORD', ['--cors=false', '--strict=true'], {}, { cors: false, strict: true }],
+    ['0/1 as --flag=WORD', ['--cors=0', '--strict=1'], {}, { cors: false, strict: true }],
+    ['no/yes in any case as --flag=WORD', ['--cors=No', '--strict=YES'], {}, { cors: false, strict: true }],
+    ['off/on after the flag', ['--cors', 'off', '--strict', 'on'], {}, { cors: false, strict: true }],
+    ['true/false in the variables', [], { ATHENTY_FAKE_CORS: 'FALSE', ATHENTY_FAKE_STRICT: 'true' }, { cors: false, strict: true }],
+    ['0/1 in the variables', [], { ATHENTY_FAKE_CORS: '0', ATHENTY_FAKE_STRICT: '1' }, { cors: false, strict: true }],
+    ['no/yes in the variables', [], { ATHENTY_FAKE_CORS: 'no', ATHENTY_FAKE_STRICT: 'Yes' }, { cors: false, strict: true }],
+    ['off/on in the variables', [], { ATHENTY_FAKE_CORS: 'Off', ATHENTY_FAKE_STRICT: 'ON' }, { cors: false, strict: true }],
+    ['a flag word over its variable', ['--cors=yes', '--strict=off'], { ATHENTY_FAKE_CORS: 'off', ATHENTY_FAKE_STRICT: 'on' }, { cors: true, strict: false }],
+  ];
+  describe('reads a switch the same way as a flag and as a variable', { concurrency: true }, () => {
+    for (const [name, args, env, expected] of SWITCHES) {
+      it(`${name}: ${[...args, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)].join(' ')}`, async () => {
+        const cli = await startCli(['--port', '0', '--db', 'memory', '--log-level', 'warn', ...args], env);
+        try {
+          const list = await call(cli.url, 'GET', '/clients', { key: KEYS.acme, headers: { Origin: 'http://x' } });
+          const created = await call(cli.url, 'POST', '/clients', { key: KEYS.acme, body: { nameFirst: 'Switch', colour: 'red' } });
+          assert.deepEqual(
+            { cors: list.headers.get('access-control-allow-origin') === '*', strict: created.status === 422 },
+            expected,
+          );
+          assert.equal(created.status, expected.strict ? 422 : 201);
+        } finally {
+          await cli.stop();
+        }
+      });
+    }
+  });
+
+  it('--ready-file: once listening, writes the URL and the admin token for this user only, and removes it on stop', async () => {
+    const file = join(tempDir(), 'ready.json');
+    const cli = await startCli(['--port', '0', '--db', 'memory', '--ready-file', file], { ATHENTY_FAKE_ADMIN_TOKEN: 'ready-file-token' });
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { url: cli.url, adminToken: 'ready-file-token' });
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal(await cli.stop(), 0);
+    assert.equal(existsSync(file), false);
+  });
+
+  it('ATHENTY_FAKE_READY_FILE: without an admin token the file holds the URL only', async () => {
+    const file = join(tempDir(), 'ready.json');
+    const cli = await startCli(['--port', '0', '--db', 'memory'], { ATHENTY_FAKE_READY_FILE: file });
+    try {
+      assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { url: cli.url });
+    } finally {
       await cli.stop();
     }
   });
@@ -115,7 +168,7 @@ describe('athenty-fake CLI', () => {
     const { code, stdout } = await runCli(['--help']);
     assert.equal(code, 0);
     assert.match(stdout, /^Usage: athenty-fake \[options\]/);
-    for (const text of ['Options:', 'Examples:', '--port', 'ATHENTY_FAKE_PORT', '--db', '--keys', '--seed', '--strict', '--log-level', '--body-limit', '--rate-limit', '--rate-window', '--fault', '--faults', '--random-seed', '--admin-token', '--version']) {
+    for (const text of ['Options:', 'Examples:', '--port', 'ATHENTY_FAKE_PORT', '--db', '--keys', '--seed', '--strict', '--log-level', '--body-limit', '--rate-limit', '--rate-window', '--fault', '--faults', '--random-seed', '--durable', '--cors', '--admin-token', '--ready-file', '--version', 'yes/no']) {
       assert.ok(stdout.includes(text), text);
     }
   });
@@ -131,11 +184,15 @@ describe('athenty-fake CLI', () => {
     ['a flag without its value', ['--port'], {}, /^athenty-fake: Not enough arguments following: port \(see --help\)\n$/],
     ['a bad port', ['--port', '70000'], {}, /^athenty-fake: --port: expected an integer from 0 to 65535, got 70000\n$/],
     ['a bad port in the environment', [], { ATHENTY_FAKE_PORT: 'eighty' }, /^athenty-fake: ATHENTY_FAKE_PORT: expected an integer from 0 to 65535, got "eighty"\n$/],
-    ['a bad number, through the common-case parser', ['--rate-limit', '5abc'], {}, /^athenty-fake: --rate-limit: expected an integer from 0 to 1000000000, got "5abc"\n$/],
-    ['the same bad number, through yargs', ['--rate-limit', '5abc', '--no-cors'], {}, /^athenty-fake: --rate-limit: expected an integer from 0 to 1000000000, got "5abc"\n$/],
+    ['a bad number', ['--rate-limit', '5abc'], {}, /^athenty-fake: --rate-limit: expected an integer from 0 to 1000000000, got "5abc"\n$/],
     ['a bad log level', ['--log-level', 'loud'], {}, /^athenty-fake: Invalid values: Argument: log-level, Given: "loud", Choices: "debug", "info", "warn", "error", "silent" \(see --help\)\n$/],
     ['a bad body limit', ['--body-limit', 'lots'], {}, /^athenty-fake: --body-limit: expected a size such as 1mb, 512kb or 65536, got "lots"\n$/],
     ['a bad boolean in the environment', ['--port', '0'], { ATHENTY_FAKE_STRICT: 'maybe' }, /^athenty-fake: ATHENTY_FAKE_STRICT: expected true or false, got "maybe"\n$/],
+    ['a bad switch word as --flag=WORD', ['--cors=nah'], {}, /^athenty-fake: --cors: expected true or false, got "nah"\n$/],
+    ['a bad switch word after the flag', ['--durable', 'maybe'], {}, /^athenty-fake: --durable: expected true or false, got "maybe"\n$/],
+    ['an empty switch word', ['--strict='], {}, /^athenty-fake: --strict: expected true or false, got ""\n$/],
+    ['a bad switch word in the environment', [], { ATHENTY_FAKE_CORS: 'nah' }, /^athenty-fake: ATHENTY_FAKE_CORS: expected true or false, got "nah"\n$/],
+    ['a ready file that cannot be written', ['--port', '0', '--db', 'memory', '--ready-file', '/nonexistent/ready.json'], {}, /^athenty-fake: ready file \/nonexistent\/ready\.json: could not write it \(ENOENT\)\n$/],
     ['a missing keys file', ['--keys', '/nonexistent/k.json'], {}, /^athenty-fake: keys file \/nonexistent\/k\.json does not exist\n$/],
   ];
   for (const [name, args, env, message] of ERRORS) {

@@ -1,7 +1,8 @@
 // parseConfig: precedence (flag, environment, default) and every value check, table-driven.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseConfig, PROGRAMMATIC_DEFAULTS } from '../src/config.js';
+import { parseCliConfig, parseConfig, PROGRAMMATIC_DEFAULTS } from '../src/config.js';
+import { startFake } from '../src/index.js';
 import { PACKAGE_FIXTURES } from '../src/paths.js';
 
 describe('parseConfig', () => {
@@ -114,4 +115,62 @@ describe('parseConfig', () => {
       assert.throws(() => parseConfig(values as never, env), { name: 'StartupError', message });
     });
   }
+  // Every switch takes the same words, in any case, whether they come after its flag or in its
+  // variable; the CLI passes the flag's word as it was typed.
+  const SWITCH_WORDS: [string, boolean][] = [
+    ['true', true], ['false', false], ['1', true], ['0', false], ['yes', true], ['no', false], ['on', true], ['off', false],
+    ['TRUE', true], ['No', false], ['oN', true], [' off ', false],
+  ];
+  const SWITCH_OPTIONS = [['strict', 'ATHENTY_FAKE_STRICT'], ['durable', 'ATHENTY_FAKE_DURABLE'], ['cors', 'ATHENTY_FAKE_CORS']] as const;
+  for (const [name, env] of SWITCH_OPTIONS) {
+    it(`reads --${name} and ${env} alike, word for word`, () => {
+      for (const [word, expected] of SWITCH_WORDS) {
+        assert.equal(parseConfig({ [name]: word })[name], expected, `--${name}=${word}`);
+        assert.equal(parseConfig({}, { [env]: word })[name], expected, `${env}=${word}`);
+      }
+      // The flag alone, --no-flag, and startFake()'s booleans.
+      assert.equal(parseConfig({ [name]: true }, { [env]: 'off' })[name], true);
+      assert.equal(parseConfig({ [name]: false }, { [env]: 'on' })[name], false);
+    });
+
+    for (const word of ['nah', '', '2', 'y', 'enabled', 'constructor']) {
+      it(`refuses ${JSON.stringify(word)} for --${name} and for ${env}, naming which`, () => {
+        assert.throws(() => parseConfig({ [name]: word }), { name: 'StartupError', message: `--${name}: expected true or false, got ${JSON.stringify(word)}` });
+        assert.throws(() => parseConfig({}, { [env]: word }), { name: 'StartupError', message: `${env}: expected true or false, got ${JSON.stringify(word)}` });
+      });
+    }
+  }
+
+  it('names a number the same way from a flag and from a variable', () => {
+    const message = '--port: expected an integer from 0 to 65535, got 70000';
+    assert.throws(() => parseConfig({ port: '70000' }), { name: 'StartupError', message });
+    assert.throws(() => parseConfig({}, { ATHENTY_FAKE_PORT: '70000' }), { name: 'StartupError', message: message.replace('--port', 'ATHENTY_FAKE_PORT') });
+  });
+
+  it('refuses an unknown option, and the command line\'s own options, by name', () => {
+    assert.throws(() => parseConfig({ prot: 4010 } as never), { name: 'StartupError', message: 'unknown option "prot"' });
+    assert.throws(() => parseConfig({ toString: 'x' } as never), { name: 'StartupError', message: 'unknown option "toString"' });
+    assert.throws(() => parseConfig({ readyFile: '/tmp/ready.json' } as never), {
+      name: 'StartupError',
+      message: 'option "readyFile" is for the command line only (--ready-file)',
+    });
+  });
+
+  it('refuses an unknown startFake() option, at compile time and at run time', () => {
+    // @ts-expect-error -- FakeOptions is derived from OPTIONS, so a misspelt option is a type error.
+    assert.throws(() => startFake({ prot: 4010 }), { name: 'StartupError', message: 'unknown option "prot"' });
+    // @ts-expect-error -- the CLI's own options are not the server's.
+    assert.throws(() => startFake({ readyFile: '/tmp/ready.json' }), { name: 'StartupError' });
+  });
+
+  it('reads the command line\'s own options besides the server\'s', () => {
+    const config = parseCliConfig({ port: '0', readyFile: '/tmp/flag.json' }, { ATHENTY_FAKE_READY_FILE: '/tmp/env.json' });
+    assert.deepEqual([config.port, config.readyFile], [0, '/tmp/flag.json']);
+    assert.equal(parseCliConfig({}, { ATHENTY_FAKE_READY_FILE: '/tmp/env.json' }).readyFile, '/tmp/env.json');
+    assert.equal(parseCliConfig({}, {}).readyFile, undefined);
+    const { readyFile, ...server } = parseCliConfig({}, {});
+    assert.equal(readyFile, undefined);
+    assert.deepEqual(server, parseConfig({}));
+    assert.throws(() => parseCliConfig({}, { ATHENTY_FAKE_READY_FILE: ' ' }), { name: 'StartupError', message: 'ATHENTY_FAKE_READY_FILE: expected a non-empty string, got " "' });
+  });
 });

@@ -1,9 +1,13 @@
-// The Docker recipes in examples/ parse and agree with the Dockerfile: image, health probe, port, key.
+// The Docker recipes in examples/ parse and agree with the Dockerfile: image, health probe, port, key;
+// and the health probe passes on a running fake.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { runNode, startCli } from './support/cli.js';
 import { ACTIONS_RECIPE, COMPOSE_RECIPE, readYaml, splitOptions } from './docker/recipes.js';
+import { tempDir } from './support/temp-dir.js';
 
 const root = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -22,12 +26,39 @@ function seededKeys(): string[] {
 }
 
 describe('the Dockerfile health probe', () => {
-  it('runs node on the probe script shipped in docker/, which reads the port, host and admin token', () => {
+  it('runs node on the probe script shipped in docker/, which reads the ready file the image names', () => {
     const probe = dockerfileHealthcheck();
     assert.deepEqual(probe, ['node', '/app/docker/healthcheck.mjs']);
+    const dockerfile = readFileSync(root('Dockerfile'), 'utf8');
+    assert.match(dockerfile, /^COPY docker\/healthcheck\.mjs \.\/docker\/$/m);
+    assert.match(dockerfile, /^\s*ATHENTY_FAKE_READY_FILE=\/tmp\/[\w.-]+\.json$/m);
     const script = readFileSync(root('docker/healthcheck.mjs'), 'utf8');
-    for (const name of ['ATHENTY_FAKE_PORT', 'ATHENTY_FAKE_HOST', 'ATHENTY_FAKE_ADMIN_TOKEN']) assert.ok(script.includes(name), name);
-    assert.match(readFileSync(root('Dockerfile'), 'utf8'), /^COPY docker\/healthcheck\.mjs \.\/docker\/$/m);
+    assert.ok(script.includes('process.env.ATHENTY_FAKE_READY_FILE'));
+    // It follows what the fake wrote, never the fake's command line or option variables.
+    for (const text of ['/proc/1/cmdline', 'ATHENTY_FAKE_PORT', 'ATHENTY_FAKE_HOST', '--port']) assert.ok(!script.includes(text), text);
+  });
+
+  const PROBE = root('docker/healthcheck.mjs');
+
+  it('passes on a fake on every interface that needs an admin token given as a flag, and fails once it stops', async () => {
+    const readyFile = join(tempDir(), 'ready.json');
+    const cli = await startCli(['--port', '0', '--host', '0.0.0.0', '--db', 'memory', '--admin-token', 'probe-token'], { ATHENTY_FAKE_READY_FILE: readyFile });
+    try {
+      const passed = await runNode([PROBE], { ATHENTY_FAKE_READY_FILE: readyFile });
+      assert.equal(passed.code, 0, passed.stdout);
+      assert.match(passed.stdout, /^http:\/\/127\.0\.0\.1:\d+\/__admin\/health 200 \{"status":"ok"/);
+    } finally {
+      await cli.stop();
+    }
+    const failed = await runNode([PROBE], { ATHENTY_FAKE_READY_FILE: readyFile });
+    assert.equal(failed.code, 1);
+    assert.equal(failed.stdout, `${readyFile}: not there yet, the fake is not listening\n`);
+  });
+
+  it('fails, saying why, without a ready file to read', async () => {
+    const unset = await runNode([PROBE], {});
+    assert.equal(unset.code, 1);
+    assert.match(unset.stdout, /^ATHENTY_FAKE_READY_FILE is not set/);
   });
 });
 
@@ -41,7 +72,7 @@ describe('examples/docker-compose.yml', () => {
     assert.match(readFileSync(COMPOSE_RECIPE, 'utf8'), /docker build -t athenty-fake:latest \./);
   });
 
-  it("checks health with the image's node probe, which reads ATHENTY_FAKE_PORT from the service's environment", () => {
+  it("checks health with the image's node probe, which follows the port the service's environment gives the fake", () => {
     assert.deepEqual(fake.healthcheck.test, ['CMD', ...dockerfileHealthcheck()]);
     assert.match(String(fake.environment.ATHENTY_FAKE_PORT), /^\d+$/);
     for (const key of ['interval', 'timeout', 'start_period']) assert.match(fake.healthcheck[key], /^\d+s$/, key);

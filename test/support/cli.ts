@@ -15,6 +15,16 @@ function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /**
+ * Runs `node ARGS` to its end in a clean environment plus `env` (the Docker health probe, say).
+ *
+ * @example
+ * const { code } = await runNode(['docker/healthcheck.mjs'], { ATHENTY_FAKE_READY_FILE: file });
+ */
+export function runNode(args: string[], env: Record<string, string> = {}): Promise<Finished> {
+  return runToEnd(process.execPath, args, { env: cleanEnv(env) });
+}
+
+/**
  * Runs the CLI to its end (for --help, --version and start-up errors); `as` sets uid/gid.
  *
  * @example
