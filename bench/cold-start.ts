@@ -49,9 +49,7 @@ async function startAndCreateOne(args: readonly string[]) {
  * const { bareExpress, fakeFileStore } = await measureColdStarts(context);
  */
 export async function measureColdStarts(context: BenchContext): Promise<Record<ColdStartServer, ColdStartSummary>> {
-  const samples = new Map<ColdStartServer, { readyMs: number; firstCreatedMs: number }[]>(
-    SERVERS.map((server) => [server, []]),
-  );
+  const samples = new Map<ColdStartServer, { readyMs: number; firstCreatedMs: number }[]>(SERVERS.map((server) => [server, []]));
   const rss = new Map<ColdStartServer, number[]>(SERVERS.map((server) => [server, []]));
   for (let start = 0; start < context.settings.coldStarts; start++) {
     const order = start % 2 === 0 ? SERVERS : [...SERVERS].reverse();

@@ -69,9 +69,7 @@ async function largeStoreRound(context: BenchContext) {
 
 function emptyStoreRound(context: BenchContext) {
   const db = context.freshPath('empty-store');
-  return withServer(fakeArgs({ db, seed: 'none' }), ({ url }) =>
-    measureLoad(url, POST_CLIENT, context.settings.load),
-  );
+  return withServer(fakeArgs({ db, seed: 'none' }), ({ url }) => measureLoad(url, POST_CLIENT, context.settings.load));
 }
 
 /**
@@ -112,7 +110,10 @@ export async function measureLargeStore(context: BenchContext): Promise<LargeSto
     clients: largeStoreSize,
     getById: summariseRounds(large.map((r) => r.getById)),
     listFirstPage: summariseRounds(large.map((r) => r.listFirstPage)),
-    postAtLargeStore: summariseRounds(large.map((r) => r.post), largeRss),
+    postAtLargeStore: summariseRounds(
+      large.map((r) => r.post),
+      largeRss,
+    ),
     postAtEmptyStore: summariseRounds(empty, emptyRss),
     peakRssAtLargeStoreMb: Math.max(...large.map((r) => r.peakRssBeforePostsMb)),
     largeStoreReadyMs: mean(readyMs),

@@ -63,9 +63,8 @@ export async function measureLoad(url: string, load: LoadRequest, settings: Load
   }
   const latencies: number[] = [];
   let unexpected = 0;
-  const result = await runAutocannon(
-    autocannonOptions(url, load, settings.connections, settings.durationSeconds),
-    (status, ms) => (status === load.expectedStatus ? latencies.push(ms) : unexpected++),
+  const result = await runAutocannon(autocannonOptions(url, load, settings.connections, settings.durationSeconds), (status, ms) =>
+    status === load.expectedStatus ? latencies.push(ms) : unexpected++,
   );
   return {
     requestsPerSecond: latencies.length / result.duration,

@@ -203,7 +203,10 @@ export function formatTable(rows: readonly TableRow[]): string {
   const columns = Object.keys(header) as (keyof TableRow)[];
   const widths = columns.map((column) => Math.max(...[header, ...rows].map((r) => r[column].length)));
   const line = (r: TableRow): string =>
-    columns.map((column, i) => r[column].padEnd(widths[i] as number)).join('  ').trimEnd();
+    columns
+      .map((column, i) => r[column].padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((width) => '-'.repeat(width)).join('  ');
   return [line(header), rule, ...rows.map(line)].join('\n');
 }

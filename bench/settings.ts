@@ -27,9 +27,7 @@ export interface BenchSettings {
 export function benchSettings(quick: boolean): BenchSettings {
   return {
     quick,
-    load: quick
-      ? { connections: 10, durationSeconds: 3, warmupSeconds: 1 }
-      : { connections: 10, durationSeconds: 10, warmupSeconds: 2 },
+    load: quick ? { connections: 10, durationSeconds: 3, warmupSeconds: 1 } : { connections: 10, durationSeconds: 10, warmupSeconds: 2 },
     rounds: quick ? 2 : 3,
     coldStarts: quick ? 5 : 11,
     largeStoreSize: 100_000,
@@ -58,10 +56,6 @@ export interface BenchContext {
 }
 
 /** Creates the context of a run whose temporary files live in `workDir`. */
-export function createContext(
-  settings: BenchSettings,
-  stores: GeneratedStores,
-  workDir: string,
-): BenchContext {
+export function createContext(settings: BenchSettings, stores: GeneratedStores, workDir: string): BenchContext {
   return { settings, stores, freshPath: (name) => join(workDir, `${name}-${randomUUID()}.json`) };
 }

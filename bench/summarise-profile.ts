@@ -62,7 +62,12 @@ function main(): void {
   const wallUs = profile.endTime - profile.startTime;
   process.stdout.write(
     `${file}: ${(wallUs / 1e6).toFixed(2)} s profiled, ${profile.samples.length} samples\n\n` +
-      `${formatTop('self time by module', selfTimes(profile, (n) => moduleOf(n.callFrame.url, n.callFrame.functionName)), top, wallUs)}\n\n` +
+      `${formatTop(
+        'self time by module',
+        selfTimes(profile, (n) => moduleOf(n.callFrame.url, n.callFrame.functionName)),
+        top,
+        wallUs,
+      )}\n\n` +
       `${formatTop('self time by function', selfTimes(profile, functionOf), top, wallUs)}\n`,
   );
 }

@@ -16,7 +16,19 @@ import { jsonRequest, keepAliveAgent } from '../test/support/raw-http.js';
 
 /** Starts the built CLI on `db` (no seed, no rate limit). */
 export function startOnFile(db: string, durable: boolean): Promise<RunningCli> {
-  return startCli(['--port', '0', '--db', db, '--seed', 'none', '--rate-limit', '0', '--log-level', 'warn', ...(durable ? ['--durable'] : [])]);
+  return startCli([
+    '--port',
+    '0',
+    '--db',
+    db,
+    '--seed',
+    'none',
+    '--rate-limit',
+    '0',
+    '--log-level',
+    'warn',
+    ...(durable ? ['--durable'] : []),
+  ]);
 }
 
 /**
@@ -105,9 +117,13 @@ export async function crashOnce(
     // Keep writing until the connection dies: the kill lands in the middle of the burst.
     for (;;) {
       const n = sent++;
-      let answer;
+      let answer: Awaited<ReturnType<typeof jsonRequest>>;
       try {
-        answer = await jsonRequest(server.url, 'POST', '/clients', { agent, key: KEYS.acme, body: { nameFirst: `Burst ${n}`, externalId: `burst-${n}`, metadata: { n } } });
+        answer = await jsonRequest(server.url, 'POST', '/clients', {
+          agent,
+          key: KEYS.acme,
+          body: { nameFirst: `Burst ${n}`, externalId: `burst-${n}`, metadata: { n } },
+        });
       } catch {
         if (!killed) unexpected.push(`request ${n} failed before the kill`);
         return;
@@ -147,7 +163,9 @@ export async function crashOnce(
   const lost = [...acknowledged.keys()].filter((id) => !stored.has(id));
   const firstLost = Math.min(...lost.map((id) => arrivedAt.get(id) as number));
   const lastAcknowledged = Math.max(...arrivedAt.values());
-  const changed = [...acknowledged].filter(([id, body]) => stored.has(id) && JSON.stringify(stored.get(id)) !== JSON.stringify(body)).map(([id]) => id);
+  const changed = [...acknowledged]
+    .filter(([id, body]) => stored.has(id) && JSON.stringify(stored.get(id)) !== JSON.stringify(body))
+    .map(([id]) => id);
   return {
     next,
     result: {
@@ -186,7 +204,11 @@ export function killPoint(i: number): number {
  * Runs `iterations` crashes on one store file, alternating write-behind and --durable, and stops
  * the last server gracefully. Resolves with every iteration's result.
  */
-export async function crashLoop(db: string, iterations: number, onResult: (i: number, result: CrashResult) => void = () => undefined): Promise<CrashResult[]> {
+export async function crashLoop(
+  db: string,
+  iterations: number,
+  onResult: (i: number, result: CrashResult) => void = () => undefined,
+): Promise<CrashResult[]> {
   // The file exists (with one client) before the first burst: a crash before the first write
   // would otherwise leave nothing to check.
   const first = await startOnFile(db, false);
@@ -223,7 +245,9 @@ async function main(argv: readonly string[]): Promise<number> {
   stopServersOnExit('crash-loop');
   const dir = await mkdtemp(join(tmpdir(), 'athenty-fake-crash-'));
   const db = join(dir, 'db.json');
-  console.log(`crash-loop: ${iterations} SIGKILLs in write bursts (32 creates in flight), alternating write-behind and --durable, store ${db}`);
+  console.log(
+    `crash-loop: ${iterations} SIGKILLs in write bursts (32 creates in flight), alternating write-behind and --durable, store ${db}`,
+  );
   const started = performance.now();
   let results: CrashResult[];
   try {
@@ -244,11 +268,17 @@ async function main(argv: readonly string[]): Promise<number> {
   const unexpected = sum(results, (r) => r.unexpected.length);
   console.log('');
   console.log(`iterations                   ${results.length} (${durable.length} durable, ${behind.length} write-behind)`);
-  console.log(`acknowledged writes          ${sum(results, (r) => r.acknowledged)} (${sum(durable, (r) => r.acknowledged)} durable, ${sum(behind, (r) => r.acknowledged)} write-behind)`);
+  console.log(
+    `acknowledged writes          ${sum(results, (r) => r.acknowledged)} (${sum(durable, (r) => r.acknowledged)} durable, ${sum(behind, (r) => r.acknowledged)} write-behind)`,
+  );
   console.log(`lost in durable mode         ${lostDurable}   (must be 0)`);
   const windows = behind.map((r) => r.lostWindowMs).sort((a, b) => a - b);
-  console.log(`lost in write-behind mode    ${sum(behind, (r) => r.lost.length)}   (allowed: the creates acknowledged shortly before the kill)`);
-  console.log(`write-behind loss window     median ${Math.round(windows[windows.length >> 1] ?? 0)} ms, max ${Math.round(windows[windows.length - 1] ?? 0)} ms (first lost 201 to last 201)`);
+  console.log(
+    `lost in write-behind mode    ${sum(behind, (r) => r.lost.length)}   (allowed: the creates acknowledged shortly before the kill)`,
+  );
+  console.log(
+    `write-behind loss window     median ${Math.round(windows[windows.length >> 1] ?? 0)} ms, max ${Math.round(windows[windows.length - 1] ?? 0)} ms (first lost 201 to last 201)`,
+  );
   console.log(`kills inside a store write   ${results.filter((r) => r.killedMidWrite).length} (the temporary file was left behind)`);
   console.log(`store file parsed            ${results.length}/${results.length}`);
   console.log(`restarts OK                  ${results.length}/${results.length}`);

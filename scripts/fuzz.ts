@@ -14,9 +14,26 @@ import { jsonRequest, keepAliveAgent } from '../test/support/raw-http.js';
 
 /** The keys of a Client record, in the contract's order. */
 export const RECORD_KEYS = [
-  'id', 'orgId', 'nameFirst', 'nameLast', 'businessName', 'email', 'phone', 'externalId', 'memberType',
-  'addressLine1', 'addressLine2', 'city', 'region', 'postalCode', 'country', 'metadata', 'active',
-  'requestCount', 'createdAt', 'updatedAt',
+  'id',
+  'orgId',
+  'nameFirst',
+  'nameLast',
+  'businessName',
+  'email',
+  'phone',
+  'externalId',
+  'memberType',
+  'addressLine1',
+  'addressLine2',
+  'city',
+  'region',
+  'postalCode',
+  'country',
+  'metadata',
+  'active',
+  'requestCount',
+  'createdAt',
+  'updatedAt',
 ] as const;
 
 /** Body keys the server must drop (read-only fields of the record). */
@@ -38,7 +55,11 @@ const ISO_MS_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  * @example
  * assert.deepEqual(res.body, expectedRecord({ nameFirst: 'Jane' }, 'org_acme', res.body));
  */
-export function expectedRecord(sent: Record<string, unknown>, orgId: string, answer: { id: string; createdAt: string }): Record<string, unknown> {
+export function expectedRecord(
+  sent: Record<string, unknown>,
+  orgId: string,
+  answer: { id: string; createdAt: string },
+): Record<string, unknown> {
   const field = (name: string, fallback: unknown): unknown => (Object.hasOwn(sent, name) ? sent[name] : fallback);
   return {
     id: answer.id,
@@ -86,10 +107,17 @@ const anyString = fc.oneof(
 
 const emailPart = fc.stringMatching(/^[a-z0-9][a-z0-9_+-]{0,8}$/);
 const validEmail = fc
-  .tuple(emailPart, fc.array(fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,6}$/), { minLength: 1, maxLength: 3 }), fc.stringMatching(/^[a-zA-Z]{2,6}$/))
+  .tuple(
+    emailPart,
+    fc.array(fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,6}$/), { minLength: 1, maxLength: 3 }),
+    fc.stringMatching(/^[a-zA-Z]{2,6}$/),
+  )
   .map(([local, labels, tld]) => `${local}@${labels.join('.')}.${tld}`);
 
-const metadataKey = fc.oneof({ weight: 6, arbitrary: fc.string() }, { weight: 1, arbitrary: fc.constantFrom(...DANGEROUS_KEYS, '', 'a.b') });
+const metadataKey = fc.oneof(
+  { weight: 6, arbitrary: fc.string() },
+  { weight: 1, arbitrary: fc.constantFrom(...DANGEROUS_KEYS, '', 'a.b') },
+);
 const metadata = fc.dictionary(metadataKey, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 });
 
 /** Valid values for each field of the create body. */
@@ -101,13 +129,35 @@ const VALID_VALUE: Record<string, fc.Arbitrary<unknown>> = {
   metadata,
 };
 
-const wrongType = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 }), fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }));
+const wrongType = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 }),
+  fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }),
+);
 
 /** Values that break each field, by the ways the contract can reject it. */
 const BROKEN_VALUE: Record<string, fc.Arbitrary<unknown>> = {
   ...Object.fromEntries(TEXT_FIELDS.map((name) => [name, wrongType])),
   // fc.emailAddress() follows RFC 5322, which allows much that Zod's pattern refuses.
-  email: fc.oneof(wrongType, fc.emailAddress(), fc.constantFrom('x', 'a@b', 'a..b@example.com', '.a@example.com', ' a@example.com', 'a@example.c', 'a@-example.com', 'jane@example.com ', 'ü@example.com', ''), anyString),
+  email: fc.oneof(
+    wrongType,
+    fc.emailAddress(),
+    fc.constantFrom(
+      'x',
+      'a@b',
+      'a..b@example.com',
+      '.a@example.com',
+      ' a@example.com',
+      'a@example.c',
+      'a@-example.com',
+      'jane@example.com ',
+      'ü@example.com',
+      '',
+    ),
+    anyString,
+  ),
   memberType: fc.oneof(wrongType, fc.constant(null), fc.constantFrom('person', 'Individual', 'BUSINESS', '', ' individual'), anyString),
   country: fc.oneof(wrongType, fc.constantFrom('ca', 'XX', 'CAN', '', 'C', 'UK', 'ＣＡ'), anyString),
   metadata: fc.oneof(fc.constant(null), fc.integer(), anyString, fc.boolean(), fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 })),
@@ -124,9 +174,7 @@ function objectOf(entries: readonly (readonly [string, unknown])[]): Record<stri
   return Object.fromEntries(entries);
 }
 
-const validFields = fc
-  .record(VALID_VALUE, { requiredKeys: [] })
-  .map((fields) => Object.entries(fields) as [string, unknown][]);
+const validFields = fc.record(VALID_VALUE, { requiredKeys: [] }).map((fields) => Object.entries(fields) as [string, unknown][]);
 
 /** A body the contract accepts (plus keys it drops). */
 export const validBody = fc
@@ -136,15 +184,16 @@ export const validBody = fc
 /** A valid body with exactly one field broken. */
 export const nearValidBody = fc
   .tuple(validFields, fc.constantFrom(...FIELD_NAMES))
-  .chain(([fields, broken]) =>
-    BROKEN_VALUE[broken]!.map((value) => objectOf([...fields.filter(([k]) => k !== broken), [broken, value]])),
-  );
+  .chain(([fields, broken]) => BROKEN_VALUE[broken]!.map((value) => objectOf([...fields.filter(([k]) => k !== broken), [broken, value]])));
 
 /** Any JSON value, or an object with the field names as keys and any JSON values. */
 export const randomBody = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   fc
-    .array(fc.tuple(fc.oneof(fc.constantFrom(...FIELD_NAMES, ...READ_ONLY_KEYS, ...DANGEROUS_KEYS), fc.string()), fc.jsonValue({ maxDepth: 2 })), { maxLength: 8 })
+    .array(
+      fc.tuple(fc.oneof(fc.constantFrom(...FIELD_NAMES, ...READ_ONLY_KEYS, ...DANGEROUS_KEYS), fc.string()), fc.jsonValue({ maxDepth: 2 })),
+      { maxLength: 8 },
+    )
     .map(objectOf),
 );
 
@@ -266,7 +315,9 @@ async function runCampaign(options: CampaignOptions): Promise<number> {
     return { status: res.status, text: res.text };
   };
 
-  console.log(`fuzz: seed ${options.seed}, ${options.cases} cases, ${options.concurrency} in flight, against ${base}${server ? ' (started here: --db memory --seed none --rate-limit 0)' : ''}`);
+  console.log(
+    `fuzz: seed ${options.seed}, ${options.cases} cases, ${options.concurrency} in flight, against ${base}${server ? ' (started here: --db memory --seed none --rate-limit 0)' : ''}`,
+  );
   const statuses = new Map<number, number>();
   const failures: { index: number; message: string }[] = [];
   let done = 0;
@@ -314,7 +365,9 @@ async function runCampaign(options: CampaignOptions): Promise<number> {
   console.log(`other statuses  ${others.length === 0 ? 'none' : others.map(([s, n]) => `${s}: ${n}`).join(', ')}`);
   console.log(`5xx             ${count((s) => s >= 500)}`);
   console.log(`property fails  ${failures.length}`);
-  console.log(`cases/s         ${Math.round(done / seconds)} (${seconds.toFixed(1)} s, ${options.concurrency} in flight; a 201 also costs a GET)`);
+  console.log(
+    `cases/s         ${Math.round(done / seconds)} (${seconds.toFixed(1)} s, ${options.concurrency} in flight; a 201 also costs a GET)`,
+  );
   for (const failure of failures.slice(0, 5)) console.log(`\ncase #${failure.index} failed:\n${failure.message}`);
   return failures.length === 0 && count((s) => s >= 500) === 0 && done === options.cases ? 0 : 1;
 }

@@ -61,7 +61,11 @@ async function once(url: string): Promise<void> {
   const headers = { 'X-Api-Key': key, 'Content-Type': 'application/json' };
   switch (operation) {
     case 'create': {
-      const res = await fetch(`${url}/v2/api/clients`, { method: 'POST', headers, body: JSON.stringify({ nameFirst: 'Soak', email: 'soak@example.com', metadata: { n: requests } }) });
+      const res = await fetch(`${url}/v2/api/clients`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ nameFirst: 'Soak', email: 'soak@example.com', metadata: { n: requests } }),
+      });
       const body = (await res.json()) as { id?: string };
       if (body.id !== undefined && knownIds.length < 10_000) knownIds.push(body.id);
       return tally(operation, res.status, [201]);
@@ -107,10 +111,14 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'athenty-fake-soak-'));
   stopServersOnExit('soak');
   try {
-    const server = await spawnServer(process.execPath, [CLI, '--port', '0', '--db', join(dir, 'db.json'), '--rate-limit', '0', '--log-level', 'warn'], {
-      echoStderr: true,
-      keepLast: 2000,
-    });
+    const server = await spawnServer(
+      process.execPath,
+      [CLI, '--port', '0', '--db', join(dir, 'db.json'), '--rate-limit', '0', '--log-level', 'warn'],
+      {
+        echoStderr: true,
+        keepLast: 2000,
+      },
+    );
     const { url, pid } = server;
     const started = Date.now();
     const samples: { atS: number; rssMb: number }[] = [];

@@ -127,11 +127,7 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
       strict: config.strict,
     }),
   }));
-  const rateLimits = createRateLimits(
-    { limit: config.rateLimit, windowSeconds: config.rateWindowSeconds },
-    deps.apiKeys,
-    clock,
-  );
+  const rateLimits = createRateLimits({ limit: config.rateLimit, windowSeconds: config.rateWindowSeconds }, deps.apiKeys, clock);
   const faultRules = new FaultRules([...config.faultRules, ...(deps.faultRules ?? [])], random.stream('faults'));
   const faults = createFaultInjector({ rules: faultRules, rateLimits, clock, delay: deps.delay });
   const journal = new Journal(config.journalSize);
@@ -206,7 +202,8 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
       readiness.ready = true;
     },
     async seedIfEmpty() {
-      if (isEmpty(admin) && Object.values<readonly unknown[] | undefined>(deps.seed ?? {}).some((entries) => (entries?.length ?? 0) > 0)) await seed();
+      if (isEmpty(admin) && Object.values<readonly unknown[] | undefined>(deps.seed ?? {}).some((entries) => (entries?.length ?? 0) > 0))
+        await seed();
     },
     releaseHeld() {
       faults.releaseHeld();

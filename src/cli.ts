@@ -58,7 +58,7 @@ function parseArgv(argv: string[]): CliOptions {
     .alias('help', 'h')
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .exitProcess(true)
-    .fail((message, error) => exitWith(`${(message ?? error?.message).replace(/\s*\n\s*/g, ' ')} (see --help)`))
+    .fail((message, error) => exitWith(`${(message ?? error?.message ?? 'bad arguments').replace(/\s*\n\s*/g, ' ')} (see --help)`))
     .parseSync();
   return Object.fromEntries(
     ENTRIES.map(([name, spec]) => {

@@ -52,7 +52,8 @@ function integer(min: number, max: number): ValueType<number, number> {
       const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
       // The message shows the number read when the text is one, so --port 70000 and
       // ATHENTY_FAKE_PORT=70000 are refused in the same words.
-      if (!Number.isInteger(n) || n < min || n > max) fail(Number.isFinite(n) ? { ...given, value: n } : given, `an integer from ${min} to ${max}`);
+      if (!Number.isInteger(n) || n < min || n > max)
+        fail(Number.isFinite(n) ? { ...given, value: n } : given, `an integer from ${min} to ${max}`);
       return n;
     },
   };
@@ -71,7 +72,10 @@ function optional<In, Out>(type: ValueType<In, Out>): ValueType<In, Out | undefi
   return { ...type, parse: (given) => (given.value === undefined ? undefined : type.parse(given)) };
 }
 
-const SWITCH_WORDS = new Map([...['true', '1', 'yes', 'on'].map((w) => [w, true] as const), ...['false', '0', 'no', 'off'].map((w) => [w, false] as const)]);
+const SWITCH_WORDS = new Map([
+  ...['true', '1', 'yes', 'on'].map((w) => [w, true] as const),
+  ...['false', '0', 'no', 'off'].map((w) => [w, false] as const),
+]);
 
 /** On or off: true or false, or a word such as yes, no, on, off, 1 or 0, in any case. */
 const boolean: ValueType<boolean, boolean> = {
@@ -134,7 +138,10 @@ const faultRules: ValueType<readonly string[], readonly FaultRuleInput[]> = {
       typeof value === 'string'
         ? name.startsWith('--')
           ? [value]
-          : value.split(';').map((s) => s.trim()).filter((s) => s !== '')
+          : value
+              .split(';')
+              .map((s) => s.trim())
+              .filter((s) => s !== '')
         : Array.isArray(value)
           ? value.map(String)
           : fail(given, 'a fault rule such as "POST /clients status=429"');
@@ -404,7 +411,9 @@ export function parseConfig(values: RawOptions, env: Env = {}, defaults: RawOpti
   for (const name of Object.keys(values)) {
     if (!(SERVER_NAMES as string[]).includes(name)) {
       throw new StartupError(
-        Object.hasOwn(OPTIONS, name) ? `option "${name}" is for the command line only (--${OPTIONS[name as OptionName].flag})` : `unknown option "${name}"`,
+        Object.hasOwn(OPTIONS, name)
+          ? `option "${name}" is for the command line only (--${OPTIONS[name as OptionName].flag})`
+          : `unknown option "${name}"`,
       );
     }
   }

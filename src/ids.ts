@@ -56,8 +56,7 @@ export function createIdGenerator(prefix: string, clock: Clock, random: RandomSo
     }
     return false;
   };
-  const codes = new Array<number>(prefixCodes.length + TIME_LENGTH + RANDOM_LENGTH);
-  prefixCodes.forEach((code, i) => (codes[i] = code));
+  const codes = [...prefixCodes, ...new Array<number>(TIME_LENGTH + RANDOM_LENGTH).fill(0)];
   return {
     next() {
       const now = clock.now();

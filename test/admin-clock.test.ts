@@ -37,7 +37,11 @@ describe('/__admin/clock', () => {
     const fake = await withFake(t, { seed: 'none', clock: '2026-01-01T00:00:00.000Z', rateLimit: 1, rateWindow: 60 });
     await fake.call('GET', '/clients', { key: KEYS.acme });
     await fake.clock.advance(59_000);
-    assert.deepEqual(rateHeaders((await fake.call('GET', '/clients', { key: KEYS.acme })).headers), { limit: '1', remaining: '0', retryAfter: '1' });
+    assert.deepEqual(rateHeaders((await fake.call('GET', '/clients', { key: KEYS.acme })).headers), {
+      limit: '1',
+      remaining: '0',
+      retryAfter: '1',
+    });
     await fake.clock.advance(1_000);
     assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 200);
   });
@@ -45,7 +49,12 @@ describe('/__admin/clock', () => {
   const INVALID: [string, string, unknown, { field: string; message: string }[]][] = [
     ['PUT', '/__admin/clock', { now: 'soon' }, [{ field: 'now', message: 'Invalid datetime' }]],
     ['PUT', '/__admin/clock', { frozen: 'yes' }, [{ field: 'frozen', message: 'Expected boolean, received string' }]],
-    ['PUT', '/__admin/clock', { now: '2026-01-01T00:00:00Z', speed: 2 }, [{ field: '', message: "Unrecognized key(s) in object: 'speed'" }]],
+    [
+      'PUT',
+      '/__admin/clock',
+      { now: '2026-01-01T00:00:00Z', speed: 2 },
+      [{ field: '', message: "Unrecognized key(s) in object: 'speed'" }],
+    ],
     ['POST', '/__admin/clock/advance', {}, [{ field: 'ms', message: 'Required' }]],
     ['POST', '/__admin/clock/advance', { ms: 1.5 }, [{ field: 'ms', message: 'Expected integer, received float' }]],
     ['POST', '/__admin/clock/advance', { ms: '10' }, [{ field: 'ms', message: 'Expected number, received string' }]],

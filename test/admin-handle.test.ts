@@ -1,7 +1,7 @@
 // The typed handle of startFake() and the HTTP client of connectFake(): same methods, same results.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { connectFake, FakeAdminError, type FakeAdmin } from '../src/index.js';
+import { connectFake, type FakeAdminError, type FakeAdmin } from '../src/index.js';
 import { withFake } from './support/fake.js';
 import { KEYS, SEEDED_IDS } from './support/fixture-keys.js';
 

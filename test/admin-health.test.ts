@@ -29,7 +29,10 @@ describe('GET /__admin/health', () => {
 
   it('answers 503 in the envelope until the server is ready', async () => {
     const config = parseConfig({ seed: 'none' }, {}, PROGRAMMATIC_DEFAULTS);
-    const store = await Store.open({ kind: 'memory' }, RESOURCES.map((r) => r.name));
+    const store = await Store.open(
+      { kind: 'memory' },
+      RESOURCES.map((r) => r.name),
+    );
     const built = createApp(config, { store, apiKeys: loadApiKeys(config.keysFile) });
     const server = express().use(built.app).listen(0);
     await new Promise((resolve) => server.once('listening', resolve));
@@ -50,7 +53,13 @@ describe('GET /__admin/health', () => {
 describe('admin token', () => {
   it('guards every admin call when set, comparing the whole header', async (t) => {
     const fake = await withFake(t, { adminToken: 's3cret-token' });
-    for (const headers of [{}, { Authorization: 's3cret-token' }, { Authorization: 'Bearer s3cret' }, { Authorization: 'Bearer s3cret-token2' }, { 'X-Api-Key': 's3cret-token' }] as Record<string, string>[]) {
+    for (const headers of [
+      {},
+      { Authorization: 's3cret-token' },
+      { Authorization: 'Bearer s3cret' },
+      { Authorization: 'Bearer s3cret-token2' },
+      { 'X-Api-Key': 's3cret-token' },
+    ] as Record<string, string>[]) {
       const res = await fake.call('GET', '/__admin/health', { headers });
       assert.equal(res.status, 401, JSON.stringify(headers));
       assert.deepEqual(res.body, ENVELOPES.ADMIN_UNAUTHORIZED);

@@ -17,16 +17,40 @@ describe('GET /__admin/requests', () => {
     const [first, second] = res.body.requests;
     assert.equal(res.body.requests.length, 2);
     assert.equal(typeof first.durationMs, 'number');
-    assert.deepEqual({ ...first, durationMs: 0 }, {
-      id: 'req_1', at: START, method: 'POST', path: '/v2/api/clients', query: { src: 'test' }, status: 201,
-      orgId: 'org_acme', apiKey: '****p8Zc', requestBody: { nameFirst: 'J', extra: 1 },
-      responseBody: created.body, durationMs: 0, fault: null,
-    });
-    assert.deepEqual({ ...second, durationMs: 0 }, {
-      id: 'req_2', at: START, method: 'GET', path: '/clients', query: {}, status: 401, orgId: null, apiKey: '****1234',
-      requestBody: null, responseBody: ENVELOPES.UNAUTHORIZED,
-      durationMs: 0, fault: null,
-    });
+    assert.deepEqual(
+      { ...first, durationMs: 0 },
+      {
+        id: 'req_1',
+        at: START,
+        method: 'POST',
+        path: '/v2/api/clients',
+        query: { src: 'test' },
+        status: 201,
+        orgId: 'org_acme',
+        apiKey: '****p8Zc',
+        requestBody: { nameFirst: 'J', extra: 1 },
+        responseBody: created.body,
+        durationMs: 0,
+        fault: null,
+      },
+    );
+    assert.deepEqual(
+      { ...second, durationMs: 0 },
+      {
+        id: 'req_2',
+        at: START,
+        method: 'GET',
+        path: '/clients',
+        query: {},
+        status: 401,
+        orgId: null,
+        apiKey: '****1234',
+        requestBody: null,
+        responseBody: ENVELOPES.UNAUTHORIZED,
+        durationMs: 0,
+        fault: null,
+      },
+    );
     assert.ok(!JSON.stringify(res.body).includes(KEYS.acme));
   });
 
@@ -39,12 +63,15 @@ describe('GET /__admin/requests', () => {
     await fake.faults.add({ method: 'POST', network: 'reset', times: 1 });
     await assert.rejects(fake.create({}));
     const entries = await fake.requests();
-    assert.deepEqual(entries.map((e) => [e.method, e.path, e.status, e.fault]), [
-      ['POST', '/clients', 400, null],
-      ['GET', '/nowhere', 404, null],
-      ['POST', '/clients', 503, rule.id],
-      ['POST', '/clients', 0, 'flt_2'],
-    ]);
+    assert.deepEqual(
+      entries.map((e) => [e.method, e.path, e.status, e.fault]),
+      [
+        ['POST', '/clients', 400, null],
+        ['GET', '/nowhere', 404, null],
+        ['POST', '/clients', 503, rule.id],
+        ['POST', '/clients', 0, 'flt_2'],
+      ],
+    );
   });
 
   it('filters by method, path pattern, status, orgId, since and limit', async (t) => {
@@ -69,12 +96,15 @@ describe('GET /__admin/requests', () => {
   it('rejects bad filters with 422', async (t) => {
     const fake = await withFake(t, { seed: 'none' });
     const res = await fake.call('GET', '/__admin/requests?status=abc&limit=0&since=yesterday&colour=red');
-    assert.deepEqual(res.body, validationError([
-      { field: 'status', message: 'Expected number, received nan' },
-      { field: 'since', message: 'Invalid datetime' },
-      { field: 'limit', message: 'Number must be greater than or equal to 1' },
-      { field: '', message: "Unrecognized key(s) in object: 'colour'" },
-    ]));
+    assert.deepEqual(
+      res.body,
+      validationError([
+        { field: 'status', message: 'Expected number, received nan' },
+        { field: 'since', message: 'Invalid datetime' },
+        { field: 'limit', message: 'Number must be greater than or equal to 1' },
+        { field: '', message: "Unrecognized key(s) in object: 'colour'" },
+      ]),
+    );
   });
 
   it('counts matching requests with POST /__admin/requests/count', async (t) => {
@@ -104,8 +134,13 @@ describe('GET /__admin/requests', () => {
     const fake = await withFake(t, { seed: 'none', journalSize: 3 });
     for (let i = 1; i <= 5; i++) await fake.create({ nameFirst: `n${i}` });
     const entries = await fake.requests();
-    assert.deepEqual(entries.map((e) => [e.id, (e.requestBody as { nameFirst: string }).nameFirst]), [
-      ['req_3', 'n3'], ['req_4', 'n4'], ['req_5', 'n5'],
-    ]);
+    assert.deepEqual(
+      entries.map((e) => [e.id, (e.requestBody as { nameFirst: string }).nameFirst]),
+      [
+        ['req_3', 'n3'],
+        ['req_4', 'n4'],
+        ['req_5', 'n5'],
+      ],
+    );
   });
 });

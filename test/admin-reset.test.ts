@@ -26,13 +26,22 @@ describe('POST /__admin/reset', () => {
     assert.deepEqual(res.body, { reset: ['clients', 'journal', 'faults', 'rateLimits', 'clock', 'ids'], clients: 2 });
     // Written before the answer: the file holds exactly the seed.
     const stored = JSON.parse(readFileSync(db, 'utf8'));
-    assert.deepEqual(stored.clients.map((c: { id: string }) => c.id), [...SEEDED_IDS]);
+    assert.deepEqual(
+      stored.clients.map((c: { id: string }) => c.id),
+      [...SEEDED_IDS],
+    );
 
     assert.deepEqual(await fake.requests(), []);
-    assert.deepEqual((await fake.faults.list()).map((r) => [r.id, r.status, r.remaining, r.hits]), [['flt_1', 503, 2, 0]]);
+    assert.deepEqual(
+      (await fake.faults.list()).map((r) => [r.id, r.status, r.remaining, r.hits]),
+      [['flt_1', 503, 2, 0]],
+    );
     assert.equal(await fake.clock.now(), START);
     const list = await fake.call('GET', '/clients', { key: KEYS.acme });
-    assert.deepEqual(list.body.data.map((c: { id: string }) => c.id), [...SEEDED_IDS].reverse());
+    assert.deepEqual(
+      list.body.data.map((c: { id: string }) => c.id),
+      [...SEEDED_IDS].reverse(),
+    );
     assert.deepEqual(rateHeaders(list.headers), { limit: '10', remaining: '9', retryAfter: null });
     assert.equal((await fake.call('GET', '/clients', { key: KEYS.globex })).body.pagination.total, 0);
     // The id sequence starts over: the same first create gets the same id again.
@@ -49,20 +58,30 @@ describe('POST /__admin/reset', () => {
     assert.deepEqual(res.body, { reset: ['clients', 'journal', 'rateLimits'], orgId: 'org_acme', clients: 2 });
 
     const acme = await fake.call('GET', '/clients', { key: KEYS.acme });
-    assert.deepEqual(acme.body.data.map((c: { id: string }) => c.id), [...SEEDED_IDS].reverse());
+    assert.deepEqual(
+      acme.body.data.map((c: { id: string }) => c.id),
+      [...SEEDED_IDS].reverse(),
+    );
     assert.equal(acme.headers.get('x-ratelimit-remaining'), '9');
     const globex = await fake.call('GET', '/clients', { key: KEYS.globex });
     assert.deepEqual(globex.body.data, [globexClient]);
     assert.equal(globex.headers.get('x-ratelimit-remaining'), '8');
     const journal = await fake.requests();
-    assert.deepEqual(journal.map((e) => e.orgId), ['org_globex', 'org_acme', 'org_globex']);
+    assert.deepEqual(
+      journal.map((e) => e.orgId),
+      ['org_globex', 'org_acme', 'org_globex'],
+    );
     assert.equal((await fake.faults.list()).length, 1);
   });
 
   it('resets an organisation without starting clients to empty', async (t) => {
     const fake = await withFake(t);
     await fake.create({}, KEYS.globex);
-    assert.deepEqual(await fake.reset({ orgId: 'org_globex' }), { reset: ['clients', 'journal', 'rateLimits'], orgId: 'org_globex', clients: 0 });
+    assert.deepEqual(await fake.reset({ orgId: 'org_globex' }), {
+      reset: ['clients', 'journal', 'rateLimits'],
+      orgId: 'org_globex',
+      clients: 0,
+    });
     assert.equal((await fake.call('GET', '/clients', { key: KEYS.globex })).body.pagination.total, 0);
     assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).body.pagination.total, 2);
   });
@@ -70,7 +89,15 @@ describe('POST /__admin/reset', () => {
   it('gives generated seed ids that another organisation holds a wide berth (seeded run, restarted)', async (t) => {
     const dir = tempDir();
     const seed = join(dir, 'seed.json');
-    writeFileSync(seed, JSON.stringify({ clients: [{ orgId: 'org_acme', nameFirst: 'A' }, { orgId: 'org_globex', nameFirst: 'G' }] }));
+    writeFileSync(
+      seed,
+      JSON.stringify({
+        clients: [
+          { orgId: 'org_acme', nameFirst: 'A' },
+          { orgId: 'org_globex', nameFirst: 'G' },
+        ],
+      }),
+    );
     const options = { db: join(dir, 'db.json'), seed, randomSeed: 7, clock: START };
     const first = await withFake(t, options);
     await first.close();

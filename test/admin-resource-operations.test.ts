@@ -28,7 +28,10 @@ const widgets = {
       input: (by: number) => ({ by }),
       toHttp: (input: { by: number }) => ({ body: input }),
       fromHttp: ({ body }: AdminHttpInput) => body as { by: number },
-      run: (api: Counter, { by }: { by: number }) => ({ value: (api.value += by) }),
+      run: (api: Counter, { by }: { by: number }) => {
+        api.value += by;
+        return { value: api.value };
+      },
     },
     reading: {
       get: {
@@ -51,16 +54,24 @@ describe('resource admin operations', () => {
     const counter: Counter = { value: 0 };
     const parts: AdminParts = {
       ...fake.fake.admin,
-      resources: [...fake.fake.admin.resources, { module: widgets, instance: { api: counter, state: { recordsFrom: () => [] }, sample: () => ({}) } }],
+      resources: [
+        ...fake.fake.admin.resources,
+        { module: widgets, instance: { api: counter, state: { recordsFrom: () => [] }, sample: () => ({}) } },
+      ],
       operations: adminOperationTree([...RESOURCES, widgets]),
     };
-    const app = express().use(express.json()).use('/__admin', createAdminRouter(parts.operations, parts, undefined)).use(handleErrors(createLogger('silent', () => {})));
+    const app = express()
+      .use(express.json())
+      .use('/__admin', createAdminRouter(parts.operations, parts, undefined))
+      .use(handleErrors(createLogger('silent', () => {})));
     const server = app.listen(0, '127.0.0.1');
     t.after(() => new Promise((resolve) => server.close(resolve)));
     await new Promise((resolve) => server.once('listening', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    const local = inProcessAdmin(parts) as unknown as { widgets: { spin(by: number): Promise<unknown>; reading: { get(id: string): Promise<unknown> } } };
+    const local = inProcessAdmin(parts) as unknown as {
+      widgets: { spin(by: number): Promise<unknown>; reading: { get(id: string): Promise<unknown> } };
+    };
     const remote = connectAdmin(parts.operations, url) as unknown as typeof local;
     assert.deepEqual(await local.widgets.spin(2), { value: 2 });
     assert.deepEqual(await remote.widgets.spin(3), { value: 5 });
@@ -69,7 +80,9 @@ describe('resource admin operations', () => {
     const raw = await fetch(`${url}/__admin/widgets/w_9/reading`);
     assert.deepEqual(await raw.json(), { id: 'w_9', value: 5 });
 
-    const doc = (await (await fetch(`${url}/__admin/openapi.json`)).json()) as { paths: Record<string, Record<string, { summary: string }>> };
+    const doc = (await (await fetch(`${url}/__admin/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { summary: string }>>;
+    };
     assert.equal(doc.paths['/__admin/widgets/spin']?.post?.summary, 'Add {by} to the counter; answers {value}');
     assert.ok(doc.paths['/__admin/widgets/{id}/reading']?.get);
     assert.ok(doc.paths['/__admin/faults']?.post, 'the core operations stay');

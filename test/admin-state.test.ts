@@ -13,7 +13,10 @@ describe('/__admin/state', () => {
     const fake = await withFake(t);
     const globex = (await fake.create({ nameFirst: 'G' }, KEYS.globex)).body;
     const all = await fake.call('GET', '/__admin/state');
-    assert.deepEqual(all.body.clients.map((c: { id: string }) => c.id), [...SEEDED_IDS, globex.id]);
+    assert.deepEqual(
+      all.body.clients.map((c: { id: string }) => c.id),
+      [...SEEDED_IDS, globex.id],
+    );
     assert.deepEqual((await fake.call('GET', '/__admin/state?orgId=org_globex')).body, { clients: [globex] });
     assert.deepEqual((await fake.call('GET', '/__admin/state?orgId=org_none')).body, { clients: [] });
   });
@@ -41,12 +44,31 @@ describe('/__admin/state', () => {
     assert.equal(stored.length, 3);
     const imported = stored[2];
     assert.match(imported.id, /^clt_[0-9a-hjkmnp-tv-z]{26}$/);
-    assert.deepEqual({ ...imported, id: 'x' }, {
-      id: 'x', orgId: 'org_globex', nameFirst: null, nameLast: null, businessName: 'Imported', email: null, phone: null,
-      externalId: null, memberType: 'business', addressLine1: null, addressLine2: null, city: null, region: null,
-      postalCode: null, country: null, metadata: {}, active: true, requestCount: 0,
-      createdAt: '2026-03-03T03:03:03.003Z', updatedAt: '2026-03-03T03:03:03.003Z',
-    });
+    assert.deepEqual(
+      { ...imported, id: 'x' },
+      {
+        id: 'x',
+        orgId: 'org_globex',
+        nameFirst: null,
+        nameLast: null,
+        businessName: 'Imported',
+        email: null,
+        phone: null,
+        externalId: null,
+        memberType: 'business',
+        addressLine1: null,
+        addressLine2: null,
+        city: null,
+        region: null,
+        postalCode: null,
+        country: null,
+        metadata: {},
+        active: true,
+        requestCount: 0,
+        createdAt: '2026-03-03T03:03:03.003Z',
+        updatedAt: '2026-03-03T03:03:03.003Z',
+      },
+    );
     assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).body.pagination.total, 2);
   });
 
@@ -55,9 +77,26 @@ describe('/__admin/state', () => {
     ['', { clients: [{ nameFirst: 'No org' }] }, [{ field: 'clients.0.orgId', message: 'Required' }]],
     ['', { clients: [{ orgId: 'o', email: 'bad' }] }, [{ field: 'clients.0.email', message: 'Invalid email' }]],
     ['', { clients: [{ orgId: 'o', id: 'nope' }] }, [{ field: 'clients.0.id', message: 'Invalid' }]],
-    ['', { clients: [{ orgId: 'o', id: SEEDED_IDS[0] }, { orgId: 'o', id: SEEDED_IDS[0] }] }, [{ field: 'clients.1.id', message: `Duplicate id ${SEEDED_IDS[0]}` }]],
-    ['?orgId=org_globex', { clients: [{ orgId: 'org_acme' }] }, [{ field: 'clients.0.orgId', message: 'Invalid literal value, expected "org_globex"' }]],
-    ['?orgId=org_globex', { clients: [{ orgId: 'org_globex', id: SEEDED_IDS[0] }] }, [{ field: 'clients.0.id', message: `Duplicate id ${SEEDED_IDS[0]}` }]],
+    [
+      '',
+      {
+        clients: [
+          { orgId: 'o', id: SEEDED_IDS[0] },
+          { orgId: 'o', id: SEEDED_IDS[0] },
+        ],
+      },
+      [{ field: 'clients.1.id', message: `Duplicate id ${SEEDED_IDS[0]}` }],
+    ],
+    [
+      '?orgId=org_globex',
+      { clients: [{ orgId: 'org_acme' }] },
+      [{ field: 'clients.0.orgId', message: 'Invalid literal value, expected "org_globex"' }],
+    ],
+    [
+      '?orgId=org_globex',
+      { clients: [{ orgId: 'org_globex', id: SEEDED_IDS[0] }] },
+      [{ field: 'clients.0.id', message: `Duplicate id ${SEEDED_IDS[0]}` }],
+    ],
     ['', { clients: [], more: 1 }, [{ field: '', message: "Unrecognized key(s) in object: 'more'" }]],
   ];
   for (const [query, body, errors] of INVALID) {

@@ -22,7 +22,12 @@ describe('authentication', () => {
     ['the key in another header', { Authorization: `Bearer ${KEYS.acme}` }],
   ];
   for (const [name, headers] of cases) {
-    for (const [method, path] of [['POST', '/clients'], ['GET', '/clients'], ['GET', `/clients/${SEEDED_IDS[0]}`], ['GET', '/v2/api/clients']]) {
+    for (const [method, path] of [
+      ['POST', '/clients'],
+      ['GET', '/clients'],
+      ['GET', `/clients/${SEEDED_IDS[0]}`],
+      ['GET', '/v2/api/clients'],
+    ]) {
       it(`answers 401 to ${method} ${path} with ${name}`, async () => {
         const res = await fake.call(method as string, path as string, { headers, ...(method === 'POST' ? { body: {} } : {}) });
         assert.equal(res.status, 401);
@@ -64,7 +69,10 @@ describe('organisation isolation', () => {
     await fake.create({ nameFirst: 'G1' }, KEYS.globex);
     await fake.create({ nameFirst: 'G2' }, KEYS.globex);
     const globex = await fake.call('GET', '/clients', { key: KEYS.globex });
-    assert.deepEqual(globex.body.data.map((c: { nameFirst: string }) => c.nameFirst), ['G2', 'G1']);
+    assert.deepEqual(
+      globex.body.data.map((c: { nameFirst: string }) => c.nameFirst),
+      ['G2', 'G1'],
+    );
     const acme = await fake.call('GET', '/clients', { key: KEYS.acme });
     assert.ok(acme.body.data.every((c: { orgId: string }) => c.orgId === 'org_acme'));
   });

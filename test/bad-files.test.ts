@@ -75,7 +75,10 @@ describe('bad files at start-up', () => {
     const { db } = storeWith(content);
     const { code, stderr } = await runCli(['--port', '0', '--db', db]);
     assert.equal(code, 1);
-    assert.equal(stderr, `athenty-fake: store file ${db} does not have the expected shape (clients.0.nameFirst: Required); it was left untouched\n`);
+    assert.equal(
+      stderr,
+      `athenty-fake: store file ${db} does not have the expected shape (clients.0.nameFirst: Required); it was left untouched\n`,
+    );
     assert.equal(readFileSync(db, 'utf8'), content);
   });
 });

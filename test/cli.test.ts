@@ -44,7 +44,10 @@ describe('athenty-fake CLI', () => {
     assert.equal(await cli.stop('SIGINT'), 0);
     assert.match(cli.stderr(), /^GET \/clients\?limit=1 200 \d+\.\dms org_acme$/m);
     assert.match(cli.stderr(), /^GET \/clients 401 \d+\.\dms$/m);
-    const requestLines = cli.stderr().split('\n').filter((l) => l.startsWith('GET '));
+    const requestLines = cli
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('GET '));
     assert.ok(requestLines.every((l) => !l.includes(KEYS.acme) && !l.includes('wrong-key-123')));
   });
 
@@ -66,7 +69,11 @@ describe('athenty-fake CLI', () => {
   it('reads options from the environment, and a flag wins over its variable', async () => {
     const keys = join(tempDir(), 'keys.json');
     writeFileSync(keys, JSON.stringify({ keys: [{ key: 'env-key-123456', orgId: 'org_env', label: 'env' }] }));
-    const cli = await startCli(['--db', 'memory'], { ATHENTY_FAKE_PORT: '0', ATHENTY_FAKE_KEYS: keys, ATHENTY_FAKE_DB: '/nonexistent/never-used.json' });
+    const cli = await startCli(['--db', 'memory'], {
+      ATHENTY_FAKE_PORT: '0',
+      ATHENTY_FAKE_KEYS: keys,
+      ATHENTY_FAKE_DB: '/nonexistent/never-used.json',
+    });
     try {
       assert.equal((await call(cli.url, 'GET', '/clients', { key: 'env-key-123456' })).status, 200);
       assert.equal((await call(cli.url, 'GET', '/clients', { key: KEYS.acme })).status, 401);
@@ -79,7 +86,10 @@ describe('athenty-fake CLI', () => {
     const faults = ['--fault', 'POST /clients status=503 times=1', '--fault', 'GET /clients/* status=404'];
     const cli = await startCli(['--port', '0', '--db', 'memory', ...faults]);
     try {
-      assert.deepEqual((await call(cli.url, 'GET', '/__admin/faults')).body.faults.map((f: { id: string }) => f.id), ['flt_1', 'flt_2']);
+      assert.deepEqual(
+        (await call(cli.url, 'GET', '/__admin/faults')).body.faults.map((f: { id: string }) => f.id),
+        ['flt_1', 'flt_2'],
+      );
       assert.equal((await call(cli.url, 'POST', '/clients', { key: KEYS.acme, body: {} })).status, 503);
       assert.equal((await call(cli.url, 'POST', '/clients', { key: KEYS.acme, body: {} })).status, 201);
       assert.equal((await call(cli.url, 'GET', '/clients/anything', { key: KEYS.acme })).status, 404);
@@ -124,7 +134,12 @@ describe('athenty-fake CLI', () => {
     ['0/1 in the variables', [], { ATHENTY_FAKE_CORS: '0', ATHENTY_FAKE_STRICT: '1' }, { cors: false, strict: true }],
     ['no/yes in the variables', [], { ATHENTY_FAKE_CORS: 'no', ATHENTY_FAKE_STRICT: 'Yes' }, { cors: false, strict: true }],
     ['off/on in the variables', [], { ATHENTY_FAKE_CORS: 'Off', ATHENTY_FAKE_STRICT: 'ON' }, { cors: false, strict: true }],
-    ['a flag word over its variable', ['--cors=yes', '--strict=off'], { ATHENTY_FAKE_CORS: 'off', ATHENTY_FAKE_STRICT: 'on' }, { cors: true, strict: false }],
+    [
+      'a flag word over its variable',
+      ['--cors=yes', '--strict=off'],
+      { ATHENTY_FAKE_CORS: 'off', ATHENTY_FAKE_STRICT: 'on' },
+      { cors: true, strict: false },
+    ],
   ];
   describe('reads a switch the same way as a flag and as a variable', { concurrency: true }, () => {
     for (const [name, args, env, expected] of SWITCHES) {
@@ -133,10 +148,7 @@ describe('athenty-fake CLI', () => {
         try {
           const list = await call(cli.url, 'GET', '/clients', { key: KEYS.acme, headers: { Origin: 'http://x' } });
           const created = await call(cli.url, 'POST', '/clients', { key: KEYS.acme, body: { nameFirst: 'Switch', colour: 'red' } });
-          assert.deepEqual(
-            { cors: list.headers.get('access-control-allow-origin') === '*', strict: created.status === 422 },
-            expected,
-          );
+          assert.deepEqual({ cors: list.headers.get('access-control-allow-origin') === '*', strict: created.status === 422 }, expected);
           assert.equal(created.status, expected.strict ? 422 : 201);
         } finally {
           await cli.stop();
@@ -168,7 +180,29 @@ describe('athenty-fake CLI', () => {
     const { code, stdout } = await runCli(['--help']);
     assert.equal(code, 0);
     assert.match(stdout, /^Usage: athenty-fake \[options\]/);
-    for (const text of ['Options:', 'Examples:', '--port', 'ATHENTY_FAKE_PORT', '--db', '--keys', '--seed', '--strict', '--log-level', '--body-limit', '--rate-limit', '--rate-window', '--fault', '--faults', '--random-seed', '--durable', '--cors', '--admin-token', '--ready-file', '--version', 'yes/no']) {
+    for (const text of [
+      'Options:',
+      'Examples:',
+      '--port',
+      'ATHENTY_FAKE_PORT',
+      '--db',
+      '--keys',
+      '--seed',
+      '--strict',
+      '--log-level',
+      '--body-limit',
+      '--rate-limit',
+      '--rate-window',
+      '--fault',
+      '--faults',
+      '--random-seed',
+      '--durable',
+      '--cors',
+      '--admin-token',
+      '--ready-file',
+      '--version',
+      'yes/no',
+    ]) {
       assert.ok(stdout.includes(text), text);
     }
   });
@@ -183,16 +217,46 @@ describe('athenty-fake CLI', () => {
     ['an unknown flag', ['--colour', 'red'], {}, /^athenty-fake: Unknown arguments?: colour.*\(see --help\)\n$/],
     ['a flag without its value', ['--port'], {}, /^athenty-fake: Not enough arguments following: port \(see --help\)\n$/],
     ['a bad port', ['--port', '70000'], {}, /^athenty-fake: --port: expected an integer from 0 to 65535, got 70000\n$/],
-    ['a bad port in the environment', [], { ATHENTY_FAKE_PORT: 'eighty' }, /^athenty-fake: ATHENTY_FAKE_PORT: expected an integer from 0 to 65535, got "eighty"\n$/],
+    [
+      'a bad port in the environment',
+      [],
+      { ATHENTY_FAKE_PORT: 'eighty' },
+      /^athenty-fake: ATHENTY_FAKE_PORT: expected an integer from 0 to 65535, got "eighty"\n$/,
+    ],
     ['a bad number', ['--rate-limit', '5abc'], {}, /^athenty-fake: --rate-limit: expected an integer from 0 to 1000000000, got "5abc"\n$/],
-    ['a bad log level', ['--log-level', 'loud'], {}, /^athenty-fake: Invalid values: Argument: log-level, Given: "loud", Choices: "debug", "info", "warn", "error", "silent" \(see --help\)\n$/],
-    ['a bad body limit', ['--body-limit', 'lots'], {}, /^athenty-fake: --body-limit: expected a size such as 1mb, 512kb or 65536, got "lots"\n$/],
-    ['a bad boolean in the environment', ['--port', '0'], { ATHENTY_FAKE_STRICT: 'maybe' }, /^athenty-fake: ATHENTY_FAKE_STRICT: expected true or false, got "maybe"\n$/],
+    [
+      'a bad log level',
+      ['--log-level', 'loud'],
+      {},
+      /^athenty-fake: Invalid values: Argument: log-level, Given: "loud", Choices: "debug", "info", "warn", "error", "silent" \(see --help\)\n$/,
+    ],
+    [
+      'a bad body limit',
+      ['--body-limit', 'lots'],
+      {},
+      /^athenty-fake: --body-limit: expected a size such as 1mb, 512kb or 65536, got "lots"\n$/,
+    ],
+    [
+      'a bad boolean in the environment',
+      ['--port', '0'],
+      { ATHENTY_FAKE_STRICT: 'maybe' },
+      /^athenty-fake: ATHENTY_FAKE_STRICT: expected true or false, got "maybe"\n$/,
+    ],
     ['a bad switch word as --flag=WORD', ['--cors=nah'], {}, /^athenty-fake: --cors: expected true or false, got "nah"\n$/],
     ['a bad switch word after the flag', ['--durable', 'maybe'], {}, /^athenty-fake: --durable: expected true or false, got "maybe"\n$/],
     ['an empty switch word', ['--strict='], {}, /^athenty-fake: --strict: expected true or false, got ""\n$/],
-    ['a bad switch word in the environment', [], { ATHENTY_FAKE_CORS: 'nah' }, /^athenty-fake: ATHENTY_FAKE_CORS: expected true or false, got "nah"\n$/],
-    ['a ready file that cannot be written', ['--port', '0', '--db', 'memory', '--ready-file', '/nonexistent/ready.json'], {}, /^athenty-fake: ready file \/nonexistent\/ready\.json: could not write it \(ENOENT\)\n$/],
+    [
+      'a bad switch word in the environment',
+      [],
+      { ATHENTY_FAKE_CORS: 'nah' },
+      /^athenty-fake: ATHENTY_FAKE_CORS: expected true or false, got "nah"\n$/,
+    ],
+    [
+      'a ready file that cannot be written',
+      ['--port', '0', '--db', 'memory', '--ready-file', '/nonexistent/ready.json'],
+      {},
+      /^athenty-fake: ready file \/nonexistent\/ready\.json: could not write it \(ENOENT\)\n$/,
+    ],
     ['a missing keys file', ['--keys', '/nonexistent/k.json'], {}, /^athenty-fake: keys file \/nonexistent\/k\.json does not exist\n$/],
   ];
   for (const [name, args, env, message] of ERRORS) {

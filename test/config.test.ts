@@ -43,19 +43,31 @@ describe('parseConfig', () => {
   });
 
   it('parses --fault rules, repeated or from the variable', () => {
-    assert.deepEqual(parseConfig({ fault: ['POST /clients status=429 times=2', '* /clients* delay=300 probability=0.5 reset'] }).faultRules, [
-      { method: 'POST', path: '/clients', status: 429, times: 2 },
-      { method: '*', path: '/clients*', delayMs: 300, probability: 0.5, network: 'reset' },
-    ]);
-    assert.deepEqual(parseConfig({}, { ATHENTY_FAKE_FAULT: 'get /clients/* status=404 apiKey=acme; POST /v2/api/clients hang orgId=org_x' }).faultRules, [
-      { method: 'GET', path: '/clients/*', status: 404, apiKey: 'acme' },
-      { method: 'POST', path: '/v2/api/clients', network: 'hang', orgId: 'org_x' },
-    ]);
+    assert.deepEqual(
+      parseConfig({ fault: ['POST /clients status=429 times=2', '* /clients* delay=300 probability=0.5 reset'] }).faultRules,
+      [
+        { method: 'POST', path: '/clients', status: 429, times: 2 },
+        { method: '*', path: '/clients*', delayMs: 300, probability: 0.5, network: 'reset' },
+      ],
+    );
+    assert.deepEqual(
+      parseConfig({}, { ATHENTY_FAKE_FAULT: 'get /clients/* status=404 apiKey=acme; POST /v2/api/clients hang orgId=org_x' }).faultRules,
+      [
+        { method: 'GET', path: '/clients/*', status: 404, apiKey: 'acme' },
+        { method: 'POST', path: '/v2/api/clients', network: 'hang', orgId: 'org_x' },
+      ],
+    );
   });
 
   it('reads --clock as the system time or a frozen instant', () => {
-    assert.deepEqual(parseConfig({ clock: '2026-01-01T00:00:00.000Z' }).clock, { mode: 'frozen', at: Date.parse('2026-01-01T00:00:00.000Z') });
-    assert.deepEqual(parseConfig({}, { ATHENTY_FAKE_CLOCK: '2026-06-01T12:00:00+02:00' }).clock, { mode: 'frozen', at: Date.parse('2026-06-01T10:00:00Z') });
+    assert.deepEqual(parseConfig({ clock: '2026-01-01T00:00:00.000Z' }).clock, {
+      mode: 'frozen',
+      at: Date.parse('2026-01-01T00:00:00.000Z'),
+    });
+    assert.deepEqual(parseConfig({}, { ATHENTY_FAKE_CLOCK: '2026-06-01T12:00:00+02:00' }).clock, {
+      mode: 'frozen',
+      at: Date.parse('2026-06-01T10:00:00Z'),
+    });
     assert.deepEqual(parseConfig({ clock: 'system' }).clock, { mode: 'system' });
   });
 
@@ -96,7 +108,11 @@ describe('parseConfig', () => {
     [{}, { ATHENTY_FAKE_STRICT: 'sometimes' }, 'ATHENTY_FAKE_STRICT: expected true or false, got "sometimes"'],
     [{}, { ATHENTY_FAKE_CORS: '' }, 'ATHENTY_FAKE_CORS: expected true or false, got ""'],
     [{ clock: 'yesterday' }, {}, `--clock: expected 'system' or an ISO 8601 instant such as 2026-01-01T00:00:00.000Z, got "yesterday"`],
-    [{ clock: '2026-13-01T00:00:00Z' }, {}, `--clock: expected 'system' or an ISO 8601 instant such as 2026-01-01T00:00:00.000Z, got "2026-13-01T00:00:00Z"`],
+    [
+      { clock: '2026-13-01T00:00:00Z' },
+      {},
+      `--clock: expected 'system' or an ISO 8601 instant such as 2026-01-01T00:00:00.000Z, got "2026-13-01T00:00:00Z"`,
+    ],
     [{ journalSize: 0 }, {}, '--journal-size: expected an integer from 1 to 1000000, got 0'],
     [{ rateLimit: -1 }, {}, '--rate-limit: expected an integer from 0 to 1000000000, got -1'],
     [{ rateWindow: 0 }, {}, '--rate-window: expected an integer from 1 to 31536000, got 0'],
@@ -104,11 +120,27 @@ describe('parseConfig', () => {
     [{ fault: ['POST'] }, {}, '--fault "POST": expected METHOD PATH [key=value ...], e.g. "POST /clients status=429 times=2"'],
     [{ fault: ['POST /clients'] }, {}, '--fault "POST /clients": (rule): A rule needs an effect: status, delayMs or network'],
     [{ fault: ['POST /clients status=700'] }, {}, '--fault "POST /clients status=700": status: Number must be less than or equal to 599'],
-    [{ fault: ['FETCH /clients status=500'] }, {}, `--fault "FETCH /clients status=500": method: Invalid enum value. Expected '*' | 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', received 'FETCH'`],
+    [
+      { fault: ['FETCH /clients status=500'] },
+      {},
+      `--fault "FETCH /clients status=500": method: Invalid enum value. Expected '*' | 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', received 'FETCH'`,
+    ],
     [{ fault: ['* clients status=500'] }, {}, '--fault "* clients status=500": path: Invalid'],
-    [{ fault: ['* /x colour=red'] }, {}, "--fault \"* /x colour=red\": unknown option 'colour=red' (use status=, delay=, times=, probability=, network=, apiKey=, orgId=)"],
-    [{ fault: ['* /x probability=2 status=500'] }, {}, '--fault "* /x probability=2 status=500": probability: Number must be less than or equal to 1'],
-    [{}, { ATHENTY_FAKE_FAULT: 'GET /clients status=500; GET /x' }, 'ATHENTY_FAKE_FAULT "GET /x": (rule): A rule needs an effect: status, delayMs or network'],
+    [
+      { fault: ['* /x colour=red'] },
+      {},
+      '--fault "* /x colour=red": unknown option \'colour=red\' (use status=, delay=, times=, probability=, network=, apiKey=, orgId=)',
+    ],
+    [
+      { fault: ['* /x probability=2 status=500'] },
+      {},
+      '--fault "* /x probability=2 status=500": probability: Number must be less than or equal to 1',
+    ],
+    [
+      {},
+      { ATHENTY_FAKE_FAULT: 'GET /clients status=500; GET /x' },
+      'ATHENTY_FAKE_FAULT "GET /x": (rule): A rule needs an effect: status, delayMs or network',
+    ],
   ];
   for (const [values, env, message] of BAD) {
     it(`rejects ${JSON.stringify({ ...values, ...env })}`, () => {
@@ -118,10 +150,24 @@ describe('parseConfig', () => {
   // Every switch takes the same words, in any case, whether they come after its flag or in its
   // variable; the CLI passes the flag's word as it was typed.
   const SWITCH_WORDS: [string, boolean][] = [
-    ['true', true], ['false', false], ['1', true], ['0', false], ['yes', true], ['no', false], ['on', true], ['off', false],
-    ['TRUE', true], ['No', false], ['oN', true], [' off ', false],
+    ['true', true],
+    ['false', false],
+    ['1', true],
+    ['0', false],
+    ['yes', true],
+    ['no', false],
+    ['on', true],
+    ['off', false],
+    ['TRUE', true],
+    ['No', false],
+    ['oN', true],
+    [' off ', false],
   ];
-  const SWITCH_OPTIONS = [['strict', 'ATHENTY_FAKE_STRICT'], ['durable', 'ATHENTY_FAKE_DURABLE'], ['cors', 'ATHENTY_FAKE_CORS']] as const;
+  const SWITCH_OPTIONS = [
+    ['strict', 'ATHENTY_FAKE_STRICT'],
+    ['durable', 'ATHENTY_FAKE_DURABLE'],
+    ['cors', 'ATHENTY_FAKE_CORS'],
+  ] as const;
   for (const [name, env] of SWITCH_OPTIONS) {
     it(`reads --${name} and ${env} alike, word for word`, () => {
       for (const [word, expected] of SWITCH_WORDS) {
@@ -135,8 +181,14 @@ describe('parseConfig', () => {
 
     for (const word of ['nah', '', '2', 'y', 'enabled', 'constructor']) {
       it(`refuses ${JSON.stringify(word)} for --${name} and for ${env}, naming which`, () => {
-        assert.throws(() => parseConfig({ [name]: word }), { name: 'StartupError', message: `--${name}: expected true or false, got ${JSON.stringify(word)}` });
-        assert.throws(() => parseConfig({}, { [env]: word }), { name: 'StartupError', message: `${env}: expected true or false, got ${JSON.stringify(word)}` });
+        assert.throws(() => parseConfig({ [name]: word }), {
+          name: 'StartupError',
+          message: `--${name}: expected true or false, got ${JSON.stringify(word)}`,
+        });
+        assert.throws(() => parseConfig({}, { [env]: word }), {
+          name: 'StartupError',
+          message: `${env}: expected true or false, got ${JSON.stringify(word)}`,
+        });
       });
     }
   }
@@ -144,10 +196,13 @@ describe('parseConfig', () => {
   it('names a number the same way from a flag and from a variable', () => {
     const message = '--port: expected an integer from 0 to 65535, got 70000';
     assert.throws(() => parseConfig({ port: '70000' }), { name: 'StartupError', message });
-    assert.throws(() => parseConfig({}, { ATHENTY_FAKE_PORT: '70000' }), { name: 'StartupError', message: message.replace('--port', 'ATHENTY_FAKE_PORT') });
+    assert.throws(() => parseConfig({}, { ATHENTY_FAKE_PORT: '70000' }), {
+      name: 'StartupError',
+      message: message.replace('--port', 'ATHENTY_FAKE_PORT'),
+    });
   });
 
-  it('refuses an unknown option, and the command line\'s own options, by name', () => {
+  it("refuses an unknown option, and the command line's own options, by name", () => {
     assert.throws(() => parseConfig({ prot: 4010 } as never), { name: 'StartupError', message: 'unknown option "prot"' });
     assert.throws(() => parseConfig({ toString: 'x' } as never), { name: 'StartupError', message: 'unknown option "toString"' });
     assert.throws(() => parseConfig({ readyFile: '/tmp/ready.json' } as never), {
@@ -163,7 +218,7 @@ describe('parseConfig', () => {
     assert.throws(() => startFake({ readyFile: '/tmp/ready.json' }), { name: 'StartupError' });
   });
 
-  it('reads the command line\'s own options besides the server\'s', () => {
+  it("reads the command line's own options besides the server's", () => {
     const config = parseCliConfig({ port: '0', readyFile: '/tmp/flag.json' }, { ATHENTY_FAKE_READY_FILE: '/tmp/env.json' });
     assert.deepEqual([config.port, config.readyFile], [0, '/tmp/flag.json']);
     assert.equal(parseCliConfig({}, { ATHENTY_FAKE_READY_FILE: '/tmp/env.json' }).readyFile, '/tmp/env.json');
@@ -171,6 +226,9 @@ describe('parseConfig', () => {
     const { readyFile, ...server } = parseCliConfig({}, {});
     assert.equal(readyFile, undefined);
     assert.deepEqual(server, parseConfig({}));
-    assert.throws(() => parseCliConfig({}, { ATHENTY_FAKE_READY_FILE: ' ' }), { name: 'StartupError', message: 'ATHENTY_FAKE_READY_FILE: expected a non-empty string, got " "' });
+    assert.throws(() => parseCliConfig({}, { ATHENTY_FAKE_READY_FILE: ' ' }), {
+      name: 'StartupError',
+      message: 'ATHENTY_FAKE_READY_FILE: expected a non-empty string, got " "',
+    });
   });
 });

@@ -7,9 +7,26 @@ import { KEYS } from './support/fixture-keys.js';
 
 const FROZEN_AT = '2026-03-04T05:06:07.089Z';
 const RECORD_KEYS = [
-  'id', 'orgId', 'nameFirst', 'nameLast', 'businessName', 'email', 'phone', 'externalId', 'memberType',
-  'addressLine1', 'addressLine2', 'city', 'region', 'postalCode', 'country', 'metadata', 'active',
-  'requestCount', 'createdAt', 'updatedAt',
+  'id',
+  'orgId',
+  'nameFirst',
+  'nameLast',
+  'businessName',
+  'email',
+  'phone',
+  'externalId',
+  'memberType',
+  'addressLine1',
+  'addressLine2',
+  'city',
+  'region',
+  'postalCode',
+  'country',
+  'metadata',
+  'active',
+  'requestCount',
+  'createdAt',
+  'updatedAt',
 ];
 const ID_PATTERN = /^clt_[0-7][0-9a-hjkmnp-tv-z]{25}$/;
 
@@ -21,7 +38,13 @@ describe('POST /clients', () => {
   after(() => fake.close());
 
   it('answers 201 with the whole record: every key in contract order, omitted fields null', async () => {
-    const res = await fake.create({ nameFirst: 'Jane', nameLast: 'Smith', email: 'jane@example.com', memberType: 'individual', country: 'CA' });
+    const res = await fake.create({
+      nameFirst: 'Jane',
+      nameLast: 'Smith',
+      email: 'jane@example.com',
+      memberType: 'individual',
+      country: 'CA',
+    });
     assert.equal(res.status, 201);
     assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8');
     assert.deepEqual(Object.keys(res.body), RECORD_KEYS);
@@ -52,17 +75,35 @@ describe('POST /clients', () => {
 
   it('keeps every field the body sets, metadata included', async () => {
     const body = {
-      nameFirst: 'Ana', nameLast: 'Lima', businessName: 'Lima Ltda', email: 'ana@lima.com.br', phone: '+55 11 5555-0100',
-      externalId: 'crm-42', memberType: 'business', addressLine1: 'Rua A, 1', addressLine2: 'Sala 2', city: 'São Paulo',
-      region: 'SP', postalCode: '01000-000', country: 'BR', metadata: { tier: 'gold', nested: { a: [1, 2, null] } },
+      nameFirst: 'Ana',
+      nameLast: 'Lima',
+      businessName: 'Lima Ltda',
+      email: 'ana@lima.com.br',
+      phone: '+55 11 5555-0100',
+      externalId: 'crm-42',
+      memberType: 'business',
+      addressLine1: 'Rua A, 1',
+      addressLine2: 'Sala 2',
+      city: 'São Paulo',
+      region: 'SP',
+      postalCode: '01000-000',
+      country: 'BR',
+      metadata: { tier: 'gold', nested: { a: [1, 2, null] } },
     };
     const res = await fake.create(body);
     assert.equal(res.status, 201);
     const { id, orgId, active, requestCount, createdAt, updatedAt, ...fields } = res.body;
     assert.deepEqual(fields, body);
-    assert.deepEqual({ orgId, active, requestCount, createdAt, updatedAt }, {
-      orgId: 'org_acme', active: true, requestCount: 0, createdAt: FROZEN_AT, updatedAt: FROZEN_AT,
-    });
+    assert.deepEqual(
+      { orgId, active, requestCount, createdAt, updatedAt },
+      {
+        orgId: 'org_acme',
+        active: true,
+        requestCount: 0,
+        createdAt: FROZEN_AT,
+        updatedAt: FROZEN_AT,
+      },
+    );
   });
 
   it('defaults memberType to individual and metadata to {}, and stores null for nullable fields', async () => {
@@ -84,8 +125,14 @@ describe('POST /clients', () => {
 
   it('drops unknown and read-only keys instead of storing them', async () => {
     const res = await fake.create({
-      nameFirst: 'Max', id: 'clt_chosen', orgId: 'org_globex', active: false, requestCount: 9,
-      createdAt: '2000-01-01T00:00:00.000Z', updatedAt: '2000-01-01T00:00:00.000Z', favouriteColour: 'teal',
+      nameFirst: 'Max',
+      id: 'clt_chosen',
+      orgId: 'org_globex',
+      active: false,
+      requestCount: 9,
+      createdAt: '2000-01-01T00:00:00.000Z',
+      updatedAt: '2000-01-01T00:00:00.000Z',
+      favouriteColour: 'teal',
     });
     assert.equal(res.status, 201);
     assert.deepEqual(Object.keys(res.body), RECORD_KEYS);

@@ -6,7 +6,18 @@ import { KEYS } from './support/fixture-keys.js';
 import { call } from './support/http.js';
 
 async function idsOfOneRun(seed: string): Promise<string[]> {
-  const cli = await startCli(['--port', '0', '--db', 'memory', '--random-seed', seed, '--clock', '2026-01-01T00:00:00.000Z', '--log-level', 'warn']);
+  const cli = await startCli([
+    '--port',
+    '0',
+    '--db',
+    'memory',
+    '--random-seed',
+    seed,
+    '--clock',
+    '2026-01-01T00:00:00.000Z',
+    '--log-level',
+    'warn',
+  ]);
   try {
     const ids = [];
     for (const key of [KEYS.acme, KEYS.globex, KEYS.acme]) {

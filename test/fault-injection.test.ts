@@ -33,10 +33,15 @@ describe('Prefer: code=', () => {
   for (const [status, body] of CASES) {
     it(`forces ${status} with the real body, counts nothing and stores nothing`, async (t) => {
       const fake = await withFake(t, { seed: 'none', rateLimit: 5 });
-      const res = await fake.call('POST', '/v2/api/clients', { key: KEYS.acme, body: { nameFirst: 'Forced' }, headers: { Prefer: `code=${status}` } });
+      const res = await fake.call('POST', '/v2/api/clients', {
+        key: KEYS.acme,
+        body: { nameFirst: 'Forced' },
+        headers: { Prefer: `code=${status}` },
+      });
       assert.equal(res.status, status);
       assert.deepEqual(res.body, body);
-      const expectedHeaders = status === 429 ? { limit: '5', remaining: '0', retryAfter: '60' } : { limit: '5', remaining: '5', retryAfter: null };
+      const expectedHeaders =
+        status === 429 ? { limit: '5', remaining: '0', retryAfter: '60' } : { limit: '5', remaining: '5', retryAfter: null };
       assert.deepEqual(rateHeaders(res.headers), expectedHeaders);
       const list = await fake.call('GET', '/clients', { key: KEYS.acme });
       assert.equal(list.body.pagination.total, 0);
@@ -101,7 +106,11 @@ describe('magic keys', () => {
   for (const [key, status, body] of CASES) {
     it(`${key.split('_')[2]} always answers ${status}, on every route, storing nothing`, async (t) => {
       const fake = await withFake(t, { seed: 'none' });
-      for (const [method, path] of [['POST', '/clients'], ['GET', '/v2/api/clients'], ['GET', '/clients/clt_x']] as const) {
+      for (const [method, path] of [
+        ['POST', '/clients'],
+        ['GET', '/v2/api/clients'],
+        ['GET', '/clients/clt_x'],
+      ] as const) {
         const res = await fake.call(method, path, { key, ...(method === 'POST' ? { body: { nameFirst: 'M' } } : {}) });
         assert.equal(res.status, status);
         assert.deepEqual(res.body, body);
@@ -146,11 +155,17 @@ describe('fault rules through the admin API', () => {
     [{ status: 200 }, [{ field: 'status', message: 'Number must be greater than or equal to 400' }]],
     [{ status: '500' }, [{ field: 'status', message: 'Expected number, received string' }]],
     [{ status: 500, network: 'reset' }, [{ field: 'network', message: 'A rule has either a status or a network fault, not both' }]],
-    [{ network: 'explode' }, [{ field: 'network', message: "Invalid enum value. Expected 'reset' | 'hang' | 'malformed', received 'explode'" }]],
-    [{ delayMs: -1, probability: 1.5 }, [
-      { field: 'delayMs', message: 'Number must be greater than or equal to 0' },
-      { field: 'probability', message: 'Number must be less than or equal to 1' },
-    ]],
+    [
+      { network: 'explode' },
+      [{ field: 'network', message: "Invalid enum value. Expected 'reset' | 'hang' | 'malformed', received 'explode'" }],
+    ],
+    [
+      { delayMs: -1, probability: 1.5 },
+      [
+        { field: 'delayMs', message: 'Number must be greater than or equal to 0' },
+        { field: 'probability', message: 'Number must be less than or equal to 1' },
+      ],
+    ],
     [{ status: 500, times: 0 }, [{ field: 'times', message: 'Number must be greater than or equal to 1' }]],
     [{ status: 500, colour: 'red' }, [{ field: '', message: "Unrecognized key(s) in object: 'colour'" }]],
     [{ status: 500, path: 'clients' }, [{ field: 'path', message: 'Invalid' }]],
@@ -202,12 +217,21 @@ describe('fault rule effects', () => {
     assert.equal((await fake.call('GET', '/clients', { key: KEYS.globex })).status, 402);
     assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 403);
     assert.equal((await fake.create({})).status, 500);
-    assert.deepEqual((await fake.faults.list()).map((r) => r.hits), [1, 1, 1, 0]);
+    assert.deepEqual(
+      (await fake.faults.list()).map((r) => r.hits),
+      [1, 1, 1, 0],
+    );
   });
 
   it('answers a custom body and extra headers, and a status outside the catalogue with its reason', async (t) => {
     const fake = await withFake(t, { seed: 'none' });
-    await fake.faults.add({ method: 'POST', status: 409, body: { code: 'CONFLICT', detail: 'x' }, headers: { 'X-Trace': 'abc' }, times: 1 });
+    await fake.faults.add({
+      method: 'POST',
+      status: 409,
+      body: { code: 'CONFLICT', detail: 'x' },
+      headers: { 'X-Trace': 'abc' },
+      times: 1,
+    });
     await fake.faults.add({ method: 'POST', status: 502, times: 1 });
     const custom = await fake.create({});
     assert.equal(custom.status, 409);

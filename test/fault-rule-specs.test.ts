@@ -52,7 +52,10 @@ describe('parseFaultSpec', () => {
     ['GET /x times=2.5 status=500', [{ field: 'times', message: 'Expected integer, received float' }]],
     ['GET /x delay=-1', [{ field: 'delayMs', message: 'Number must be greater than or equal to 0' }]],
     ['GET /x status=1e3', [{ field: 'status', message: 'Number must be less than or equal to 599' }]],
-    ['GET /x network=explode', [{ field: 'network', message: "Invalid enum value. Expected 'reset' | 'hang' | 'malformed', received 'explode'" }]],
+    [
+      'GET /x network=explode',
+      [{ field: 'network', message: "Invalid enum value. Expected 'reset' | 'hang' | 'malformed', received 'explode'" }],
+    ],
     ['GET /x apiKey=acme', [{ field: '', message: 'A rule needs an effect: status, delayMs or network' }]],
     ['GET /x status=500 reset', [{ field: 'network', message: 'A rule has either a status or a network fault, not both' }]],
     ['GET x status=500', [{ field: 'path', message: 'Invalid' }]],
@@ -90,7 +93,15 @@ describe('checkFaultRule', () => {
     ['status=500', [{ field: '', message: 'Expected object, received string' }]],
     [{ status: 600 }, [{ field: 'status', message: 'Number must be less than or equal to 599' }]],
     [{ status: 429.5 }, [{ field: 'status', message: 'Expected integer, received float' }]],
-    [{ method: 'get', status: 500 }, [{ field: 'method', message: "Invalid enum value. Expected '*' | 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', received 'get'" }]],
+    [
+      { method: 'get', status: 500 },
+      [
+        {
+          field: 'method',
+          message: "Invalid enum value. Expected '*' | 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', received 'get'",
+        },
+      ],
+    ],
     [{ path: '', status: 500 }, [{ field: 'path', message: 'Invalid' }]],
     [{ apiKey: '', status: 500 }, [{ field: 'apiKey', message: 'String must contain at least 1 character(s)' }]],
     [{ orgId: '', status: 500 }, [{ field: 'orgId', message: 'String must contain at least 1 character(s)' }]],
@@ -105,7 +116,10 @@ describe('checkFaultRule', () => {
     [{ network: 'reset', headers: {} }, [{ field: 'headers', message: 'body and headers go with a status' }]],
     [{ delayMs: 5, headers: { 'X-A': 'b' } }, [{ field: 'headers', message: 'body and headers go with a status' }]],
     // One problem at a time: the either/or before body and headers, the schema before both.
-    [{ status: 500, network: 'reset', body: {} }, [{ field: 'network', message: 'A rule has either a status or a network fault, not both' }]],
+    [
+      { status: 500, network: 'reset', body: {} },
+      [{ field: 'network', message: 'A rule has either a status or a network fault, not both' }],
+    ],
     [{ status: 200, network: 'reset' }, [{ field: 'status', message: 'Number must be greater than or equal to 400' }]],
   ];
   for (const [rule, errors] of INVALID) {

@@ -39,10 +39,26 @@ describe('keys fixture', () => {
     ['with an empty list', '{"keys": []}', /: keys: Array must contain at least 1 element\(s\)$/],
     ['missing an orgId', JSON.stringify({ keys: [{ key: 'abcdefgh12', label: 'a' }] }), /: keys\.0\.orgId: Required$/],
     ['with a short key', JSON.stringify({ keys: [key('abc')] }), /: keys\.0\.key: String must contain at least 8 character\(s\)$/],
-    ['with revoked not a boolean', JSON.stringify({ keys: [{ ...key('abcdefgh12'), revoked: 'yes' }] }), /: keys\.0\.revoked: Expected boolean, received string$/],
-    ['with an unknown field', JSON.stringify({ keys: [{ ...key('abcdefgh12'), owner: 'me' }] }), /: keys\.0: Unrecognized key\(s\) in object: 'owner'$/],
-    ['listing a key twice', JSON.stringify({ keys: [key('abcdefgh12', 'o', 'one'), key('abcdefgh12', 'o', 'two')] }), /: the same key is listed twice \(labels one, two\)$/],
-    ['using a label twice', JSON.stringify({ keys: [key('abcdefgh12', 'o', 'same'), key('abcdefgh34', 'o', 'same')] }), /: the label 'same' is used twice$/],
+    [
+      'with revoked not a boolean',
+      JSON.stringify({ keys: [{ ...key('abcdefgh12'), revoked: 'yes' }] }),
+      /: keys\.0\.revoked: Expected boolean, received string$/,
+    ],
+    [
+      'with an unknown field',
+      JSON.stringify({ keys: [{ ...key('abcdefgh12'), owner: 'me' }] }),
+      /: keys\.0: Unrecognized key\(s\) in object: 'owner'$/,
+    ],
+    [
+      'listing a key twice',
+      JSON.stringify({ keys: [key('abcdefgh12', 'o', 'one'), key('abcdefgh12', 'o', 'two')] }),
+      /: the same key is listed twice \(labels one, two\)$/,
+    ],
+    [
+      'using a label twice',
+      JSON.stringify({ keys: [key('abcdefgh12', 'o', 'same'), key('abcdefgh34', 'o', 'same')] }),
+      /: the label 'same' is used twice$/,
+    ],
   ];
   for (const [name, content, message] of BAD) {
     it(`refuses a keys file ${name}`, async () => {
@@ -56,7 +72,10 @@ describe('keys fixture', () => {
   }
 
   it('refuses a missing keys file, naming it', async () => {
-    await assert.rejects(startFake({ keys: '/nonexistent/keys.json' }), /^StartupError: keys file \/nonexistent\/keys\.json does not exist$/);
+    await assert.rejects(
+      startFake({ keys: '/nonexistent/keys.json' }),
+      /^StartupError: keys file \/nonexistent\/keys\.json does not exist$/,
+    );
   });
 });
 
@@ -66,8 +85,21 @@ describe('seed fixture', () => {
     ['without an orgId', JSON.stringify({ clients: [{ nameFirst: 'x' }] }), /: clients\.0\.orgId: Required$/],
     ['with a bad email', JSON.stringify({ clients: [{ orgId: 'o', email: 'bad' }] }), /: clients\.0\.email: Invalid email$/],
     ['with a bad id', JSON.stringify({ clients: [{ orgId: 'o', id: 'clt_nope' }] }), /: clients\.0\.id: Invalid$/],
-    ['with a bad timestamp', JSON.stringify({ clients: [{ orgId: 'o', createdAt: 'yesterday' }] }), /: clients\.0\.createdAt: Invalid datetime$/],
-    ['with an id twice', JSON.stringify({ clients: [{ orgId: 'o', id: 'clt_01ke6qvwe0mc8vacm19w6xg3jk' }, { orgId: 'p', id: 'clt_01ke6qvwe0mc8vacm19w6xg3jk' }] }), /: the id clt_01ke6qvwe0mc8vacm19w6xg3jk is used twice$/],
+    [
+      'with a bad timestamp',
+      JSON.stringify({ clients: [{ orgId: 'o', createdAt: 'yesterday' }] }),
+      /: clients\.0\.createdAt: Invalid datetime$/,
+    ],
+    [
+      'with an id twice',
+      JSON.stringify({
+        clients: [
+          { orgId: 'o', id: 'clt_01ke6qvwe0mc8vacm19w6xg3jk' },
+          { orgId: 'p', id: 'clt_01ke6qvwe0mc8vacm19w6xg3jk' },
+        ],
+      }),
+      /: the id clt_01ke6qvwe0mc8vacm19w6xg3jk is used twice$/,
+    ],
   ];
   for (const [name, content, message] of BAD) {
     it(`refuses a seed file ${name}`, async () => {

@@ -27,10 +27,26 @@ describe('GET /clients/{id}', () => {
     const res = await fake.call('GET', `/clients/${SEEDED_IDS[1]}`, { key: KEYS.acme });
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, {
-      id: SEEDED_IDS[1], orgId: 'org_acme', nameFirst: null, nameLast: null, businessName: 'Acme Corp',
-      email: 'legal@acme.com', phone: null, externalId: null, memberType: 'business', addressLine1: null,
-      addressLine2: null, city: null, region: null, postalCode: null, country: 'CA', metadata: {}, active: true,
-      requestCount: 0, createdAt: '2026-01-05T09:31:00.000Z', updatedAt: '2026-01-05T09:31:00.000Z',
+      id: SEEDED_IDS[1],
+      orgId: 'org_acme',
+      nameFirst: null,
+      nameLast: null,
+      businessName: 'Acme Corp',
+      email: 'legal@acme.com',
+      phone: null,
+      externalId: null,
+      memberType: 'business',
+      addressLine1: null,
+      addressLine2: null,
+      city: null,
+      region: null,
+      postalCode: null,
+      country: 'CA',
+      metadata: {},
+      active: true,
+      requestCount: 0,
+      createdAt: '2026-01-05T09:31:00.000Z',
+      updatedAt: '2026-01-05T09:31:00.000Z',
     });
   });
 

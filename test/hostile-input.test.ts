@@ -18,8 +18,14 @@ import { tempDir } from './support/temp-dir.js';
 // ---- expected answers -------------------------------------------------------------------------
 
 const CODE_OF_STATUS: Record<number, string> = {
-  400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE', 422: 'VALIDATION_ERROR', 431: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'VALIDATION_ERROR',
+  431: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
 };
 
 /** The 422 the oracle says the body `text` must get. */
@@ -120,7 +126,12 @@ async function nothingStored(_answer: Answer, fake: TestFake): Promise<void> {
 /** Own property names and values of the prototypes that pollution would touch, as they are now. */
 function prototypeSnapshot(): Map<string, unknown> {
   const snapshot = new Map<string, unknown>();
-  for (const [name, proto] of Object.entries({ Object: Object.prototype, Array: Array.prototype, Function: Function.prototype, String: String.prototype })) {
+  for (const [name, proto] of Object.entries({
+    Object: Object.prototype,
+    Array: Array.prototype,
+    Function: Function.prototype,
+    String: String.prototype,
+  })) {
     for (const key of Reflect.ownKeys(proto)) {
       snapshot.set(`${name}.${String(key)}`, Object.getOwnPropertyDescriptor(proto, key)?.value);
     }
@@ -159,13 +170,24 @@ interface References {
   globex: Reply;
 }
 
-const REFERENCE_BODY = { nameFirst: 'Reference', nameLast: 'Client', email: 'ref@example.com', metadata: { tier: 'gold', nested: { list: [1, 'two', null] } } };
+const REFERENCE_BODY = {
+  nameFirst: 'Reference',
+  nameLast: 'Client',
+  email: 'ref@example.com',
+  metadata: { tier: 'gold', nested: { list: [1, 'two', null] } },
+};
 
 function assertEnvelope(answer: Answer): void {
   assert.equal(answer.header('content-type'), 'application/json; charset=utf-8');
   const body = answer.body;
-  assert.ok(body !== null && typeof body === 'object' && !Array.isArray(body), `an envelope, got ${JSON.stringify(answer.text.slice(0, 200))}`);
-  assert.deepEqual(Object.keys(body), answer.status === 422 ? ['code', 'message', 'statusCode', 'errors'] : ['code', 'message', 'statusCode']);
+  assert.ok(
+    body !== null && typeof body === 'object' && !Array.isArray(body),
+    `an envelope, got ${JSON.stringify(answer.text.slice(0, 200))}`,
+  );
+  assert.deepEqual(
+    Object.keys(body),
+    answer.status === 422 ? ['code', 'message', 'statusCode', 'errors'] : ['code', 'message', 'statusCode'],
+  );
   assert.equal(body.statusCode, answer.status);
   assert.equal(typeof body.message, 'string');
   const code = CODE_OF_STATUS[answer.status];
@@ -181,7 +203,10 @@ async function assertStillHealthy(fake: TestFake, refs: References): Promise<voi
   const canary = await fake.create({ nameFirst: 'Canary', metadata: { ok: true } });
   assert.equal(canary.status, 201, `a normal create afterwards: ${canary.text.slice(0, 200)}`);
   assertCreatedRecord(canary.body, { nameFirst: 'Canary', metadata: { ok: true } }, 'org_acme');
-  for (const [label, key] of [['acme', KEYS.acme], ['globex', KEYS.globex]] as const) {
+  for (const [label, key] of [
+    ['acme', KEYS.acme],
+    ['globex', KEYS.globex],
+  ] as const) {
     const list = await fake.call('GET', '/clients', { key });
     assert.equal(list.status, 200, `GET /clients (${label}): ${list.text.slice(0, 200)}`);
     const ref = refs[label];
@@ -213,7 +238,10 @@ function runCases(cases: readonly HostileCase[]): void {
 
       const answer = await c.send(fake, refs);
       const allowed = typeof c.status === 'number' ? [c.status] : c.status;
-      assert.ok(allowed.includes(answer.status), `status ${answer.status}, expected ${describeStatus(c.status)}: ${answer.text.slice(0, 300)}`);
+      assert.ok(
+        allowed.includes(answer.status),
+        `status ${answer.status}, expected ${describeStatus(c.status)}: ${answer.text.slice(0, 300)}`,
+      );
       if (c.noBody) assert.equal(answer.text, '');
       else if (answer.status >= 400) assertEnvelope(answer);
       if (c.body !== undefined) assert.deepStrictEqual(answer.body, c.body);
@@ -245,7 +273,7 @@ const UNICODE_NAMES = {
   nameFirst: '👩🏽‍💻 Zoë 🇨🇦',
   nameLast: 'e\u0301\u0302\u0303 Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇',
   businessName: '漢字かなカナ 한국어 𠜎𠜱',
-  metadata: { '🔑': '🗝️', 'ключ': 'значение', '\u200d': 'zero width joiner' },
+  metadata: { '🔑': '🗝️', ключ: 'значение', '\u200d': 'zero width joiner' },
 };
 const RTL_NAMES = {
   nameFirst: 'مرحبا بالعالم',
@@ -261,12 +289,27 @@ describe('hostile input: malformed JSON', () => {
     { name: 'a trailing comma', send: postBytes('{"nameFirst":"Jane",}'), status: 400, body: ENVELOPES.MALFORMED_JSON },
     { name: 'single-quoted strings', send: postBytes("{'nameFirst':'Jane'}"), status: 400, body: ENVELOPES.MALFORMED_JSON },
     { name: 'an unquoted key', send: postBytes('{nameFirst:"Jane"}'), status: 400, body: ENVELOPES.MALFORMED_JSON },
-    { name: 'two JSON documents in one body', send: postBytes('{"nameFirst":"Jane"} {"nameLast":"Smith"}'), status: 400, body: ENVELOPES.MALFORMED_JSON },
-    { name: 'NaN and Infinity literals', send: postBytes('{"metadata":{"a":NaN,"b":Infinity}}'), status: 400, body: ENVELOPES.MALFORMED_JSON },
+    {
+      name: 'two JSON documents in one body',
+      send: postBytes('{"nameFirst":"Jane"} {"nameLast":"Smith"}'),
+      status: 400,
+      body: ENVELOPES.MALFORMED_JSON,
+    },
+    {
+      name: 'NaN and Infinity literals',
+      send: postBytes('{"metadata":{"a":NaN,"b":Infinity}}'),
+      status: 400,
+      body: ENVELOPES.MALFORMED_JSON,
+    },
     { name: 'a comment', send: postBytes('{/* hi */"nameFirst":"Jane"}'), status: 400, body: ENVELOPES.MALFORMED_JSON },
     { name: 'an invalid escape (\\x41)', send: postBytes('{"nameFirst":"\\x41"}'), status: 400, body: ENVELOPES.MALFORMED_JSON },
     { name: 'a raw newline inside a string', send: postBytes('{"nameFirst":"line\nbreak"}'), status: 400, body: ENVELOPES.MALFORMED_JSON },
-    { name: 'a raw NUL byte inside a string', send: postBytes(withRawBytes('nameFirst', [0x61, 0x00, 0x62])), status: 400, body: ENVELOPES.MALFORMED_JSON },
+    {
+      name: 'a raw NUL byte inside a string',
+      send: postBytes(withRawBytes('nameFirst', [0x61, 0x00, 0x62])),
+      status: 400,
+      body: ENVELOPES.MALFORMED_JSON,
+    },
     { name: 'a number with a leading zero', send: postBytes('{"metadata":{"n":01}}'), status: 400, body: ENVELOPES.MALFORMED_JSON },
     { name: 'a body of whitespace only', send: postBytes(' \r\n\t '), status: 400, body: ENVELOPES.MALFORMED_JSON },
     { name: '600,000 unclosed brackets', send: postBytes('['.repeat(600_000)), status: 400, body: ENVELOPES.MALFORMED_JSON },
@@ -288,41 +331,121 @@ describe('hostile input: bodies that are not objects', () => {
 describe('hostile input: empty bodies and content types', () => {
   runCases([
     { name: 'an empty body with a JSON Content-Type (an empty client)', send: postBytes(''), status: 201, check: created({}) },
-    { name: 'no body and no Content-Type', send: request('POST', '/clients'), status: 422, body: validationError([{ field: '', message: 'Required' }]), check: nothingStored },
-    { name: 'a body that starts with a UTF-8 byte order mark', send: postBytes(`\uFEFF${JANE}`), status: 201, check: createdFrom(JANE) },
-    { name: 'JSON sent as text/plain', send: postBytes(JANE, [ACME, 'Content-Type: text/plain']), status: 415, body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE, check: nothingStored },
-    { name: 'a form-encoded body', send: postBytes('nameFirst=Jane', [ACME, 'Content-Type: application/x-www-form-urlencoded']), status: 415, body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE, check: nothingStored },
     {
-      name: 'a multipart body',
-      send: postBytes('--x\r\nContent-Disposition: form-data; name="nameFirst"\r\n\r\nJane\r\n--x--\r\n', [ACME, 'Content-Type: multipart/form-data; boundary=x']),
+      name: 'no body and no Content-Type',
+      send: request('POST', '/clients'),
+      status: 422,
+      body: validationError([{ field: '', message: 'Required' }]),
+      check: nothingStored,
+    },
+    { name: 'a body that starts with a UTF-8 byte order mark', send: postBytes(`\uFEFF${JANE}`), status: 201, check: createdFrom(JANE) },
+    {
+      name: 'JSON sent as text/plain',
+      send: postBytes(JANE, [ACME, 'Content-Type: text/plain']),
       status: 415,
       body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE,
       check: nothingStored,
     },
-    { name: 'a JSON body without a Content-Type', send: postBytes(JANE, [ACME]), status: 415, body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE, check: nothingStored },
-    { name: 'Content-Type application/json; charset=UTF-8', send: postBytes(JANE, [ACME, 'Content-Type: application/json; charset=UTF-8']), status: 201, check: createdFrom(JANE) },
-    { name: 'Content-Type APPLICATION/JSON in upper case', send: postBytes(JANE, [ACME, 'Content-Type: APPLICATION/JSON']), status: 201, check: createdFrom(JANE) },
-    { name: 'a quoted charset parameter', send: postBytes(JANE, [ACME, 'Content-Type: application/json; charset="utf-8"']), status: 201, check: createdFrom(JANE) },
-    { name: 'a +json media type (application/vnd.api+json)', send: postBytes(JANE, [ACME, 'Content-Type: application/vnd.api+json']), status: 201, check: createdFrom(JANE) },
+    {
+      name: 'a form-encoded body',
+      send: postBytes('nameFirst=Jane', [ACME, 'Content-Type: application/x-www-form-urlencoded']),
+      status: 415,
+      body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE,
+      check: nothingStored,
+    },
+    {
+      name: 'a multipart body',
+      send: postBytes('--x\r\nContent-Disposition: form-data; name="nameFirst"\r\n\r\nJane\r\n--x--\r\n', [
+        ACME,
+        'Content-Type: multipart/form-data; boundary=x',
+      ]),
+      status: 415,
+      body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE,
+      check: nothingStored,
+    },
+    {
+      name: 'a JSON body without a Content-Type',
+      send: postBytes(JANE, [ACME]),
+      status: 415,
+      body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE,
+      check: nothingStored,
+    },
+    {
+      name: 'Content-Type application/json; charset=UTF-8',
+      send: postBytes(JANE, [ACME, 'Content-Type: application/json; charset=UTF-8']),
+      status: 201,
+      check: createdFrom(JANE),
+    },
+    {
+      name: 'Content-Type APPLICATION/JSON in upper case',
+      send: postBytes(JANE, [ACME, 'Content-Type: APPLICATION/JSON']),
+      status: 201,
+      check: createdFrom(JANE),
+    },
+    {
+      name: 'a quoted charset parameter',
+      send: postBytes(JANE, [ACME, 'Content-Type: application/json; charset="utf-8"']),
+      status: 201,
+      check: createdFrom(JANE),
+    },
+    {
+      name: 'a +json media type (application/vnd.api+json)',
+      send: postBytes(JANE, [ACME, 'Content-Type: application/vnd.api+json']),
+      status: 201,
+      check: createdFrom(JANE),
+    },
     {
       name: 'a UTF-16LE body that says charset=utf-16le',
       send: postBytes(Buffer.from('{"nameFirst":"Jäne 👩"}', 'utf16le'), [ACME, 'Content-Type: application/json; charset=utf-16le']),
       status: 201,
       check: created({ nameFirst: 'Jäne 👩' }),
     },
-    { name: 'charset=latin1', send: postBytes(JANE, [ACME, 'Content-Type: application/json; charset=latin1']), status: 415, body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE, check: nothingStored },
-    { name: 'a charset of odd bytes', send: postBytes(JANE, [ACME, 'Content-Type: application/json; charset=\xff\xfe']), status: 415, body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE, check: nothingStored },
-    { name: 'a gzip-encoded body', send: postBytes(gzipSync(JANE), [ACME, JSON_TYPE, 'Content-Encoding: gzip']), status: 201, check: createdFrom(JANE) },
-    { name: 'an unsupported Content-Encoding', send: postBytes(JANE, [ACME, JSON_TYPE, 'Content-Encoding: compress']), status: 415, body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE, check: nothingStored },
+    {
+      name: 'charset=latin1',
+      send: postBytes(JANE, [ACME, 'Content-Type: application/json; charset=latin1']),
+      status: 415,
+      body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE,
+      check: nothingStored,
+    },
+    {
+      name: 'a charset of odd bytes',
+      send: postBytes(JANE, [ACME, 'Content-Type: application/json; charset=\xff\xfe']),
+      status: 415,
+      body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE,
+      check: nothingStored,
+    },
+    {
+      name: 'a gzip-encoded body',
+      send: postBytes(gzipSync(JANE), [ACME, JSON_TYPE, 'Content-Encoding: gzip']),
+      status: 201,
+      check: createdFrom(JANE),
+    },
+    {
+      name: 'an unsupported Content-Encoding',
+      send: postBytes(JANE, [ACME, JSON_TYPE, 'Content-Encoding: compress']),
+      status: 415,
+      body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE,
+      check: nothingStored,
+    },
   ]);
 });
 
 describe('hostile input: sizes over the limit', () => {
   runCases([
-    { name: 'a 1.1 MB body (limit 1 MB)', send: postBytes(JSON.stringify({ metadata: { blob: 'x'.repeat(1_100_000) } })), status: 413, body: ENVELOPES.PAYLOAD_TOO_LARGE, check: nothingStored },
+    {
+      name: 'a 1.1 MB body (limit 1 MB)',
+      send: postBytes(JSON.stringify({ metadata: { blob: 'x'.repeat(1_100_000) } })),
+      status: 413,
+      body: ENVELOPES.PAYLOAD_TOO_LARGE,
+      check: nothingStored,
+    },
     {
       name: 'a 1.3 MB chunked body',
-      send: rawBytes([rawHead('POST', '/clients', [ACME, JSON_TYPE, 'Transfer-Encoding: chunked']), ...Array.from({ length: 20 }, () => `10000\r\n${' '.repeat(0x10000)}\r\n`), '0\r\n\r\n']),
+      send: rawBytes([
+        rawHead('POST', '/clients', [ACME, JSON_TYPE, 'Transfer-Encoding: chunked']),
+        ...Array.from({ length: 20 }, () => `10000\r\n${' '.repeat(0x10000)}\r\n`),
+        '0\r\n\r\n',
+      ]),
       status: 413,
       body: ENVELOPES.PAYLOAD_TOO_LARGE,
       check: nothingStored,
@@ -357,7 +480,12 @@ describe('hostile input: deep nesting', () => {
       status: [400, 413, 422],
       check: nothingStored,
     },
-    { name: 'a top-level array nested 300,000 levels deep', send: postBytes(nestedArrays(300_000)), status: [400, 413, 422], check: nothingStored },
+    {
+      name: 'a top-level array nested 300,000 levels deep',
+      send: postBytes(nestedArrays(300_000)),
+      status: [400, 413, 422],
+      check: nothingStored,
+    },
     {
       name: 'an unknown key holding 10,000 levels of nesting',
       send: postBytes(`{"nameFirst":"Deep","x":${nestedObjects(10_000)}}`),
@@ -377,9 +505,12 @@ describe('hostile input: deep nesting', () => {
 });
 
 describe('hostile input: __proto__, constructor and prototype keys', () => {
-  const topLevel = '{"__proto__":{"polluted":"yes","nameLast":"Injected"},"constructor":{"prototype":{"polluted":"yes"}},"prototype":{"polluted":"yes"},"nameFirst":"Proto"}';
-  const inMetadata = '{"metadata":{"__proto__":{"polluted":"yes","isAdmin":true},"constructor":{"prototype":{"polluted":"yes"}},"prototype":{"polluted":"yes"}}}';
-  const methodNames = '{"hasOwnProperty":"x","toString":"y","valueOf":1,"toJSON":"z","isPrototypeOf":null,"nameFirst":"Methods","metadata":{"hasOwnProperty":1,"toString":null,"valueOf":[],"toJSON":"z"}}';
+  const topLevel =
+    '{"__proto__":{"polluted":"yes","nameLast":"Injected"},"constructor":{"prototype":{"polluted":"yes"}},"prototype":{"polluted":"yes"},"nameFirst":"Proto"}';
+  const inMetadata =
+    '{"metadata":{"__proto__":{"polluted":"yes","isAdmin":true},"constructor":{"prototype":{"polluted":"yes"}},"prototype":{"polluted":"yes"}}}';
+  const methodNames =
+    '{"hasOwnProperty":"x","toString":"y","valueOf":1,"toJSON":"z","isPrototypeOf":null,"nameFirst":"Methods","metadata":{"hasOwnProperty":1,"toString":null,"valueOf":[],"toJSON":"z"}}';
   const nested = '{"metadata":{"list":[{"__proto__":{"polluted":"yes"}}],"a":{"b":{"__proto__":{"isAdmin":true}}}}}';
   const protoDb = join(tempDir(), 'proto.json');
   runCases([
@@ -408,7 +539,12 @@ describe('hostile input: __proto__, constructor and prototype keys', () => {
         assert.equal((stored.metadata as Record<string, unknown>).isAdmin, undefined);
       },
     },
-    { name: 'keys named after Object.prototype methods, at the top level and in metadata', send: postBytes(methodNames), status: 201, check: createdFrom(methodNames) },
+    {
+      name: 'keys named after Object.prototype methods, at the top level and in metadata',
+      send: postBytes(methodNames),
+      status: 201,
+      check: createdFrom(methodNames),
+    },
     { name: '__proto__ keys nested in metadata objects and arrays', send: postBytes(nested), status: 201, check: createdFrom(nested) },
     {
       name: 'a duplicated __proto__ key',
@@ -457,8 +593,19 @@ describe('hostile input: long strings and many keys', () => {
     { name: 'metadata with 50,000 keys', send: postBytes(manyKeys), status: 201, check: createdFrom(manyKeys) },
     { name: '50,000 unknown top-level keys', send: postBytes(manyUnknown), status: 201, check: created({ nameFirst: 'Keys' }) },
     { name: 'a string of 150,000 \\u escapes', send: postBytes(escapes), status: 201, check: created({ externalId: 'A'.repeat(150_000) }) },
-    { name: 'a 200 KB email built to make a regex backtrack', send: postBytes(pathologicalEmail), status: 422, body: oracle422(pathologicalEmail), check: nothingStored },
-    { name: 'an 8 KB search query', send: request('GET', `/clients?search=${'ab'.repeat(4_000)}`), status: 200, check: (a) => assert.equal(a.body.pagination.total, 0) },
+    {
+      name: 'a 200 KB email built to make a regex backtrack',
+      send: postBytes(pathologicalEmail),
+      status: 422,
+      body: oracle422(pathologicalEmail),
+      check: nothingStored,
+    },
+    {
+      name: 'an 8 KB search query',
+      send: request('GET', `/clients?search=${'ab'.repeat(4_000)}`),
+      status: 200,
+      check: (a) => assert.equal(a.body.pagination.total, 0),
+    },
   ]);
 });
 
@@ -467,8 +614,18 @@ describe('hostile input: unicode', () => {
   const loneSurrogates = '{"nameFirst":"\\ud800","nameLast":"\\udc00x","city":"\\udc00\\ud800","metadata":{"\\udfff":"\\ud83d"}}';
   const separators = Buffer.from('{"nameFirst":"a\u2028b\u2029c\u007f\u0085d","nameLast":"\uFFFE\uFFFF\uFEFF"}', 'utf8');
   runCases([
-    { name: 'emoji, ZWJ sequences, flags, combining marks and astral CJK', send: postBytes(JSON.stringify(UNICODE_NAMES)), status: 201, check: created(UNICODE_NAMES) },
-    { name: 'right-to-left text with bidi override characters', send: postBytes(JSON.stringify(RTL_NAMES)), status: 201, check: created(RTL_NAMES) },
+    {
+      name: 'emoji, ZWJ sequences, flags, combining marks and astral CJK',
+      send: postBytes(JSON.stringify(UNICODE_NAMES)),
+      status: 201,
+      check: created(UNICODE_NAMES),
+    },
+    {
+      name: 'right-to-left text with bidi override characters',
+      send: postBytes(JSON.stringify(RTL_NAMES)),
+      status: 201,
+      check: created(RTL_NAMES),
+    },
     { name: 'escaped NUL characters in values and keys', send: postBytes(escapedNul), status: 201, check: createdFrom(escapedNul) },
     {
       name: 'escaped lone surrogates (answered as escapes, in valid UTF-8)',
@@ -480,9 +637,24 @@ describe('hostile input: unicode', () => {
         assert.ok(!answer.text.includes('\uFFFD'), 'no replacement character in the answer');
       },
     },
-    { name: 'raw bytes that are not UTF-8 (FF, C3 28)', send: postBytes(withRawBytes('nameFirst', [0xff, 0xc3, 0x28])), status: 201, check: created({ nameFirst: '\uFFFD\uFFFD(' }) },
-    { name: 'a surrogate encoded as raw UTF-8 bytes (ED A0 80)', send: postBytes(withRawBytes('nameFirst', [0xed, 0xa0, 0x80])), status: 201, check: created({ nameFirst: '\uFFFD\uFFFD\uFFFD' }) },
-    { name: "an overlong UTF-8 encoding of '/' (C0 AF)", send: postBytes(withRawBytes('city', [0xc0, 0xaf])), status: 201, check: created({ city: '\uFFFD\uFFFD' }) },
+    {
+      name: 'raw bytes that are not UTF-8 (FF, C3 28)',
+      send: postBytes(withRawBytes('nameFirst', [0xff, 0xc3, 0x28])),
+      status: 201,
+      check: created({ nameFirst: '\uFFFD\uFFFD(' }),
+    },
+    {
+      name: 'a surrogate encoded as raw UTF-8 bytes (ED A0 80)',
+      send: postBytes(withRawBytes('nameFirst', [0xed, 0xa0, 0x80])),
+      status: 201,
+      check: created({ nameFirst: '\uFFFD\uFFFD\uFFFD' }),
+    },
+    {
+      name: "an overlong UTF-8 encoding of '/' (C0 AF)",
+      send: postBytes(withRawBytes('city', [0xc0, 0xaf])),
+      status: 201,
+      check: created({ city: '\uFFFD\uFFFD' }),
+    },
     {
       name: 'raw line and paragraph separators, DEL, C1 controls and non-characters',
       send: postBytes(separators),
@@ -496,23 +668,64 @@ describe('hostile input: unicode', () => {
         return request('GET', `/clients?search=${encodeURIComponent('🦄')}`)(fake, refs);
       },
       status: 200,
-      check: (answer) => assert.deepEqual(answer.body.data.map((c: { nameFirst: string }) => c.nameFirst), ['🦄 Unicorn']),
+      check: (answer) =>
+        assert.deepEqual(
+          answer.body.data.map((c: { nameFirst: string }) => c.nameFirst),
+          ['🦄 Unicorn'],
+        ),
     },
-    { name: 'a search of percent-encoded bytes that are not UTF-8', send: request('GET', '/clients?search=%ff%fe'), status: 200, check: (a) => assert.equal(a.body.pagination.total, 0) },
-    { name: 'a full-width country code (ＣＡ)', send: postBytes('{"country":"ＣＡ"}'), status: 422, body: oracle422('{"country":"ＣＡ"}'), check: nothingStored },
-    { name: 'a dotted capital I in memberType (İndividual)', send: postBytes('{"memberType":"İndividual"}'), status: 422, body: oracle422('{"memberType":"İndividual"}'), check: nothingStored },
-    { name: 'an email with non-ASCII letters', send: postBytes('{"email":"jöhn@exämple.com"}'), status: 422, body: oracle422('{"email":"jöhn@exämple.com"}'), check: nothingStored },
+    {
+      name: 'a search of percent-encoded bytes that are not UTF-8',
+      send: request('GET', '/clients?search=%ff%fe'),
+      status: 200,
+      check: (a) => assert.equal(a.body.pagination.total, 0),
+    },
+    {
+      name: 'a full-width country code (ＣＡ)',
+      send: postBytes('{"country":"ＣＡ"}'),
+      status: 422,
+      body: oracle422('{"country":"ＣＡ"}'),
+      check: nothingStored,
+    },
+    {
+      name: 'a dotted capital I in memberType (İndividual)',
+      send: postBytes('{"memberType":"İndividual"}'),
+      status: 422,
+      body: oracle422('{"memberType":"İndividual"}'),
+      check: nothingStored,
+    },
+    {
+      name: 'an email with non-ASCII letters',
+      send: postBytes('{"email":"jöhn@exämple.com"}'),
+      status: 422,
+      body: oracle422('{"email":"jöhn@exämple.com"}'),
+      check: nothingStored,
+    },
   ]);
 });
 
 describe('hostile input: wrong types', () => {
-  const numbers = '{"nameFirst":42,"nameLast":-0,"businessName":1e400,"email":1,"phone":5551234,"externalId":12345678901234567890,"memberType":0,"postalCode":12345,"country":1,"metadata":7}';
-  const others = '{"nameFirst":true,"nameLast":[],"businessName":{},"email":["a@example.com"],"phone":false,"city":{"name":"x"},"memberType":null,"country":["CA"],"metadata":[]}';
+  const numbers =
+    '{"nameFirst":42,"nameLast":-0,"businessName":1e400,"email":1,"phone":5551234,"externalId":12345678901234567890,"memberType":0,"postalCode":12345,"country":1,"metadata":7}';
+  const others =
+    '{"nameFirst":true,"nameLast":[],"businessName":{},"email":["a@example.com"],"phone":false,"city":{"name":"x"},"memberType":null,"country":["CA"],"metadata":[]}';
   const strings = '{"nameFirst":"42","postalCode":"00000","phone":"+1 (555) 123-4567","metadata":{"n":"1","b":"true"}}';
   runCases([
     { name: 'numbers in every string field', send: postBytes(numbers), status: 422, body: oracle422(numbers), check: nothingStored },
-    { name: 'booleans, arrays, objects and null where strings belong', send: postBytes(others), status: 422, body: oracle422(others), check: nothingStored },
-    { name: 'metadata as a string', send: postBytes('{"metadata":"{}"}'), status: 422, body: oracle422('{"metadata":"{}"}'), check: nothingStored },
+    {
+      name: 'booleans, arrays, objects and null where strings belong',
+      send: postBytes(others),
+      status: 422,
+      body: oracle422(others),
+      check: nothingStored,
+    },
+    {
+      name: 'metadata as a string',
+      send: postBytes('{"metadata":"{}"}'),
+      status: 422,
+      body: oracle422('{"metadata":"{}"}'),
+      check: nothingStored,
+    },
     { name: 'digits as strings (kept as strings)', send: postBytes(strings), status: 201, check: createdFrom(strings) },
     {
       name: 'words where the query wants numbers',
@@ -525,22 +738,73 @@ describe('hostile input: wrong types', () => {
 
 describe('hostile input: duplicate JSON keys (the last one wins, as in JSON.parse)', () => {
   runCases([
-    { name: 'nameFirst twice', send: postBytes('{"nameFirst":"first","nameFirst":"second"}'), status: 201, check: created({ nameFirst: 'second' }) },
-    { name: 'a bad email, then a good one', send: postBytes('{"email":"not-an-email","email":"jane@example.com"}'), status: 201, check: created({ email: 'jane@example.com' }) },
-    { name: 'a good email, then a bad one', send: postBytes('{"email":"jane@example.com","email":"not-an-email"}'), status: 422, body: validationError([{ field: 'email', message: 'Invalid email' }]), check: nothingStored },
-    { name: 'metadata twice', send: postBytes('{"metadata":{"a":1},"metadata":{"b":2}}'), status: 201, check: created({ metadata: { b: 2 } }) },
+    {
+      name: 'nameFirst twice',
+      send: postBytes('{"nameFirst":"first","nameFirst":"second"}'),
+      status: 201,
+      check: created({ nameFirst: 'second' }),
+    },
+    {
+      name: 'a bad email, then a good one',
+      send: postBytes('{"email":"not-an-email","email":"jane@example.com"}'),
+      status: 201,
+      check: created({ email: 'jane@example.com' }),
+    },
+    {
+      name: 'a good email, then a bad one',
+      send: postBytes('{"email":"jane@example.com","email":"not-an-email"}'),
+      status: 422,
+      body: validationError([{ field: 'email', message: 'Invalid email' }]),
+      check: nothingStored,
+    },
+    {
+      name: 'metadata twice',
+      send: postBytes('{"metadata":{"a":1},"metadata":{"b":2}}'),
+      status: 201,
+      check: created({ metadata: { b: 2 } }),
+    },
   ]);
 });
 
 describe('hostile input: the list query', () => {
   runCases([
-    { name: '?page=1&page=2', send: request('GET', '/clients?page=1&page=2'), status: 422, body: validationError([{ field: 'page', message: 'Expected number, received nan' }]) },
-    { name: '?limit=5&limit=5', send: request('GET', '/clients?limit=5&limit=5'), status: 422, body: validationError(expectedQueryErrors({ limit: ['5', '5'] })) },
-    { name: '?search=a&search=b', send: request('GET', '/clients?search=a&search=b'), status: 422, body: validationError(expectedQueryErrors({ search: ['a', 'b'] })) },
-    { name: '?page=1e400 (Infinity)', send: request('GET', '/clients?page=1e400'), status: 422, body: validationError(expectedQueryErrors({ page: '1e400' })) },
-    { name: 'negative page and limit', send: request('GET', '/clients?page=-1&limit=-5'), status: 422, body: validationError(expectedQueryErrors({ page: '-1', limit: '-5' })) },
+    {
+      name: '?page=1&page=2',
+      send: request('GET', '/clients?page=1&page=2'),
+      status: 422,
+      body: validationError([{ field: 'page', message: 'Expected number, received nan' }]),
+    },
+    {
+      name: '?limit=5&limit=5',
+      send: request('GET', '/clients?limit=5&limit=5'),
+      status: 422,
+      body: validationError(expectedQueryErrors({ limit: ['5', '5'] })),
+    },
+    {
+      name: '?search=a&search=b',
+      send: request('GET', '/clients?search=a&search=b'),
+      status: 422,
+      body: validationError(expectedQueryErrors({ search: ['a', 'b'] })),
+    },
+    {
+      name: '?page=1e400 (Infinity)',
+      send: request('GET', '/clients?page=1e400'),
+      status: 422,
+      body: validationError(expectedQueryErrors({ page: '1e400' })),
+    },
+    {
+      name: 'negative page and limit',
+      send: request('GET', '/clients?page=-1&limit=-5'),
+      status: 422,
+      body: validationError(expectedQueryErrors({ page: '-1', limit: '-5' })),
+    },
     { name: '?page=-0', send: request('GET', '/clients?page=-0'), status: 422, body: validationError(expectedQueryErrors({ page: '-0' })) },
-    { name: 'a limit past 2^53', send: request('GET', '/clients?limit=9007199254740993'), status: 422, body: validationError(expectedQueryErrors({ limit: '9007199254740993' })) },
+    {
+      name: 'a limit past 2^53',
+      send: request('GET', '/clients?limit=9007199254740993'),
+      status: 422,
+      body: validationError(expectedQueryErrors({ limit: '9007199254740993' })),
+    },
     {
       name: 'a 23-digit page (an empty page, not an error)',
       send: request('GET', '/clients?page=99999999999999999999999'),
@@ -552,17 +816,47 @@ describe('hostile input: the list query', () => {
         assert.equal(answer.body.pagination.hasPrev, true);
       },
     },
-    { name: 'bracketed query keys (ignored, no nested parsing)', send: request('GET', '/clients?search[$ne]=x&page[]=2'), status: 200, check: (a) => assert.equal(a.body.pagination.total, 1) },
+    {
+      name: 'bracketed query keys (ignored, no nested parsing)',
+      send: request('GET', '/clients?search[$ne]=x&page[]=2'),
+      status: 200,
+      check: (a) => assert.equal(a.body.pagination.total, 1),
+    },
   ]);
 });
 
 describe('hostile input: ids and paths', () => {
   runCases([
-    { name: 'an id with encoded path traversal', send: request('GET', '/clients/..%2F..%2Fetc%2Fpasswd'), status: 404, body: ENVELOPES.NOT_FOUND },
-    { name: 'a literal ../ into the admin API', send: rawBytes(rawHead('GET', '/clients/../__admin/state', [ACME])), status: 404, body: ENVELOPES.NOT_FOUND },
-    { name: 'encoded dot segments into the admin API', send: rawBytes(rawHead('GET', '/v2/api/clients/%2e%2e/%2e%2e/%2e%2e/__admin/state', [ACME])), status: 404, body: ENVELOPES.NOT_FOUND },
-    { name: 'an encoded slash after a real id', send: request('GET', (refs) => `/clients/${refs.acme.body.id}%2F..`), status: 404, body: ENVELOPES.NOT_FOUND },
-    { name: 'an encoded slash inside a real id', send: request('GET', (refs) => `/clients/${refs.acme.body.id.replace('_', '%2F')}`), status: 404, body: ENVELOPES.NOT_FOUND },
+    {
+      name: 'an id with encoded path traversal',
+      send: request('GET', '/clients/..%2F..%2Fetc%2Fpasswd'),
+      status: 404,
+      body: ENVELOPES.NOT_FOUND,
+    },
+    {
+      name: 'a literal ../ into the admin API',
+      send: rawBytes(rawHead('GET', '/clients/../__admin/state', [ACME])),
+      status: 404,
+      body: ENVELOPES.NOT_FOUND,
+    },
+    {
+      name: 'encoded dot segments into the admin API',
+      send: rawBytes(rawHead('GET', '/v2/api/clients/%2e%2e/%2e%2e/%2e%2e/__admin/state', [ACME])),
+      status: 404,
+      body: ENVELOPES.NOT_FOUND,
+    },
+    {
+      name: 'an encoded slash after a real id',
+      send: request('GET', (refs) => `/clients/${refs.acme.body.id}%2F..`),
+      status: 404,
+      body: ENVELOPES.NOT_FOUND,
+    },
+    {
+      name: 'an encoded slash inside a real id',
+      send: request('GET', (refs) => `/clients/${refs.acme.body.id.replace('_', '%2F')}`),
+      status: 404,
+      body: ENVELOPES.NOT_FOUND,
+    },
     // The catalogue leaves the message of a bad path open: the envelope and its BAD_REQUEST code are checked.
     { name: 'a lone % in the id', send: rawBytes(rawHead('GET', '/clients/%', [ACME])), status: 400 },
     { name: 'a truncated percent-encoded character in the id', send: rawBytes(rawHead('GET', '/clients/%E0%A4%A', [ACME])), status: 400 },
@@ -587,13 +881,55 @@ describe('hostile input: ids and paths', () => {
 describe('hostile input: methods', () => {
   const refPath = (refs: References): string => `/clients/${refs.acme.body.id}`;
   runCases([
-    { name: 'DELETE /clients', send: request('DELETE', '/clients'), status: 405, body: ENVELOPES.METHOD_NOT_ALLOWED, check: (a) => assert.equal(a.header('allow'), 'GET, HEAD, POST') },
-    { name: 'PATCH /v2/api/clients', send: request('PATCH', '/v2/api/clients', { body: JANE }), status: 405, body: ENVELOPES.METHOD_NOT_ALLOWED, check: (a) => assert.equal(a.header('allow'), 'GET, HEAD, POST') },
-    { name: 'PUT /clients/{id} with a body', send: request('PUT', refPath, { body: '{"nameFirst":"Overwritten"}' }), status: 405, body: ENVELOPES.METHOD_NOT_ALLOWED, check: (a) => assert.equal(a.header('allow'), 'GET, HEAD') },
-    { name: 'DELETE /v2/api/clients/{id}', send: request('DELETE', (refs) => `/v2/api${refPath(refs)}`), status: 405, body: ENVELOPES.METHOD_NOT_ALLOWED, check: (a) => assert.equal(a.header('allow'), 'GET, HEAD') },
-    { name: 'TRACE /clients', send: rawBytes(rawHead('TRACE', '/clients', [ACME])), status: 405, body: ENVELOPES.METHOD_NOT_ALLOWED, check: (a) => assert.equal(a.header('allow'), 'GET, HEAD, POST') },
-    { name: 'a made-up method (FOO)', send: rawBytes(rawHead('FOO', '/clients', [ACME])), status: 400, body: ENVELOPES.BAD_REQUEST, check: closesConnection },
-    { name: 'a lower-case method (post)', send: rawBytes(rawHead('post', '/clients', [ACME])), status: 400, body: ENVELOPES.BAD_REQUEST, check: closesConnection },
+    {
+      name: 'DELETE /clients',
+      send: request('DELETE', '/clients'),
+      status: 405,
+      body: ENVELOPES.METHOD_NOT_ALLOWED,
+      check: (a) => assert.equal(a.header('allow'), 'GET, HEAD, POST'),
+    },
+    {
+      name: 'PATCH /v2/api/clients',
+      send: request('PATCH', '/v2/api/clients', { body: JANE }),
+      status: 405,
+      body: ENVELOPES.METHOD_NOT_ALLOWED,
+      check: (a) => assert.equal(a.header('allow'), 'GET, HEAD, POST'),
+    },
+    {
+      name: 'PUT /clients/{id} with a body',
+      send: request('PUT', refPath, { body: '{"nameFirst":"Overwritten"}' }),
+      status: 405,
+      body: ENVELOPES.METHOD_NOT_ALLOWED,
+      check: (a) => assert.equal(a.header('allow'), 'GET, HEAD'),
+    },
+    {
+      name: 'DELETE /v2/api/clients/{id}',
+      send: request('DELETE', (refs) => `/v2/api${refPath(refs)}`),
+      status: 405,
+      body: ENVELOPES.METHOD_NOT_ALLOWED,
+      check: (a) => assert.equal(a.header('allow'), 'GET, HEAD'),
+    },
+    {
+      name: 'TRACE /clients',
+      send: rawBytes(rawHead('TRACE', '/clients', [ACME])),
+      status: 405,
+      body: ENVELOPES.METHOD_NOT_ALLOWED,
+      check: (a) => assert.equal(a.header('allow'), 'GET, HEAD, POST'),
+    },
+    {
+      name: 'a made-up method (FOO)',
+      send: rawBytes(rawHead('FOO', '/clients', [ACME])),
+      status: 400,
+      body: ENVELOPES.BAD_REQUEST,
+      check: closesConnection,
+    },
+    {
+      name: 'a lower-case method (post)',
+      send: rawBytes(rawHead('post', '/clients', [ACME])),
+      status: 400,
+      body: ENVELOPES.BAD_REQUEST,
+      check: closesConnection,
+    },
     {
       // Not a proxy: CONNECT must still be answered in the envelope, not by a dropped connection.
       name: 'CONNECT',
@@ -617,7 +953,11 @@ describe('hostile input: methods', () => {
       name: 'a CORS preflight for POST /v2/api/clients',
       send: request('OPTIONS', '/v2/api/clients', {
         key: null,
-        headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'x-api-key, content-type' },
+        headers: {
+          Origin: 'http://localhost:5173',
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'x-api-key, content-type',
+        },
       }),
       status: 204,
       noBody: true,
@@ -629,27 +969,92 @@ describe('hostile input: methods', () => {
     },
     {
       name: 'a CORS preflight for GET /clients/{id}',
-      send: request('OPTIONS', '/clients/clt_x', { key: null, headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'GET' } }),
+      send: request('OPTIONS', '/clients/clt_x', {
+        key: null,
+        headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'GET' },
+      }),
       status: 204,
       noBody: true,
       check: (answer) => assert.match(answer.header('access-control-allow-methods') ?? '', /\bGET\b/),
     },
-    { name: 'OPTIONS that is no preflight (no Origin)', send: request('OPTIONS', '/clients'), status: 405, body: ENVELOPES.METHOD_NOT_ALLOWED, check: (a) => assert.equal(a.header('allow'), 'GET, HEAD, POST') },
+    {
+      name: 'OPTIONS that is no preflight (no Origin)',
+      send: request('OPTIONS', '/clients'),
+      status: 405,
+      body: ENVELOPES.METHOD_NOT_ALLOWED,
+      check: (a) => assert.equal(a.header('allow'), 'GET, HEAD, POST'),
+    },
   ]);
 });
 
 describe('hostile input: headers and framing', () => {
   runCases([
-    { name: 'an X-Api-Key of 100 KB', send: rawBytes(rawHead('GET', '/clients', [`X-Api-Key: ${'k'.repeat(100_000)}`])), status: 431, body: ENVELOPES.HEADERS_TOO_LARGE, check: closesConnection },
-    { name: '3,000 small headers', send: rawBytes(rawHead('GET', '/clients', [ACME, ...Array.from({ length: 3_000 }, (_, i) => `X-H${i}: v`)])), status: 431, body: ENVELOPES.HEADERS_TOO_LARGE, check: closesConnection },
-    { name: 'an X-Api-Key of bytes 0x80-0xFF', send: rawBytes(rawHead('GET', '/clients', ['X-Api-Key: \xff\xfe\x80\xe9'])), status: 401, body: ENVELOPES.UNAUTHORIZED },
-    { name: 'a control byte (0x01) in a header value', send: rawBytes(rawHead('GET', '/clients', [ACME, 'X-Odd: a\x01b'])), status: 400, body: ENVELOPES.BAD_REQUEST, check: closesConnection },
-    { name: 'a NUL byte in the X-Api-Key', send: rawBytes(rawHead('GET', '/clients', [`X-Api-Key: ${KEYS.acme}\x00`])), status: 400, body: ENVELOPES.BAD_REQUEST, check: closesConnection },
-    { name: 'a bare CR in a header value', send: rawBytes(rawHead('GET', '/clients', [ACME, 'X-Odd: a\rb'])), status: 400, body: ENVELOPES.BAD_REQUEST, check: closesConnection },
-    { name: 'an obsolete folded header line', send: rawBytes(rawHead('GET', '/clients', ['X-Api-Key: ath_test', ' _acme_7Kq2mV9xR4tLp8Zc'])), status: 400, body: ENVELOPES.BAD_REQUEST, check: closesConnection },
-    { name: 'a header without a name', send: rawBytes(rawHead('GET', '/clients', [ACME, ': nameless'])), status: 400, body: ENVELOPES.BAD_REQUEST, check: closesConnection },
-    { name: 'spaces around the X-Api-Key value (not part of the value)', send: rawBytes(rawHead('GET', '/clients', [`X-Api-Key: \t  ${KEYS.acme}  \t`])), status: 200 },
-    { name: 'two X-Api-Key headers', send: rawBytes(rawHead('GET', '/clients', [ACME, `X-Api-Key: ${KEYS.globex}`])), status: 401, body: ENVELOPES.UNAUTHORIZED },
+    {
+      name: 'an X-Api-Key of 100 KB',
+      send: rawBytes(rawHead('GET', '/clients', [`X-Api-Key: ${'k'.repeat(100_000)}`])),
+      status: 431,
+      body: ENVELOPES.HEADERS_TOO_LARGE,
+      check: closesConnection,
+    },
+    {
+      name: '3,000 small headers',
+      send: rawBytes(rawHead('GET', '/clients', [ACME, ...Array.from({ length: 3_000 }, (_, i) => `X-H${i}: v`)])),
+      status: 431,
+      body: ENVELOPES.HEADERS_TOO_LARGE,
+      check: closesConnection,
+    },
+    {
+      name: 'an X-Api-Key of bytes 0x80-0xFF',
+      send: rawBytes(rawHead('GET', '/clients', ['X-Api-Key: \xff\xfe\x80\xe9'])),
+      status: 401,
+      body: ENVELOPES.UNAUTHORIZED,
+    },
+    {
+      name: 'a control byte (0x01) in a header value',
+      send: rawBytes(rawHead('GET', '/clients', [ACME, 'X-Odd: a\x01b'])),
+      status: 400,
+      body: ENVELOPES.BAD_REQUEST,
+      check: closesConnection,
+    },
+    {
+      name: 'a NUL byte in the X-Api-Key',
+      send: rawBytes(rawHead('GET', '/clients', [`X-Api-Key: ${KEYS.acme}\x00`])),
+      status: 400,
+      body: ENVELOPES.BAD_REQUEST,
+      check: closesConnection,
+    },
+    {
+      name: 'a bare CR in a header value',
+      send: rawBytes(rawHead('GET', '/clients', [ACME, 'X-Odd: a\rb'])),
+      status: 400,
+      body: ENVELOPES.BAD_REQUEST,
+      check: closesConnection,
+    },
+    {
+      name: 'an obsolete folded header line',
+      send: rawBytes(rawHead('GET', '/clients', ['X-Api-Key: ath_test', ' _acme_7Kq2mV9xR4tLp8Zc'])),
+      status: 400,
+      body: ENVELOPES.BAD_REQUEST,
+      check: closesConnection,
+    },
+    {
+      name: 'a header without a name',
+      send: rawBytes(rawHead('GET', '/clients', [ACME, ': nameless'])),
+      status: 400,
+      body: ENVELOPES.BAD_REQUEST,
+      check: closesConnection,
+    },
+    {
+      name: 'spaces around the X-Api-Key value (not part of the value)',
+      send: rawBytes(rawHead('GET', '/clients', [`X-Api-Key: \t  ${KEYS.acme}  \t`])),
+      status: 200,
+    },
+    {
+      name: 'two X-Api-Key headers',
+      send: rawBytes(rawHead('GET', '/clients', [ACME, `X-Api-Key: ${KEYS.globex}`])),
+      status: 401,
+      body: ENVELOPES.UNAUTHORIZED,
+    },
     { name: 'an empty X-Api-Key', send: rawBytes(rawHead('GET', '/clients', ['X-Api-Key: '])), status: 401, body: ENVELOPES.UNAUTHORIZED },
     {
       name: 'an HTTP/1.1 request without a Host header',
@@ -658,10 +1063,18 @@ describe('hostile input: headers and framing', () => {
       body: ENVELOPES.MISSING_HOST,
       check: closesConnection,
     },
-    { name: 'a TLS ClientHello sent to the HTTP port', send: rawBytes(Buffer.from([0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1, 0x03, 0x03])), status: 400, body: ENVELOPES.BAD_REQUEST, check: closesConnection },
+    {
+      name: 'a TLS ClientHello sent to the HTTP port',
+      send: rawBytes(Buffer.from([0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1, 0x03, 0x03])),
+      status: 400,
+      body: ENVELOPES.BAD_REQUEST,
+      check: closesConnection,
+    },
     {
       name: 'both Content-Length and Transfer-Encoding (request smuggling)',
-      send: rawBytes(`${rawHead('POST', '/clients', [ACME, JSON_TYPE, 'Content-Length: 4', 'Transfer-Encoding: chunked'])}2\r\n{}\r\n0\r\n\r\n`),
+      send: rawBytes(
+        `${rawHead('POST', '/clients', [ACME, JSON_TYPE, 'Content-Length: 4', 'Transfer-Encoding: chunked'])}2\r\n{}\r\n0\r\n\r\n`,
+      ),
       status: 400,
       body: ENVELOPES.BAD_REQUEST,
       check: async (answer, fake) => {

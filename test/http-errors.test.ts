@@ -73,7 +73,7 @@ describe('error envelopes', () => {
   });
 
   it('accepts a body nested 100 levels deep and answers 400 to one nested 101 levels deep', async () => {
-    const nest = (levels: number): string => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
+    const nest = (levels: number): string => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
     const fits = await fake.call('POST', '/clients', { key: KEYS.acme, body: `{"metadata":${nest(99)}}` });
     assert.equal(fits.status, 201);
     const deep = await fake.call('POST', '/clients', { key: KEYS.acme, body: `{"metadata":${nest(100)}}` });

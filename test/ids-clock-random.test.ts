@@ -40,11 +40,20 @@ describe('createRandom', () => {
     const a = createRandom(42);
     const b = createRandom(42);
     const first = Array.from({ length: 5 }, () => a.next());
-    assert.deepEqual(Array.from({ length: 5 }, () => b.next()), first);
+    assert.deepEqual(
+      Array.from({ length: 5 }, () => b.next()),
+      first,
+    );
     a.reset();
-    assert.deepEqual(Array.from({ length: 5 }, () => a.next()), first);
+    assert.deepEqual(
+      Array.from({ length: 5 }, () => a.next()),
+      first,
+    );
     const c = createRandom(43);
-    assert.notDeepEqual(Array.from({ length: 5 }, () => c.next()), first);
+    assert.notDeepEqual(
+      Array.from({ length: 5 }, () => c.next()),
+      first,
+    );
     for (const n of first) assert.ok(n >= 0 && n < 1);
   });
 
@@ -58,7 +67,8 @@ describe('createRandom', () => {
 
 describe('createRandomStreams', () => {
   it('gives each name its own stream, unshifted by streams added before it', () => {
-    const draw = (streams: ReturnType<typeof createRandomStreams>, name: string) => Array.from({ length: 3 }, () => streams.stream(name).next());
+    const draw = (streams: ReturnType<typeof createRandomStreams>, name: string) =>
+      Array.from({ length: 3 }, () => streams.stream(name).next());
     const alone = createRandomStreams(7);
     const faultsAlone = draw(alone, 'faults');
     const crowded = createRandomStreams(7);

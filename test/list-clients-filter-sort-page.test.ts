@@ -11,10 +11,27 @@ type Pagination = ReturnType<typeof listClients>['pagination'];
 /** A stored client whose id is `id`; every field not given is as a create leaves it. */
 function client(id: string, fields: Partial<ClientRecord> = {}): ClientRecord {
   return {
-    id, orgId: 'org_acme', nameFirst: null, nameLast: null, businessName: null, email: null, phone: null,
-    externalId: null, memberType: 'individual', addressLine1: null, addressLine2: null, city: null, region: null,
-    postalCode: null, country: null, metadata: {}, active: true, requestCount: 0,
-    createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', ...fields,
+    id,
+    orgId: 'org_acme',
+    nameFirst: null,
+    nameLast: null,
+    businessName: null,
+    email: null,
+    phone: null,
+    externalId: null,
+    memberType: 'individual',
+    addressLine1: null,
+    addressLine2: null,
+    city: null,
+    region: null,
+    postalCode: null,
+    country: null,
+    metadata: {},
+    active: true,
+    requestCount: 0,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...fields,
   };
 }
 
@@ -54,7 +71,11 @@ describe('listClients: filters', () => {
     ['memberType=individual', { memberType: 'individual' }, ['jane2', 'smith', 'bob', 'anon', 'al', 'jane']],
     ['active=false', { active: 'false' }, ['bob', 'al']],
     ['active=true', { active: 'true' }, ['jane2', 'young', 'smith', 'anon', 'zeta', 'acme', 'jane']],
-    ['filters combine: active=true and memberType=individual', { active: 'true', memberType: 'individual' }, ['jane2', 'smith', 'anon', 'jane']],
+    [
+      'filters combine: active=true and memberType=individual',
+      { active: 'true', memberType: 'individual' },
+      ['jane2', 'smith', 'anon', 'jane'],
+    ],
     ['filters combine with search', { search: 'smith', active: 'true', memberType: 'individual' }, ['jane2', 'smith', 'jane']],
   ];
   for (const [name, query, expected] of CASES) {
@@ -70,12 +91,24 @@ describe('listClients: sorts', () => {
     ['created_at is newest first', { sort: 'created_at' }, NEWEST_FIRST],
     // acme corp; adams\0bob; smith\0 (no first name) before smith\0jane; smith\0jane (newer first);
     // smithers\0al; young\0ann (an empty business name does not count); zeta ltd; then the nameless.
-    ['name: business name, else last then first name, case-insensitively; nameless last', { sort: 'name' }, ['acme', 'bob', 'smith', 'jane2', 'jane', 'al', 'young', 'zeta', 'anon']],
-    ['request_count: most first, newest first among equals', { sort: 'request_count' }, ['zeta', 'acme', 'smith', 'jane', 'bob', 'jane2', 'young', 'anon', 'al']],
+    [
+      'name: business name, else last then first name, case-insensitively; nameless last',
+      { sort: 'name' },
+      ['acme', 'bob', 'smith', 'jane2', 'jane', 'al', 'young', 'zeta', 'anon'],
+    ],
+    [
+      'request_count: most first, newest first among equals',
+      { sort: 'request_count' },
+      ['zeta', 'acme', 'smith', 'jane', 'bob', 'jane2', 'young', 'anon', 'al'],
+    ],
     ['a filter keeps the order: newest first', { memberType: 'business' }, ['young', 'zeta', 'acme']],
     ['a filter keeps the order: created_at', { active: 'false', sort: 'created_at' }, ['bob', 'al']],
     ['a filter keeps the order: name', { search: 'smith', sort: 'name' }, ['smith', 'jane2', 'jane', 'al']],
-    ['a filter keeps the order: request_count', { memberType: 'individual', sort: 'request_count' }, ['smith', 'jane', 'bob', 'jane2', 'anon', 'al']],
+    [
+      'a filter keeps the order: request_count',
+      { memberType: 'individual', sort: 'request_count' },
+      ['smith', 'jane', 'bob', 'jane2', 'anon', 'al'],
+    ],
   ];
   for (const [name, query, expected] of CASES) {
     it(`${name}: ${JSON.stringify(query)}`, () => {
@@ -89,19 +122,32 @@ describe('listClients: sorts', () => {
   });
 
   it('name: the whole last name comes before the first name (Van, Zed before Van Der, Al)', () => {
-    const records = [client('van-der-al', { nameFirst: 'Al', nameLast: 'Van Der' }), client('van-zed', { nameFirst: 'Zed', nameLast: 'Van' })];
+    const records = [
+      client('van-der-al', { nameFirst: 'Al', nameLast: 'Van Der' }),
+      client('van-zed', { nameFirst: 'Zed', nameLast: 'Van' }),
+    ];
     assert.deepEqual(ids({ sort: 'name' }, records), ['van-zed', 'van-der-al']);
   });
 
   it('name: clients without any name keep newest first among themselves', () => {
-    const records = [client('n1', { email: 'a@x.io' }), client('n2'), client('named', { nameFirst: 'Z' }), client('n3', { businessName: '' })];
+    const records = [
+      client('n1', { email: 'a@x.io' }),
+      client('n2'),
+      client('named', { nameFirst: 'Z' }),
+      client('n3', { businessName: '' }),
+    ];
     assert.deepEqual(ids({ sort: 'name' }, records), ['named', 'n3', 'n2', 'n1']);
   });
 });
 
 describe('listClients: pages', () => {
   const page = (page: number, limit: number, total: number, totalPages: number, hasNext: boolean, hasPrev: boolean): Pagination => ({
-    page, limit, total, totalPages, hasNext, hasPrev,
+    page,
+    limit,
+    total,
+    totalPages,
+    hasNext,
+    hasPrev,
   });
   const CASES: [string, ListQuery, string[], Pagination][] = [
     ['the first page', { page: 1, limit: 4 }, ['jane2', 'young', 'smith', 'bob'], page(1, 4, 9, 3, true, false)],
@@ -112,7 +158,12 @@ describe('listClients: pages', () => {
     ['one page holding everything', { page: 1, limit: 100 }, NEWEST_FIRST, page(1, 100, 9, 1, false, false)],
     ['a limit of exactly the total', { page: 1, limit: 9 }, NEWEST_FIRST, page(1, 9, 9, 1, false, false)],
     ['a limit of 1', { page: 9, limit: 1 }, ['jane'], page(9, 1, 9, 9, false, true)],
-    ['a filtered first page counts only the matches', { page: 1, limit: 2, memberType: 'individual' }, ['jane2', 'smith'], page(1, 2, 6, 3, true, false)],
+    [
+      'a filtered first page counts only the matches',
+      { page: 1, limit: 2, memberType: 'individual' },
+      ['jane2', 'smith'],
+      page(1, 2, 6, 3, true, false),
+    ],
     ['a filtered last page', { page: 3, limit: 2, memberType: 'individual' }, ['al', 'jane'], page(3, 2, 6, 3, false, true)],
     ['a filtered page past the end', { page: 4, limit: 2, memberType: 'individual' }, [], page(4, 2, 6, 3, false, true)],
     ['a sorted second page', { page: 2, limit: 3, sort: 'name' }, ['jane2', 'jane', 'al'], page(2, 3, 9, 3, true, true)],
@@ -122,7 +173,10 @@ describe('listClients: pages', () => {
   for (const [name, query, expected, pagination] of CASES) {
     it(`${name}: ${JSON.stringify(query)}`, () => {
       const list = listClients(RECORDS, query);
-      assert.deepEqual(list.data.map((r) => r.id), expected);
+      assert.deepEqual(
+        list.data.map((r) => r.id),
+        expected,
+      );
       assert.deepEqual(list.pagination, pagination);
     });
   }

@@ -84,13 +84,19 @@ describe('GET /clients', () => {
 
   it('pages: first, middle, last, and beyond the last', async () => {
     const pages = await Promise.all([1, 2, 3, 4].map((page) => list(`?limit=2&page=${page}`)));
-    assert.deepEqual(pages.map((p) => p.data.map(label)), [['bob', '(none)'], ['Zeta Ltd', 'Al'], ['acme corp', 'Jane'], []]);
-    assert.deepEqual(pages.map((p) => p.pagination), [
-      { page: 1, limit: 2, total: 6, totalPages: 3, hasNext: true, hasPrev: false },
-      { page: 2, limit: 2, total: 6, totalPages: 3, hasNext: true, hasPrev: true },
-      { page: 3, limit: 2, total: 6, totalPages: 3, hasNext: false, hasPrev: true },
-      { page: 4, limit: 2, total: 6, totalPages: 3, hasNext: false, hasPrev: true },
-    ]);
+    assert.deepEqual(
+      pages.map((p) => p.data.map(label)),
+      [['bob', '(none)'], ['Zeta Ltd', 'Al'], ['acme corp', 'Jane'], []],
+    );
+    assert.deepEqual(
+      pages.map((p) => p.pagination),
+      [
+        { page: 1, limit: 2, total: 6, totalPages: 3, hasNext: true, hasPrev: false },
+        { page: 2, limit: 2, total: 6, totalPages: 3, hasNext: true, hasPrev: true },
+        { page: 3, limit: 2, total: 6, totalPages: 3, hasNext: false, hasPrev: true },
+        { page: 4, limit: 2, total: 6, totalPages: 3, hasNext: false, hasPrev: true },
+      ],
+    );
   });
 
   it('pages the same way with a filter (the indexed and the scanning paths agree)', async () => {
@@ -140,6 +146,9 @@ describe('GET /clients with a clock moved back', () => {
     clock.set(Date.parse('2026-06-01T00:00:00.000Z'), true);
     await fake.create({ nameFirst: 'June' });
     const res = await fake.call('GET', '/clients', { key: KEYS.acme });
-    assert.deepEqual(res.body.data.map((c: Listed) => c.nameFirst), ['June', 'May', 'April']);
+    assert.deepEqual(
+      res.body.data.map((c: Listed) => c.nameFirst),
+      ['June', 'May', 'April'],
+    );
   });
 });

@@ -5,8 +5,9 @@ import { after, before, describe, it } from 'node:test';
 import { startTestFake, type TestFake } from './support/fake.js';
 
 function refsOf(node: unknown, out: string[] = []): string[] {
-  if (Array.isArray(node)) node.forEach((n) => refsOf(n, out));
-  else if (node !== null && typeof node === 'object') {
+  if (Array.isArray(node)) {
+    for (const n of node) refsOf(n, out);
+  } else if (node !== null && typeof node === 'object') {
     for (const [key, value] of Object.entries(node)) {
       if (key === '$ref' && typeof value === 'string') out.push(value);
       else refsOf(value, out);
@@ -20,7 +21,10 @@ function resolve(document: unknown, ref: string): unknown {
   return ref
     .slice(2)
     .split('/')
-    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], document);
+    .reduce<unknown>(
+      (node, part) => (node as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')],
+      document,
+    );
 }
 
 describe('OpenAPI documents', () => {
@@ -42,7 +46,10 @@ describe('OpenAPI documents', () => {
       ['createClient', 'listClients', 'getClient'],
     );
     assert.deepEqual(Object.keys(doc.paths['/clients'].post.responses), ['201', '401', '422', '429']);
-    assert.deepEqual(doc.paths['/clients'].get.parameters.map((p: { name: string }) => p.name), ['search', 'memberType', 'active', 'sort', 'page', 'limit']);
+    assert.deepEqual(
+      doc.paths['/clients'].get.parameters.map((p: { name: string }) => p.name),
+      ['search', 'memberType', 'active', 'sort', 'page', 'limit'],
+    );
     assert.deepEqual(doc.components.securitySchemes.apiKey, { type: 'apiKey', in: 'header', name: 'X-Api-Key' });
     for (const ref of refsOf(doc)) assert.notEqual(resolve(doc, ref), undefined, ref);
   });
@@ -57,13 +64,18 @@ describe('OpenAPI documents', () => {
         .map((entry) => new URL(`../src/resources/${entry.name}/schemas/`, import.meta.url)),
     ];
     const schemas = new Map(
-      folders.flatMap((folder) => readdirSync(folder).map((file) => [file, JSON.parse(readFileSync(new URL(file, folder), 'utf8'))] as const)),
+      folders.flatMap((folder) =>
+        readdirSync(folder).map((file) => [file, JSON.parse(readFileSync(new URL(file, folder), 'utf8'))] as const),
+      ),
     );
     assert.ok(schemas.has('client-create.schema.json') && schemas.has('fault-rule.schema.json'));
     const fileOfTitle = new Map([...schemas].map(([file, schema]) => [schema.title, file]));
     // Point component $refs back at their files, as the schema files write them.
     const backToFiles = (text: string) =>
-      text.replace(/"#\/components\/schemas\/(\w+)(\/[^"]*)?"/g, (_m, title: string, rest?: string) => `"${fileOfTitle.get(title)}${rest ? `#${rest}` : ''}"`);
+      text.replace(
+        /"#\/components\/schemas\/(\w+)(\/[^"]*)?"/g,
+        (_m, title: string, rest?: string) => `"${fileOfTitle.get(title)}${rest ? `#${rest}` : ''}"`,
+      );
     for (const [file, schema] of schemas) {
       const component = doc.components.schemas[schema.title];
       assert.ok(component, file);
@@ -78,16 +90,27 @@ describe('OpenAPI documents', () => {
     assert.equal(res.status, 200);
     const doc = res.body;
     assert.deepEqual(Object.keys(doc.paths).sort(), [
-      '/__admin/clock', '/__admin/clock/advance', '/__admin/faults', '/__admin/faults/{id}', '/__admin/health',
-      '/__admin/journal', '/__admin/journal/count', '/__admin/openapi.json', '/__admin/requests', '/__admin/requests/count',
-      '/__admin/reset', '/__admin/state',
+      '/__admin/clock',
+      '/__admin/clock/advance',
+      '/__admin/faults',
+      '/__admin/faults/{id}',
+      '/__admin/health',
+      '/__admin/journal',
+      '/__admin/journal/count',
+      '/__admin/openapi.json',
+      '/__admin/requests',
+      '/__admin/requests/count',
+      '/__admin/reset',
+      '/__admin/state',
     ]);
     // The old journal paths still work, documented as deprecated aliases of the new ones.
     assert.deepEqual(doc.paths['/__admin/requests'].get, { ...doc.paths['/__admin/journal'].get, deprecated: true });
     assert.deepEqual(doc.paths['/__admin/requests/count'].post, { ...doc.paths['/__admin/journal/count'].post, deprecated: true });
     assert.equal(doc.paths['/__admin/journal'].get.deprecated, undefined);
     assert.deepEqual(Object.keys(doc.paths['/__admin/faults']), ['post', 'get', 'delete']);
-    assert.deepEqual(doc.paths['/__admin/faults'].post.requestBody.content['application/json'].schema, { $ref: '#/components/schemas/FaultRule' });
+    assert.deepEqual(doc.paths['/__admin/faults'].post.requestBody.content['application/json'].schema, {
+      $ref: '#/components/schemas/FaultRule',
+    });
     for (const ref of refsOf(doc)) assert.notEqual(resolve(doc, ref), undefined, ref);
   });
 });

@@ -7,7 +7,11 @@ import { compilePathPattern } from '../src/http/path-pattern.js';
 // [pattern, paths it matches, paths it does not]
 const CASES: [string, string[], string[]][] = [
   ['*', ['/', '/clients', '/v2/api/clients/clt_1', '', '/__admin/health'], []],
-  ['/clients', ['/clients', '/v2/api/clients'], ['/clients/', '/clients/clt_1', '/clientsx', '/v2/api/clientsx', '/a/clients', '/Clients', 'clients']],
+  [
+    '/clients',
+    ['/clients', '/v2/api/clients'],
+    ['/clients/', '/clients/clt_1', '/clientsx', '/v2/api/clientsx', '/a/clients', '/Clients', 'clients'],
+  ],
   ['/v2/api/clients', ['/clients', '/v2/api/clients'], ['/v2/api/clients/clt_1', '/v2/clients']],
   ['/clients/*', ['/clients/clt_1', '/v2/api/clients/clt_1', '/clients/', '/clients/a/b'], ['/clients', '/v2/api/clients', '/clientsx/a']],
   ['/v2/api/clients/*', ['/clients/clt_1', '/v2/api/clients/clt_1'], ['/clients', '/v2/api/clients']],

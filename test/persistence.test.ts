@@ -95,10 +95,16 @@ describe('file store', () => {
     const refused = await fake.create({ nameFirst: 'not on disk' });
     assert.equal(refused.status, 500);
     assert.deepEqual(refused.body, ENVELOPES.INTERNAL_ERROR);
-    assert.deepEqual((await fake.state.export()).clients.map((c) => c.nameFirst), ['kept']);
+    assert.deepEqual(
+      (await fake.state.export()).clients.map((c) => c.nameFirst),
+      ['kept'],
+    );
     rmSync(join(dir, '.db.json.tmp'), { recursive: true });
     assert.equal((await fake.create({ nameFirst: 'after' })).status, 201);
-    assert.deepEqual(JSON.parse(readFileSync(db, 'utf8')).clients.map((c: { nameFirst: string }) => c.nameFirst), ['kept', 'after']);
+    assert.deepEqual(
+      JSON.parse(readFileSync(db, 'utf8')).clients.map((c: { nameFirst: string }) => c.nameFirst),
+      ['kept', 'after'],
+    );
   });
 
   it('loads the seed only into an empty store', async (t) => {
@@ -121,12 +127,31 @@ describe('file store', () => {
     const list = await fake.call('GET', '/clients', { key: KEYS.globex });
     const [record] = list.body.data;
     assert.match(record.id, /^clt_[0-9a-hjkmnp-tv-z]{26}$/);
-    assert.deepEqual({ ...record, id: 'x' }, {
-      id: 'x', orgId: 'org_globex', nameFirst: null, nameLast: null, businessName: null, email: null, phone: null,
-      externalId: null, memberType: 'individual', addressLine1: null, addressLine2: null, city: 'Lyon', region: null,
-      postalCode: null, country: null, metadata: {}, active: true, requestCount: 0,
-      createdAt: '2026-02-03T03:05:06.000Z', updatedAt: '2026-02-03T03:05:06.000Z',
-    });
+    assert.deepEqual(
+      { ...record, id: 'x' },
+      {
+        id: 'x',
+        orgId: 'org_globex',
+        nameFirst: null,
+        nameLast: null,
+        businessName: null,
+        email: null,
+        phone: null,
+        externalId: null,
+        memberType: 'individual',
+        addressLine1: null,
+        addressLine2: null,
+        city: 'Lyon',
+        region: null,
+        postalCode: null,
+        country: null,
+        metadata: {},
+        active: true,
+        requestCount: 0,
+        createdAt: '2026-02-03T03:05:06.000Z',
+        updatedAt: '2026-02-03T03:05:06.000Z',
+      },
+    );
   });
 
   const BAD_FILES: [string, string, RegExp][] = [

@@ -30,7 +30,12 @@ function verdict(validate: Validate, data: unknown): unknown {
 }
 
 const nearValid = fc.record(
-  Object.fromEntries(FIELD_NAMES.map((name) => [name, fc.oneof(fc.string(), fc.constant(null), fc.integer(), fc.constantFrom('CA', 'individual', 'a@b.co'))])),
+  Object.fromEntries(
+    FIELD_NAMES.map((name) => [
+      name,
+      fc.oneof(fc.string(), fc.constant(null), fc.integer(), fc.constantFrom('CA', 'individual', 'a@b.co')),
+    ]),
+  ),
   { requiredKeys: [] },
 );
 const inputs = fc.oneof(fc.jsonValue(), nearValid, fc.dictionary(fc.string(), fc.jsonValue()));

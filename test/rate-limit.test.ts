@@ -28,7 +28,11 @@ describe('rate limiting', () => {
       { limit: '3', remaining: '0', retryAfter: '60' },
     ]);
     // Another key has its own window.
-    assert.deepEqual(rateHeaders((await fake.call('GET', '/clients', { key: KEYS.globex })).headers), { limit: '3', remaining: '2', retryAfter: null });
+    assert.deepEqual(rateHeaders((await fake.call('GET', '/clients', { key: KEYS.globex })).headers), {
+      limit: '3',
+      remaining: '2',
+      retryAfter: null,
+    });
   });
 
   it('answers the exact 429 past the limit and stores nothing', async (t) => {
@@ -73,13 +77,16 @@ describe('rate limiting', () => {
 
   it('applies a per-key override from the keys file, window included', async (t) => {
     const keys = join(tempDir(), 'keys.json');
-    writeFileSync(keys, JSON.stringify({
-      keys: [
-        { key: 'tight-key-0001', orgId: 'org_t', label: 'tight', rateLimit: { limit: 1, windowSeconds: 5 } },
-        { key: 'free-key-00001', orgId: 'org_f', label: 'free', rateLimit: { limit: 0 } },
-        { key: 'plain-key-0001', orgId: 'org_p', label: 'plain' },
-      ],
-    }));
+    writeFileSync(
+      keys,
+      JSON.stringify({
+        keys: [
+          { key: 'tight-key-0001', orgId: 'org_t', label: 'tight', rateLimit: { limit: 1, windowSeconds: 5 } },
+          { key: 'free-key-00001', orgId: 'org_f', label: 'free', rateLimit: { limit: 0 } },
+          { key: 'plain-key-0001', orgId: 'org_p', label: 'plain' },
+        ],
+      }),
+    );
     const clock = createClock({ mode: 'frozen', at: T0 });
     const fake = await withFake(t, { seed: 'none', keys, rateLimit: 10 }, { clock });
     await fake.call('GET', '/clients', { key: 'tight-key-0001' });
@@ -90,7 +97,11 @@ describe('rate limiting', () => {
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('x-ratelimit-limit'), null);
     }
-    assert.deepEqual(rateHeaders((await fake.call('GET', '/clients', { key: 'plain-key-0001' })).headers), { limit: '10', remaining: '9', retryAfter: null });
+    assert.deepEqual(rateHeaders((await fake.call('GET', '/clients', { key: 'plain-key-0001' })).headers), {
+      limit: '10',
+      remaining: '9',
+      retryAfter: null,
+    });
     clock.advance(5_000);
     assert.equal((await fake.call('GET', '/clients', { key: 'tight-key-0001' })).status, 200);
   });

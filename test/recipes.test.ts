@@ -42,7 +42,9 @@ describe('the Dockerfile health probe', () => {
 
   it('passes on a fake on every interface that needs an admin token given as a flag, and fails once it stops', async () => {
     const readyFile = join(tempDir(), 'ready.json');
-    const cli = await startCli(['--port', '0', '--host', '0.0.0.0', '--db', 'memory', '--admin-token', 'probe-token'], { ATHENTY_FAKE_READY_FILE: readyFile });
+    const cli = await startCli(['--port', '0', '--host', '0.0.0.0', '--db', 'memory', '--admin-token', 'probe-token'], {
+      ATHENTY_FAKE_READY_FILE: readyFile,
+    });
     try {
       const passed = await runNode([PROBE], { ATHENTY_FAKE_READY_FILE: readyFile });
       assert.equal(passed.code, 0, passed.stdout);

@@ -35,7 +35,11 @@ describe('safe defaults', () => {
   it('answers CORS preflights with 204 and lets browsers read the headers they need', async (t) => {
     const fake = await withFake(t, { seed: 'none' });
     const preflight = await fake.call('OPTIONS', '/v2/api/clients', {
-      headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'x-api-key, content-type' },
+      headers: {
+        Origin: 'http://localhost:5173',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'x-api-key, content-type',
+      },
     });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
@@ -56,7 +60,10 @@ describe('safe defaults', () => {
     const fake = await withFake(t, { seed: 'none', cors: false });
     const res = await fake.call('GET', '/clients', { key: KEYS.acme, headers: { Origin: 'http://localhost:5173' } });
     assert.equal(res.headers.get('access-control-allow-origin'), null);
-    const preflight = await fake.call('OPTIONS', '/clients', { key: KEYS.acme, headers: { Origin: 'http://x', 'Access-Control-Request-Method': 'POST' } });
+    const preflight = await fake.call('OPTIONS', '/clients', {
+      key: KEYS.acme,
+      headers: { Origin: 'http://x', 'Access-Control-Request-Method': 'POST' },
+    });
     assert.equal(preflight.status, 405);
   });
 

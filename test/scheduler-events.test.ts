@@ -41,7 +41,10 @@ describe('scheduler', () => {
     scheduler.after(10, () => ran.push('after the throw'));
     clock.advance(10);
     assert.deepEqual(ran, ['first', 'after the throw', 'chained']);
-    assert.deepEqual(errors.map((e) => (e as Error).message), ['boom']);
+    assert.deepEqual(
+      errors.map((e) => (e as Error).message),
+      ['boom'],
+    );
     scheduler.after(10, () => ran.push('cleared'));
     scheduler.clear();
     clock.advance(100);

@@ -27,7 +27,11 @@ describe('store', () => {
     const late = thing('t_2', 'org_a', 20);
     const early = thing('t_1', 'org_a', 10);
     const other = thing('t_3', 'org_b', 5);
-    await store.apply([{ collection: 'things', insert: late }, { collection: 'things', insert: early }, { collection: 'things', insert: other }]);
+    await store.apply([
+      { collection: 'things', insert: late },
+      { collection: 'things', insert: early },
+      { collection: 'things', insert: other },
+    ]);
     const things = store.collection<Thing>('things');
     assert.equal(things.size, 3);
     assert.equal(things.get('t_1'), early);
@@ -43,7 +47,10 @@ describe('store', () => {
     const store = await Store.open({ kind: 'memory' }, ['things']);
     const a = thing('t_1', 'org_a', 1);
     const b = thing('t_2', 'org_a', 2);
-    await store.apply([{ collection: 'things', insert: a }, { collection: 'things', insert: b }]);
+    await store.apply([
+      { collection: 'things', insert: a },
+      { collection: 'things', insert: b },
+    ]);
     const a2 = { ...a, n: 7 };
     await store.apply([{ collection: 'things', update: a2 }]);
     const things = store.collection<Thing>('things');
@@ -62,7 +69,10 @@ describe('store', () => {
     const updated = { ...client, n: 1 };
     const added = thing('t_1', 'org_a', 2);
     // Durable: the file is written once, with both changes, before apply() resolves.
-    await store.apply([{ collection: 'clients', update: updated }, { collection: 'things', insert: added }]);
+    await store.apply([
+      { collection: 'clients', update: updated },
+      { collection: 'things', insert: added },
+    ]);
     assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), { clients: [updated], things: [added] });
     await store.close();
   });
@@ -77,7 +87,10 @@ describe('store', () => {
     mkdirSync(join(dir, '.db.json.tmp'));
     try {
       await assert.rejects(
-        store.apply([{ collection: 'clients', update: { ...client, n: 5 } as Thing }, { collection: 'things', insert: thing('t_1', 'org_a', 2) }]),
+        store.apply([
+          { collection: 'clients', update: { ...client, n: 5 } as Thing },
+          { collection: 'things', insert: thing('t_1', 'org_a', 2) },
+        ]),
         { code: 'EISDIR' },
       );
       assert.equal(store.collection<Thing>('clients').get('c_1'), client);
@@ -96,7 +109,7 @@ describe('store', () => {
     await store.apply(records.map((insert) => ({ collection: 'things', insert })));
     await store.close();
     const text = readFileSync(path, 'utf8');
-    assert.deepEqual(text.split('\n').slice(0, 3), ['{"clients":[', '],"things":[', JSON.stringify(records[0]) + ',']);
+    assert.deepEqual(text.split('\n').slice(0, 3), ['{"clients":[', '],"things":[', `${JSON.stringify(records[0])},`]);
     assert.ok(text.endsWith(`${JSON.stringify(records[299])}\n]}\n`));
     const again = await openFile(path);
     assert.deepEqual(again.collection('things').all(), records);
@@ -131,7 +144,10 @@ describe('store', () => {
     const store = await Store.open({ kind: 'memory' }, ['clients', 'things']);
     const mine = thing('t_1', 'org_a', 1);
     const theirs = thing('t_2', 'org_b', 2);
-    await store.apply([{ collection: 'things', insert: mine }, { collection: 'things', insert: theirs }]);
+    await store.apply([
+      { collection: 'things', insert: mine },
+      { collection: 'things', insert: theirs },
+    ]);
     const fresh = thing('t_3', 'org_a', 3);
     await store.replace({ things: [fresh] }, 'org_a');
     assert.deepEqual(store.collection('things').all(), [theirs, fresh]);

@@ -17,18 +17,30 @@ const BODY_CASES: [string, unknown, { field: string; message: string }[]][] = [
   ['bad email', { email: 'not-an-email' }, [{ field: 'email', message: 'Invalid email' }]],
   ['email with a double dot', { email: 'a..b@example.com' }, [{ field: 'email', message: 'Invalid email' }]],
   ['number for email', { email: 7 }, [{ field: 'email', message: 'Expected string, received number' }]],
-  ['bad enum', { memberType: 'person' }, [{ field: 'memberType', message: "Invalid enum value. Expected 'individual' | 'business', received 'person'" }]],
-  ['enum in the wrong case', { memberType: 'Business' }, [{ field: 'memberType', message: "Invalid enum value. Expected 'individual' | 'business', received 'Business'" }]],
+  [
+    'bad enum',
+    { memberType: 'person' },
+    [{ field: 'memberType', message: "Invalid enum value. Expected 'individual' | 'business', received 'person'" }],
+  ],
+  [
+    'enum in the wrong case',
+    { memberType: 'Business' },
+    [{ field: 'memberType', message: "Invalid enum value. Expected 'individual' | 'business', received 'Business'" }],
+  ],
   ['null memberType', { memberType: null }, [{ field: 'memberType', message: "Expected 'individual' | 'business', received null" }]],
   ['number memberType', { memberType: 1 }, [{ field: 'memberType', message: "Expected 'individual' | 'business', received number" }]],
   ['array metadata', { metadata: [1] }, [{ field: 'metadata', message: 'Expected object, received array' }]],
   ['null metadata', { metadata: null }, [{ field: 'metadata', message: 'Expected object, received null' }]],
   ['string metadata', { metadata: 'x' }, [{ field: 'metadata', message: 'Expected object, received string' }]],
-  ['several problems, in field order', { metadata: 1, email: 'x', nameFirst: 1 }, [
-    { field: 'nameFirst', message: 'Expected string, received number' },
-    { field: 'email', message: 'Invalid email' },
-    { field: 'metadata', message: 'Expected object, received number' },
-  ]],
+  [
+    'several problems, in field order',
+    { metadata: 1, email: 'x', nameFirst: 1 },
+    [
+      { field: 'nameFirst', message: 'Expected string, received number' },
+      { field: 'email', message: 'Invalid email' },
+      { field: 'metadata', message: 'Expected object, received number' },
+    ],
+  ],
   ['body is an array', [], [{ field: '', message: 'Expected object, received array' }]],
   ['body is a string', 'hello', [{ field: '', message: 'Expected object, received string' }]],
   ['body is a number', 12, [{ field: '', message: 'Expected object, received number' }]],
@@ -91,10 +103,13 @@ describe('create body validation', () => {
     assert.deepEqual(lenient.body, validationError([{ field: 'nameFirst', message: 'Expected string, received number' }]));
     const res = await strict.create(body);
     assert.equal(res.status, 422);
-    assert.deepEqual(res.body, validationError([
-      { field: 'nameFirst', message: 'Expected string, received number' },
-      { field: '', message: "Unrecognized key(s) in object: 'foo', 'id', 'bar'" },
-    ]));
+    assert.deepEqual(
+      res.body,
+      validationError([
+        { field: 'nameFirst', message: 'Expected string, received number' },
+        { field: '', message: "Unrecognized key(s) in object: 'foo', 'id', 'bar'" },
+      ]),
+    );
     assert.deepEqual(res.body.errors, expectedErrors(body, true));
   });
 
@@ -119,10 +134,13 @@ const QUERY_CASES: [string, { field: string; message: string }[]][] = [
   ['page=-3', [{ field: 'page', message: 'Number must be greater than or equal to 1' }]],
   ['page=abc', [{ field: 'page', message: 'Expected number, received nan' }]],
   ['page=1.5', [{ field: 'page', message: 'Expected integer, received float' }]],
-  ['page=0.5', [
-    { field: 'page', message: 'Expected integer, received float' },
-    { field: 'page', message: 'Number must be greater than or equal to 1' },
-  ]],
+  [
+    'page=0.5',
+    [
+      { field: 'page', message: 'Expected integer, received float' },
+      { field: 'page', message: 'Number must be greater than or equal to 1' },
+    ],
+  ],
   ['page=', [{ field: 'page', message: 'Number must be greater than or equal to 1' }]],
   ['page=1&page=2', [{ field: 'page', message: 'Expected number, received nan' }]],
   ['limit=0', [{ field: 'limit', message: 'Number must be greater than or equal to 1' }]],
@@ -132,11 +150,14 @@ const QUERY_CASES: [string, { field: string; message: string }[]][] = [
   ['active=yes', [{ field: 'active', message: "Invalid enum value. Expected 'true' | 'false', received 'yes'" }]],
   ['sort=newest', [{ field: 'sort', message: "Invalid enum value. Expected 'name' | 'created_at' | 'request_count', received 'newest'" }]],
   ['search=a&search=b', [{ field: 'search', message: 'Expected string, received array' }]],
-  ['page=0&limit=500&sort=x', [
-    { field: 'sort', message: "Invalid enum value. Expected 'name' | 'created_at' | 'request_count', received 'x'" },
-    { field: 'page', message: 'Number must be greater than or equal to 1' },
-    { field: 'limit', message: 'Number must be less than or equal to 100' },
-  ]],
+  [
+    'page=0&limit=500&sort=x',
+    [
+      { field: 'sort', message: "Invalid enum value. Expected 'name' | 'created_at' | 'request_count', received 'x'" },
+      { field: 'page', message: 'Number must be greater than or equal to 1' },
+      { field: 'limit', message: 'Number must be less than or equal to 100' },
+    ],
+  ],
 ];
 
 describe('list query validation', () => {

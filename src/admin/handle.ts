@@ -44,7 +44,10 @@ export function buildAdminHandle(tree: AdminOperationTree, transport: Transport)
     if (operation.httpOnly) continue;
     const path = name.split('.');
     let branch = handle;
-    for (const part of path.slice(0, -1)) branch = (branch[part] ??= {}) as Record<string, unknown>;
+    for (const part of path.slice(0, -1)) {
+      branch[part] ??= {};
+      branch = branch[part] as Record<string, unknown>;
+    }
     branch[path.at(-1) as string] = async (...args: unknown[]) => {
       const body = await transport(operation, operation.input(...args));
       return operation.result === undefined ? body : operation.result(body);

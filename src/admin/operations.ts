@@ -129,7 +129,9 @@ function orgIdOf(query: Record<string, unknown>): string | undefined {
   if (typeof orgId !== 'string' || orgId === '') {
     const received = Array.isArray(orgId) ? 'array' : typeof orgId;
     throw new ApiError('VALIDATION_ERROR', {
-      errors: [{ field: 'orgId', message: orgId === '' ? 'String must contain at least 1 character(s)' : `Expected string, received ${received}` }],
+      errors: [
+        { field: 'orgId', message: orgId === '' ? 'String must contain at least 1 character(s)' : `Expected string, received ${received}` },
+      ],
     });
   }
   return orgId;
@@ -365,7 +367,8 @@ export function isAdminOperation<T extends { run: unknown }>(entry: T | object):
 function mountResourceTree(name: string, tree: ResourceAdminTree<unknown>): AdminOperationTree {
   return Object.fromEntries(
     Object.entries(tree).map(([key, entry]) => {
-      if (!isAdminOperation<ResourceAdminOperation<unknown>>(entry)) return [key, mountResourceTree(name, entry as ResourceAdminTree<unknown>)];
+      if (!isAdminOperation<ResourceAdminOperation<unknown>>(entry))
+        return [key, mountResourceTree(name, entry as ResourceAdminTree<unknown>)];
       const mounted: AnyAdminOperation = {
         ...entry,
         path: `/${name}${entry.path}`,
@@ -409,7 +412,12 @@ export function flattenAdminOperations(tree: AdminOperationTree, prefix = ''): [
 
 /** A handle's methods, typed from a table of operations (HTTP-only ones left out). */
 export type AdminHandleOf<T> = {
-  [K in keyof T as T[K] extends { httpOnly: true } ? never : K]: T[K] extends AdminOperation<infer Args, infer _Input, infer _Body, infer Result>
+  [K in keyof T as T[K] extends { httpOnly: true } ? never : K]: T[K] extends AdminOperation<
+    infer Args,
+    infer _Input,
+    infer _Body,
+    infer Result
+  >
     ? (...args: Args) => Promise<Result>
     : AdminHandleOf<T[K]>;
 };

@@ -17,7 +17,11 @@ export function createAdminRouter(tree: AdminOperationTree, parts: AdminParts, a
   for (const [, operation] of flattenAdminOperations(tree)) {
     const method = operation.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
     router[method]([operation.path, ...(operation.deprecatedPaths ?? [])], async (req, res) => {
-      const input = operation.fromHttp({ params: req.params as Record<string, string>, query: req.query as Record<string, unknown>, body: req.body });
+      const input = operation.fromHttp({
+        params: req.params as Record<string, string>,
+        query: req.query as Record<string, unknown>,
+        body: req.body,
+      });
       const body = await operation.run(parts, input);
       if (operation.status === 204) res.status(204).end();
       else sendJson(res, operation.status ?? 200, body);

@@ -103,7 +103,13 @@ export async function importState(parts: StateParts, input: StateInput, orgId?: 
   const taken = new Map<string, Set<string>>();
   for (const { module, instance } of parts.resources) {
     const entries = (snapshot[module.name] ?? []) as Entry[];
-    const kept = orgId === undefined ? [] : parts.store.collection(module.name).all().filter((r) => r.orgId !== orgId);
+    const kept =
+      orgId === undefined
+        ? []
+        : parts.store
+            .collection(module.name)
+            .all()
+            .filter((r) => r.orgId !== orgId);
     const ids = new Set(kept.map((r) => r.id));
     taken.set(module.name, ids);
     entries.forEach((entry, index) => {

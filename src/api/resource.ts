@@ -60,17 +60,15 @@ export interface Operation<A> {
 }
 
 /** Builds a resource's records from seed or imported entries that passed the entry schema. */
-export interface RecordsFromEntries {
-  (
-    entries: readonly unknown[],
-    fill: {
-      /** The next free id of the resource's prefix. */
-      nextId: () => string;
-      /** ISO 8601 instant for fields an entry leaves out. */
-      now: string;
-    },
-  ): StoredRecord[];
-}
+export type RecordsFromEntries = (
+  entries: readonly unknown[],
+  fill: {
+    /** The next free id of the resource's prefix. */
+    nextId: () => string;
+    /** ISO 8601 instant for fields an entry leaves out. */
+    now: string;
+  },
+) => StoredRecord[];
 
 /** A resource's part in seeding, reset, export and import. */
 export interface StateHooks {

@@ -19,9 +19,7 @@ function snapshotSchema(resources: readonly ResourceModule[]): JsonSchema {
     description:
       'Records by collection: a seed file (--seed FILE), an export (GET /__admin/state) or an import (PUT /__admin/state). Each entry names its orgId; other fields are filled in as a create would.',
     type: 'object',
-    properties: Object.fromEntries(
-      resources.map((r) => [r.name, { type: 'array', items: { $ref: r.entrySchema } }]),
-    ),
+    properties: Object.fromEntries(resources.map((r) => [r.name, { type: 'array', items: { $ref: r.entrySchema } }])),
     required: resources.filter((r) => r.requiredInSnapshot).map((r) => r.name),
     additionalProperties: false,
   };
@@ -34,9 +32,7 @@ function storeFileSchema(resources: readonly ResourceModule[]): JsonSchema {
     title: 'StoreFile',
     description: 'The JSON file the fake keeps its records in (--db PATH): one array per collection.',
     type: 'object',
-    properties: Object.fromEntries(
-      resources.map((r) => [r.name, { type: 'array', items: { $ref: r.recordSchema } }]),
-    ),
+    properties: Object.fromEntries(resources.map((r) => [r.name, { type: 'array', items: { $ref: r.recordSchema } }])),
     // A file written before a resource existed has no array for it, and loads with none.
     required: resources.slice(0, 1).map((r) => r.name),
     additionalProperties: false,

@@ -24,4 +24,3 @@ export function apiKeyOf(res: Response): ApiKey {
   if (apiKey === undefined) throw new Error('apiKeyOf() before authenticate()');
   return apiKey;
 }
-

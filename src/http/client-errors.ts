@@ -13,7 +13,9 @@ function kindOf(code: string | undefined): ErrorKind {
 /** Writes the envelope of `apiError` straight to the socket and closes it. */
 function answerOnSocket(socket: Duplex, apiError: ApiError): void {
   const body = JSON.stringify(apiError.toEnvelope());
-  const extra = Object.entries(apiError.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  const extra = Object.entries(apiError.headers ?? {})
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.end(
     `HTTP/1.1 ${apiError.status} ${STATUS_CODES[apiError.status]}\r\n` +
       'Content-Type: application/json; charset=utf-8\r\n' +

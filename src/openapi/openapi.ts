@@ -128,7 +128,9 @@ function operationObject(operation: Operation<unknown>): Json {
       [String(operation.status)]: json(schema, operation.summary, headers),
       '401': { $ref: '#/components/responses/Unauthorized' },
       '429': { $ref: '#/components/responses/RateLimited' },
-      ...(operation.body !== undefined || operation.query !== undefined ? { '422': { $ref: '#/components/responses/ValidationError' } } : {}),
+      ...(operation.body !== undefined || operation.query !== undefined
+        ? { '422': { $ref: '#/components/responses/ValidationError' } }
+        : {}),
       ...(pathParameters(operation.path).length > 0 ? { '404': { $ref: '#/components/responses/NotFound' } } : {}),
     },
   };
@@ -176,7 +178,10 @@ export function apiOpenApi(resources: readonly ResourceModule[]): Json {
         Unauthorized: errorResponse('UNAUTHORIZED'),
         NotFound: errorResponse('NOT_FOUND'),
         ValidationError: errorResponse('VALIDATION_ERROR'),
-        RateLimited: { ...errorResponse('RATE_LIMITED'), headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' }, ...RATE_HEADERS } },
+        RateLimited: {
+          ...errorResponse('RATE_LIMITED'),
+          headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' }, ...RATE_HEADERS },
+        },
       },
       schemas: { ...schemaComponents(), ...pages },
     },
@@ -206,15 +211,25 @@ export function adminOpenApi(operations: readonly [string, AdminOperation<any, a
     const object = {
       summary: operation.summary,
       ...(parameters.length > 0 ? { parameters } : {}),
-      ...(operation.bodySchema ? { requestBody: { required: true, content: { 'application/json': { schema: ref(operation.bodySchema) } } } } : {}),
+      ...(operation.bodySchema
+        ? { requestBody: { required: true, content: { 'application/json': { schema: ref(operation.bodySchema) } } } }
+        : {}),
       responses: {
         [status]: status === '204' ? { description: 'Done' } : { description: 'OK', content: { 'application/json': {} } },
-        '401': { description: 'Missing or wrong admin token (only with --admin-token)', content: { 'application/json': { schema: ref('error.schema.json') } } },
-        ...(operation.bodySchema || operation.querySchema ? { '422': { description: 'Invalid input', content: { 'application/json': { schema: ref('error.schema.json') } } } } : {}),
+        '401': {
+          description: 'Missing or wrong admin token (only with --admin-token)',
+          content: { 'application/json': { schema: ref('error.schema.json') } },
+        },
+        ...(operation.bodySchema || operation.querySchema
+          ? { '422': { description: 'Invalid input', content: { 'application/json': { schema: ref('error.schema.json') } } } }
+          : {}),
       },
     };
     const method = operation.method.toLowerCase();
-    for (const [path, deprecated] of [[operation.path, false], ...(operation.deprecatedPaths ?? []).map((p) => [p, true] as const)] as const) {
+    for (const [path, deprecated] of [
+      [operation.path, false],
+      ...(operation.deprecatedPaths ?? []).map((p) => [p, true] as const),
+    ] as const) {
       const key = `/__admin${openApiPath(path)}`;
       paths[key] = { ...paths[key], [method]: deprecated ? { ...object, deprecated: true } : object };
     }

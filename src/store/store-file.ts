@@ -143,9 +143,7 @@ export class StoreFile implements Adapter<StoreData> {
       try {
         data = JSON.parse(bytes.toString('utf8'));
       } catch (error) {
-        throw new StartupError(
-          `store file ${this.#path} is not valid JSON (${(error as Error).message}); it was left untouched`,
-        );
+        throw new StartupError(`store file ${this.#path} is not valid JSON (${(error as Error).message}); it was left untouched`);
       }
     }
     const first = this.#check(data)[0];
@@ -176,9 +174,7 @@ export class StoreFile implements Adapter<StoreData> {
       const run = records.slice(offset, offset + CHUNK_RECORDS);
       const previous = cached[chunks.length];
       const same =
-        previous !== undefined &&
-        previous.records.length === run.length &&
-        previous.records.every((record, i) => record === run[i]);
+        previous !== undefined && previous.records.length === run.length && previous.records.every((record, i) => record === run[i]);
       chunks.push(same ? previous : { records: run, bytes: Buffer.from(run.map((r) => this.jsonOf(r)).join(',\n')) });
     }
     return chunks;

@@ -92,9 +92,7 @@ function messageOf(error: ErrorObject): string {
  */
 export function toFieldErrors(errors: readonly ErrorObject[]): FieldError[] {
   // A value of the wrong type gets one error in Zod: its other checks are never reached.
-  const wrongType = new Set(
-    errors.filter((e) => e.keyword === 'type' && !isFloatForInteger(e)).map((e) => e.instancePath),
-  );
+  const wrongType = new Set(errors.filter((e) => e.keyword === 'type' && !isFloatForInteger(e)).map((e) => e.instancePath));
   const items: FieldError[] = [];
   const unknownKeys = new Map<string, string[]>();
   for (const error of errors) {

@@ -64,7 +64,11 @@ async function check(name: string, body: () => Promise<string | void>): Promise<
 }
 
 /** A check on a container; when the container did not start, it fails without running. */
-async function checkOn(container: Container | undefined, name: string, body: (container: Container) => Promise<string | void>): Promise<boolean> {
+async function checkOn(
+  container: Container | undefined,
+  name: string,
+  body: (container: Container) => Promise<string | void>,
+): Promise<boolean> {
   return check(name, async () => {
     assert.ok(container, 'not run: its container did not start');
     return body(container);
@@ -128,11 +132,18 @@ async function startContainer(label: string, spec: ContainerSpec): Promise<Conta
   created.containers.push(name);
   const networkArgs = network === 'host' ? ['--network', 'host'] : ['--publish', `127.0.0.1:${spec.port}:${spec.port}`];
   await docker(
-    'run', '--detach', '--pull', 'never', '--name', name, ...networkArgs,
+    'run',
+    '--detach',
+    '--pull',
+    'never',
+    '--name',
+    name,
+    ...networkArgs,
     ...Object.entries(spec.env ?? {}).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
     ...(spec.volumes ?? []).flatMap((volume) => ['--volume', volume]),
     ...(spec.options ?? []),
-    IMAGE, ...(spec.args ?? []),
+    IMAGE,
+    ...(spec.args ?? []),
   );
   const container = { name, port: spec.port, startedAt: Date.now() };
   await waitForReadyLine(container);
@@ -187,7 +198,13 @@ interface Reply {
   body: any;
 }
 
-async function call(container: Container, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<Reply> {
+async function call(
+  container: Container,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: unknown,
+): Promise<Reply> {
   const res = await fetch(`http://127.0.0.1:${container.port}${path}`, {
     method,
     headers: body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
@@ -211,10 +228,16 @@ async function checkComposeConfig(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const engine = await run('docker', ['version', '--format', '{{.Server.Version}}']).catch((error: Error) => ({ code: 1, stdout: '', stderr: error.message }));
+  const engine = await run('docker', ['version', '--format', '{{.Server.Version}}']).catch((error: Error) => ({
+    code: 1,
+    stdout: '',
+    stderr: error.message,
+  }));
   if (engine.code !== 0) throw new Error(`no Docker engine answers \`docker version\`: ${engine.stderr.trim()}`);
   network = await chooseNetworkMode();
-  console.log(`test:docker: Docker ${engine.stdout.trim()}, image ${IMAGE}, containers reached by ${network === 'host' ? '--network host' : 'published ports'}`);
+  console.log(
+    `test:docker: Docker ${engine.stdout.trim()}, image ${IMAGE}, containers reached by ${network === 'host' ? '--network host' : 'published ports'}`,
+  );
 
   await checkComposeConfig();
 
@@ -243,7 +266,13 @@ async function main(): Promise<void> {
 
   let createdClient: { id: string } | undefined;
   await checkOn(first, `the API answers a seeded key on the non-default port ${port}: create, then read back`, async (c) => {
-    const made = await call(c, 'POST', '/v2/api/clients', { 'X-Api-Key': KEYS.acme }, { nameFirst: 'Docker', nameLast: 'Volume', country: 'CA' });
+    const made = await call(
+      c,
+      'POST',
+      '/v2/api/clients',
+      { 'X-Api-Key': KEYS.acme },
+      { nameFirst: 'Docker', nameLast: 'Volume', country: 'CA' },
+    );
     assert.equal(made.status, 201, JSON.stringify(made.body));
     assert.equal(made.headers.get('location'), `/v2/api/clients/${made.body.id}`);
     const read = await call(c, 'GET', `/v2/api/clients/${made.body.id}`, { 'X-Api-Key': KEYS.acme });
@@ -342,7 +371,10 @@ async function cleanUp(): Promise<void> {
   for (const dir of created.dirs) rmSync(dir, { recursive: true, force: true });
 }
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.once(signal, () => {
     console.log(`test:docker: ${signal}, cleaning up`);
     void cleanUp().finally(() => process.exit(code));

@@ -68,7 +68,16 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
   });
 
   it('holds the compiled CLI, schemas, fixtures and package.json, and no sources or tests', () => {
-    for (const file of ['package.json', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'schemas/api-keys.schema.json', 'dist/resources/clients/schemas/client.schema.json', 'fixtures/api-keys.json', 'fixtures/clients.json']) {
+    for (const file of [
+      'package.json',
+      'dist/cli.js',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'schemas/api-keys.schema.json',
+      'dist/resources/clients/schemas/client.schema.json',
+      'fixtures/api-keys.json',
+      'fixtures/clients.json',
+    ]) {
       assert.ok(packedFiles.includes(file), file);
     }
     const strays = packedFiles.filter((f) => /^(src|test|docker|examples|bench)\//.test(f) || f.endsWith('.tgz'));
@@ -78,10 +87,25 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
   it('its type definitions compile in a strict consumer project that checks library types too', async () => {
     const versionOf = (name: string): string =>
       (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-    await exec('npm', ['install', '--no-audit', '--no-fund', `typescript@${versionOf('typescript')}`, `@types/node@${versionOf('@types/node')}`], project);
+    await exec(
+      'npm',
+      ['install', '--no-audit', '--no-fund', `typescript@${versionOf('typescript')}`, `@types/node@${versionOf('@types/node')}`],
+      project,
+    );
     writeFileSync(
       join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: false, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', types: ['node'] }, files: ['consumer.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          types: ['node'],
+        },
+        files: ['consumer.ts'],
+      }),
     );
     writeFileSync(
       join(project, 'consumer.ts'),
@@ -91,7 +115,7 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
         "  const fake = await startFake({ port: 0, db: 'memory', strict: true });",
         '  const clients: ClientRecord[] = (await fake.state.export()).clients;',
         "  const admin: FakeAdmin = connectFake(fake.url, { adminToken: 'x' });",
-        '  const entries = await admin.journal.list({ method: \'POST\' });',
+        "  const entries = await admin.journal.list({ method: 'POST' });",
         '  const count: number = await fake.journal.count({ status: 201 });',
         '  const now: string = await fake.clock.now();',
         '  const rule = await fake.faults.add({ status: 503, times: 1 });',
@@ -100,7 +124,7 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
         '  embedded.markReady();',
         '  console.log(clients[0]?.nameFirst, entries[0]?.status, count, now, rule.id, health.clients, new FakeAdminError(500, undefined, "x").status);',
         '  // @ts-expect-error an option that does not exist is refused',
-        "  await startFake({ prot: 1 });",
+        '  await startFake({ prot: 1 });',
         '  await fake.close();',
         '}',
       ].join('\n'),

@@ -9,7 +9,11 @@ export interface ExpectedFieldError {
 
 /** The real API's bodies of its documented errors (besides 401, 404 and 422). */
 export const DOCUMENTED = {
-  PAYMENT_REQUIRED: { code: 'PAYMENT_REQUIRED', message: 'Your subscription is inactive. Please resubscribe to use the API.', statusCode: 402 },
+  PAYMENT_REQUIRED: {
+    code: 'PAYMENT_REQUIRED',
+    message: 'Your subscription is inactive. Please resubscribe to use the API.',
+    statusCode: 402,
+  },
   FORBIDDEN: { code: 'FORBIDDEN', message: 'API access requires a Professional, Business, or Enterprise plan.', statusCode: 403 },
   RATE_LIMITED: { code: 'RATE_LIMITED', message: 'Too many requests', statusCode: 429 },
 } as const;
@@ -31,7 +35,11 @@ export const ENVELOPES = {
     message: 'Request body must be JSON (Content-Type: application/json; charset=utf-8).',
     statusCode: 415,
   },
-  HEADERS_TOO_LARGE: { code: 'REQUEST_HEADER_FIELDS_TOO_LARGE', message: 'Request headers are larger than the server accepts.', statusCode: 431 },
+  HEADERS_TOO_LARGE: {
+    code: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
+    message: 'Request headers are larger than the server accepts.',
+    statusCode: 431,
+  },
   INTERNAL_ERROR: { code: 'INTERNAL_ERROR', message: 'Internal server error.', statusCode: 500 },
   SERVICE_UNAVAILABLE: { code: 'SERVICE_UNAVAILABLE', message: 'Service unavailable.', statusCode: 503 },
   NOT_READY: { code: 'SERVICE_UNAVAILABLE', message: 'The fake is starting.', statusCode: 503 },

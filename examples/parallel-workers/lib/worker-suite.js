@@ -7,8 +7,7 @@ import { connectFake } from 'athenty-fake';
 export function workerSuite({ key, orgId, seededClients }) {
   const url = process.env.ATHENTY_FAKE_URL;
   const fake = connectFake(url);
-  const total = async () =>
-    (await (await fetch(`${url}/v2/api/clients`, { headers: { 'X-Api-Key': key } })).json()).pagination.total;
+  const total = async () => (await (await fetch(`${url}/v2/api/clients`, { headers: { 'X-Api-Key': key } })).json()).pagination.total;
 
   describe(`worker for ${orgId}`, () => {
     beforeEach(() => fake.reset({ orgId }));

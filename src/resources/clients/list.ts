@@ -36,7 +36,7 @@ function matchesSearch(record: ClientRecord, needle: string): boolean {
     record.email,
     record.externalId,
   ];
-  return haystacks.some((h) => h !== null && h.toLowerCase().includes(needle));
+  return haystacks.some((h) => h?.toLowerCase().includes(needle));
 }
 
 /** The name a client sorts by: its business name, else last then first name; `undefined` when it has none. */
@@ -84,8 +84,7 @@ function sortRecords(records: readonly ClientRecord[], sort: ListQuery['sort']):
  */
 export function listClients(records: readonly ClientRecord[], query: ListQuery): ClientList {
   const { page, limit } = query;
-  const unfiltered =
-    query.search === undefined && query.memberType === undefined && query.active === undefined;
+  const unfiltered = query.search === undefined && query.memberType === undefined && query.active === undefined;
   let data: ClientRecord[];
   let total: number;
   if (unfiltered && query.sort !== 'name' && query.sort !== 'request_count') {
