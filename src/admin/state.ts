@@ -48,7 +48,7 @@ interface Entry {
  */
 export function createSeeder(parts: StateParts): (orgId?: string) => Promise<CollectionCounts> {
   const fixed = new Map<string, readonly StoredRecord[] | null>();
-  const recordsOf = (resource: RunningResource, orgId: string | undefined): StoredRecord[] => {
+  const recordsOf = (resource: RunningResource, orgId: string | undefined): readonly StoredRecord[] => {
     const { name, idPrefix } = resource.module;
     const entries = (parts.seed[name] ?? []) as Entry[];
     let cached = fixed.get(name);
@@ -57,7 +57,7 @@ export function createSeeder(parts: StateParts): (orgId?: string) => Promise<Col
       cached = complete ? resource.instance.state.recordsFrom(entries, { nextId: () => '', now: '' }) : null;
       fixed.set(name, cached);
     }
-    if (cached !== null) return cached.filter((record) => orgId === undefined || record.orgId === orgId);
+    if (cached !== null) return orgId === undefined ? cached : cached.filter((record) => record.orgId === orgId);
     const collection = parts.store.collection(name);
     // Ids other organisations hold stay theirs when only one organisation is seeded again.
     const heldElsewhere = (id: string): boolean => orgId !== undefined && (collection.get(id)?.orgId ?? orgId) !== orgId;

@@ -159,18 +159,18 @@ export class Store {
    * id would be stored twice.
    */
   async replace(records: RecordsByCollection, orgId?: string): Promise<void> {
-    const next = new Map<IndexedCollection<StoredRecord>, StoredRecord[]>();
+    const next = new Map<IndexedCollection<StoredRecord>, readonly StoredRecord[]>();
     for (const [name, given] of Object.entries(records)) {
       const collection = this.#indexed(name);
-      const kept = orgId === undefined ? [] : collection.ordered.filter((r) => r.orgId !== orgId);
-      const all = [...kept, ...given];
+      const all = orgId === undefined ? given : [...collection.ordered.filter((r) => r.orgId !== orgId), ...given];
+      // A reset of an unchanged collection has nothing to check or index again.
+      if (collection.holdsExactly(all)) continue;
       const ids = new Set<string>();
       for (const record of all) {
         if (ids.has(record.id)) throw new Error(`the id ${record.id} would be stored twice in ${name}`);
         ids.add(record.id);
       }
-      // A reset of an unchanged collection has nothing to index again.
-      if (!collection.holdsExactly(all)) next.set(collection, all);
+      next.set(collection, all);
     }
     for (const [collection, all] of next) collection.load(all);
     // Nothing changed: the file already says so (unless a write is pending, which flush() does).
