@@ -124,7 +124,6 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
       scheduler,
       events,
       logger,
-      strict: config.strict,
     }),
   }));
   const rateLimits = createRateLimits({ limit: config.rateLimit, windowSeconds: config.rateWindowSeconds }, deps.apiKeys, clock);

@@ -91,8 +91,6 @@ export interface ResourceParts {
   scheduler: Scheduler;
   events: EventBus;
   logger: Logger;
-  /** Reject unknown and read-only body keys instead of dropping them. */
-  strict: boolean;
 }
 
 /** A running resource: what its handlers use, its state hooks and a sample record. */
