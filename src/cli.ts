@@ -5,6 +5,7 @@ import yargs, { type Options } from 'yargs';
 import { OPTIONS, parseCliConfig, type CliConfig, type CliOptions, type OptionName, type OptionSpec } from './config.js';
 import { StartupError } from './errors.js';
 import { createLogger } from './logger.js';
+import { RESOURCES } from './resources/index.js';
 import { startServer, type FakeServer } from './server.js';
 import { packageVersion } from './version.js';
 
@@ -42,7 +43,7 @@ function parseArgv(argv: string[]): CliOptions {
     .locale('en')
     .parserConfiguration({ 'parse-numbers': false })
     .usage(
-      'Usage: $0 [options]\n\nA local fake of the Athenty REST API (v2): POST/GET /clients at the root and under /v2/api.\n' +
+      `Usage: $0 [options]\n\nA local fake of the Athenty REST API (v2): ${RESOURCES.map((r) => `/${r.name}`).join(', ')} at the root and under /v2/api.\n` +
         'Every option can also be set by its environment variable; a flag wins over the environment.\n' +
         `Switches (${SWITCHES.join(', ')}) take true/false, yes/no, on/off or 1/0, as --flag=WORD or in their variable; ` +
         '--flag alone is true, --no-flag false.',

@@ -119,7 +119,7 @@ const storeLocation: ValueType<string, StoreLocation> = {
   },
 };
 
-/** A starting clients file, or `none` (`undefined`). */
+/** A seed file (starting records by collection), or `none` (`undefined`). */
 const seedFile: ValueType<string, string | undefined> = {
   form: 'text',
   parse(given) {
@@ -233,7 +233,7 @@ export const OPTIONS = {
     type: seedFile,
     field: 'seedFile',
     default: PACKAGE_FIXTURES.seed,
-    description: "Starting clients file (JSON), loaded into an empty store; 'none' for no starting clients",
+    description: "Seed file (JSON): starting records by collection, loaded into an empty store; 'none' for none",
   },
   strict: {
     flag: 'strict',
