@@ -4,16 +4,12 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli } from './support/cli.js';
+import { runCli, runCliWithFilePermissions } from './support/cli.js';
 import { tempDir } from './support/temp-dir.js';
 
-// Root reads anything: permission cases run the CLI as an unprivileged user when the suite is root.
-const UNPRIVILEGED = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-
-/** A folder the unprivileged user can write to, with a store file holding `content`. */
+/** A folder with a store file holding `content`. */
 function storeWith(content: string): { dir: string; db: string } {
   const dir = tempDir();
-  chmodSync(dir, 0o777);
   const db = join(dir, 'db.json');
   writeFileSync(db, content);
   chmodSync(db, 0o644);
@@ -26,7 +22,7 @@ describe('bad files at start-up', () => {
   it('an unreadable store file', async () => {
     const { db } = storeWith(GOOD_STORE);
     chmodSync(db, 0o000);
-    const { code, stdout, stderr } = await runCli(['--port', '0', '--db', db], {}, undefined, UNPRIVILEGED);
+    const { code, stdout, stderr } = await runCliWithFilePermissions(['--port', '0', '--db', db]);
     assert.equal(code, 1);
     assert.equal(stdout, '');
     assert.equal(stderr, `athenty-fake: store file ${db} cannot be read (permission denied)\n`);
@@ -37,7 +33,7 @@ describe('bad files at start-up', () => {
   it('a store folder it cannot write to', async () => {
     const { dir, db } = storeWith(GOOD_STORE);
     chmodSync(dir, 0o555);
-    const { code, stderr } = await runCli(['--port', '0', '--db', db], {}, undefined, UNPRIVILEGED);
+    const { code, stderr } = await runCliWithFilePermissions(['--port', '0', '--db', db]);
     chmodSync(dir, 0o777);
     assert.equal(code, 1);
     assert.equal(stderr, `athenty-fake: store file ${db}: its folder ${dir} is not writable\n`);

@@ -25,18 +25,28 @@ export function runNode(args: string[], env: Record<string, string> = {}): Promi
 }
 
 /**
- * Runs the CLI to its end (for --help, --version and start-up errors); `as` sets uid/gid.
+ * Runs the CLI to its end (for --help, --version and start-up errors).
  *
  * @example
  * const { code, stderr } = await runCli(['--port', '70000']);
  */
-export function runCli(
-  args: string[],
-  env: Record<string, string> = {},
-  cwd?: string,
-  as: { uid?: number; gid?: number } = {},
-): Promise<Finished> {
-  return runToEnd(process.execPath, [CLI, ...args], { env: cleanEnv(env), cwd, ...as });
+export function runCli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<Finished> {
+  return runToEnd(process.execPath, [CLI, ...args], { env: cleanEnv(env), cwd });
+}
+
+/**
+ * Runs the CLI to its end with file permissions enforced, as they are for any user: root reads and
+ * writes anything, so as root the CLI runs without the two capabilities that override them. It
+ * keeps root's identity, so it can still read a checkout in a folder only root may enter (another
+ * user could not).
+ *
+ * @example
+ * chmodSync(db, 0o000);
+ * const { stderr } = await runCliWithFilePermissions(['--db', db]); // "... cannot be read (permission denied)"
+ */
+export function runCliWithFilePermissions(args: string[]): Promise<Finished> {
+  if (process.getuid?.() !== 0) return runCli(args);
+  return runToEnd('setpriv', ['--bounding-set', '-dac_override,-dac_read_search', process.execPath, CLI, ...args], { env: cleanEnv({}) });
 }
 
 /**
