@@ -54,10 +54,13 @@ export function buildAdminHandle(tree: AdminOperationTree, transport: Transport)
     };
   }
   const admin = handle as unknown as FakeAdmin;
+  // A resource's branch may have the name of a deprecated method (`requests`): the method then
+  // carries the branch's methods, so both keep working.
+  const branchOf = (name: string): object => (handle[name] as object | undefined) ?? {};
   return Object.assign(admin, {
-    requests: admin.journal.list,
-    countRequests: admin.journal.count,
-    clearRequests: admin.journal.clear,
+    requests: Object.assign((...args: Parameters<FakeAdmin['journal']['list']>) => admin.journal.list(...args), branchOf('requests')),
+    countRequests: Object.assign((...args: Parameters<FakeAdmin['journal']['count']>) => admin.journal.count(...args), branchOf('countRequests')),
+    clearRequests: Object.assign(() => admin.journal.clear(), branchOf('clearRequests')),
   });
 }
 
