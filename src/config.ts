@@ -338,7 +338,7 @@ export const OPTIONS = {
     field: 'magicDelayMs',
     default: '2s',
     description:
-      'How long after creation, on the fake\'s clock, a request whose subject email is magic (+approve, +reject, +review, +expire) walks to that outcome',
+      "How long after creation, on the fake's clock, a request whose subject email is magic (+approve, +reject, +review, +expire) walks to that outcome",
   },
   journalSize: {
     flag: 'journal-size',

@@ -78,7 +78,6 @@ export function loadOrganisations(path: string): Record<string, OrganisationProf
   return data.organisations ?? {};
 }
 
-
 /**
  * Reads a seed file (`--seed FILE`): records by collection, checked against the state schema of
  * the registered resources. The package's default seed is its fixture files together

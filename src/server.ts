@@ -113,7 +113,19 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
       },
     ));
 
-  const fake = createApp(config, { store, apiKeys, organisations, seed, clock, ids, random, logger, faultRules, delay: deps.delay, resources });
+  const fake = createApp(config, {
+    store,
+    apiKeys,
+    organisations,
+    seed,
+    clock,
+    ids,
+    random,
+    logger,
+    faultRules,
+    delay: deps.delay,
+    resources,
+  });
   await fake.seedIfEmpty();
   const timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
   const server = createServer(

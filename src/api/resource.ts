@@ -84,10 +84,7 @@ export interface StateHooks {
    * (seed, reset, import): `records` holds every collection's, `given` names the collections the
    * snapshot listed. Answers the collections it changed (e.g. counts of linked records).
    */
-  settle?(
-    records: Readonly<Record<string, readonly StoredRecord[]>>,
-    given: ReadonlySet<string>,
-  ): Record<string, readonly StoredRecord[]>;
+  settle?(records: Readonly<Record<string, readonly StoredRecord[]>>, given: ReadonlySet<string>): Record<string, readonly StoredRecord[]>;
   /** Called once the stored records were replaced (seed, reset, import) or loaded at start-up. */
   afterLoad?(): void;
 }

@@ -54,7 +54,13 @@ function messageOf(error: ErrorObject): string {
     case 'enum':
       return `Invalid enum value. Expected ${joinValues((params.allowedValues as unknown[]).filter((v) => v !== null))}, received '${String(error.data)}'`;
     case 'format':
-      return params.format === 'email' ? 'Invalid email' : params.format === 'date-time' ? 'Invalid datetime' : 'Invalid';
+      return params.format === 'email'
+        ? 'Invalid email'
+        : params.format === 'date-time'
+          ? 'Invalid datetime'
+          : params.format === 'uuid'
+            ? 'Invalid uuid'
+            : 'Invalid';
     case 'required':
       return 'Required';
     case 'minimum':
