@@ -7,7 +7,7 @@ import type { ErrorObject } from 'ajv';
 import type { Ajv2020, Options } from 'ajv/dist/2020.js';
 import type { FieldError } from '../errors.js';
 import { precompiledValidator } from '../paths.js';
-import { toFieldErrors } from './field-errors.js';
+import { shapeRank, toFieldErrors } from './field-errors.js';
 import { readSchema, schemaIds } from './schemas.js';
 
 /** Zod 3's email pattern, so that the fake accepts and rejects exactly the addresses the real API does. */
@@ -90,7 +90,13 @@ function checkOf(id: string): Check {
   let check = checks.get(id);
   if (check === undefined) {
     const validate = validatorFor(id);
-    check = (data) => (validate(data) ? [] : toFieldErrors(validate.errors ?? []));
+    let rank: ((field: string) => number[]) | undefined;
+    check = (data) => {
+      if (validate(data)) return [];
+      // Read on the first failure only: valid input never needs it.
+      rank ??= shapeRank(readSchema(id.replace(/\.strict\.schema\.json$/, '.schema.json')));
+      return toFieldErrors(validate.errors ?? [], rank);
+    };
     checks.set(id, check);
   }
   return check;
