@@ -23,6 +23,7 @@ describe('parseConfig', () => {
       faultsFile: undefined,
       randomSeed: undefined,
       clock: { mode: 'system' },
+      magicDelayMs: 2000,
       journalSize: 1000,
       durable: false,
       cors: true,
