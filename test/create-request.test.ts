@@ -59,7 +59,7 @@ describe('POST /requests', () => {
         subjectPhone: '+1 416 555 0100',
         expiresDays: 30,
         config: { financial: { provider: 'flinks' } },
-        thirdParties: [{ name: 'Auditor', email: 'audit@example.com', org: 'Audit LLP', sharedFields: ['score'] }],
+        thirdParties: [{ name: 'Auditor', email: 'audit@example.com', org: 'Audit LLP', sharedFields: ['score'], extra: true }],
         id: 'req_mine',
         status: 'approved',
       },
