@@ -118,3 +118,20 @@ describe('magic subject emails', () => {
     assert.equal((await fake.call('GET', `/requests/${canceled.id}`, { key: KEYS.acme })).body.status, 'canceled');
   });
 });
+
+describe('requests loaded overdue', () => {
+  it('expire and walk at once when imported past their instants, even on a frozen clock', async (t) => {
+    const fake = await withFake(t, { clock: FROZEN_AT, seed: 'none' });
+    const past = new Date(Date.parse(FROZEN_AT) - 8 * DAY).toISOString();
+    await fake.state.import({
+      clients: [],
+      requests: [
+        { orgId: 'org_acme', type: 'idv', requirements: ['document'], createdAt: past },
+        { orgId: 'org_acme', type: 'idv', requirements: ['document'], createdAt: FROZEN_AT, subjectEmail: 'q+reject@example.com' },
+        { orgId: 'org_acme', type: 'idv', requirements: ['document'], createdAt: past, subjectEmail: 'r+approve@example.com' },
+      ],
+    });
+    const statuses = (await fake.state.export()).requests.map((r) => r.status);
+    assert.deepEqual(statuses, ['expired', 'in_progress', 'approved']);
+  });
+});

@@ -51,4 +51,19 @@ describe('/requests: faults, magic keys, rate limit, authentication', () => {
     assert.deepEqual(limited.body, DOCUMENTED.RATE_LIMITED);
     assert.ok(limited.headers.get('retry-after'));
   });
+
+  it('malformed: a 201 whose JSON, a made-up Request cut short, cannot be parsed; nothing is stored', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    await fake.faults.add({ method: 'POST', path: '/requests', network: 'malformed' });
+    const res = await fetch(`${fake.url}/requests`, {
+      method: 'POST',
+      headers: { 'X-Api-Key': KEYS.acme, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...BODY, subjectName: 'Half' }),
+    });
+    assert.equal(res.status, 201);
+    const text = await res.text();
+    assert.ok(text.startsWith('{"id":"req_'), text);
+    assert.throws(() => JSON.parse(text), SyntaxError);
+    assert.equal((await fake.state.export()).requests.length, 0);
+  });
 });

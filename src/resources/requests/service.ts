@@ -236,6 +236,8 @@ export function createRequestsService(parts: ResourceParts): RequestsService {
       for (const task of magicTasks.values()) task.cancel();
       magicTasks.clear();
       for (const record of requests.all()) armMagic(record);
+      // Loaded requests may be overdue already: they expire (or walk) now, not at the next clock move.
+      scheduler.runDue();
     },
   };
 }
