@@ -45,6 +45,10 @@ describe('POST /requests', () => {
       createdAt: FROZEN_AT,
       updatedAt: FROZEN_AT,
     });
+    const [journaled] = await fake.journal.list({ method: 'POST', path: '/requests' });
+    assert.equal(journaled?.status, 201);
+    assert.equal(journaled?.orgId, 'org_acme');
+    assert.deepEqual(journaled?.responseBody, res.body);
   });
 
   it('keeps every field given; without a subject email it is initiated', async (t) => {
