@@ -110,6 +110,31 @@ export class IndexedCollection<R extends StoredRecord> implements Collection<R> 
   }
 
   /**
+   * Puts each `next` where its `previous` was, like {@link swap} for many records at once: one pass
+   * over the lists instead of one search per record.
+   */
+  swapMany(pairs: readonly (readonly [previous: R, next: R])[]): void {
+    // By id: strings keep their hash, objects would each need one made.
+    const replacement = new Map<string, { previous: R; next: R }>();
+    const orgs = new Set<string>();
+    for (const [previous, next] of pairs) {
+      replacement.set(previous.id, { previous, next });
+      orgs.add(previous.orgId);
+      this.#byId.set(next.id, next);
+    }
+    const put = (list: R[] | undefined): void => {
+      if (list === undefined) return;
+      for (let i = 0; i < list.length; i++) {
+        const record = list[i] as R;
+        const swapped = replacement.get(record.id);
+        if (swapped !== undefined && swapped.previous === record) list[i] = swapped.next;
+      }
+    };
+    put(this.#ordered);
+    for (const orgId of orgs) put(this.#byOrg.get(orgId));
+  }
+
+  /**
    * Puts `next` where `previous` was, in every index (same id, organisation and creation time:
    * an update never moves a record). Recent records are searched first, as they change most.
    */
