@@ -99,3 +99,34 @@ export function expectedRequestErrors(body: unknown, clientIds: ReadonlySet<stri
   if (typeof clientId === 'string' && !clientIds.has(clientId)) return [{ field: 'clientId', message: 'Client not found' }];
   return [];
 }
+
+/** The statuses of a request, in the contract's order (`canceled` with one "l"). */
+export const REQUEST_STATUSES = [
+  'initiated',
+  'in_progress',
+  'submitted',
+  'pending_review',
+  'approved',
+  'rejected',
+  'canceled',
+  'expired',
+] as const;
+
+/**
+ * The errors of a GET /requests query: `page` and `limit` as for clients (Zod's coercion of
+ * numbers), filters `status`, `type` and `clientId`.
+ *
+ * @example
+ * expectedRequestQueryErrors({ status: 'cancelled' })[0]?.field; // 'status'
+ */
+export function expectedRequestQueryErrors(query: Record<string, unknown>): FieldIssue[] {
+  const schema = z.object({
+    status: z.enum(REQUEST_STATUSES).optional(),
+    type: z.enum(REQUEST_TYPES).optional(),
+    clientId: z.string().optional(),
+    page: z.coerce.number().int().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(100).optional(),
+  });
+  const result = schema.safeParse(query);
+  return result.success ? [] : result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
+}
