@@ -13,7 +13,7 @@ for (const resource of readdirSync(src, { withFileTypes: true })) {
 
 const { RESOURCES } = await import('../dist/resources/index.js');
 const { registerResourceSchemas } = await import('../dist/api/schemas.js');
-const { createAjv, validatorIds, ZOD_EMAIL_PATTERN } = await import('../dist/validation/validator.js');
+const { createAjv, validatorIds, ZOD_EMAIL_PATTERN, ZOD_UUID_PATTERN } = await import('../dist/validation/validator.js');
 
 const require = createRequire(import.meta.url);
 const standaloneCode = require('ajv/dist/standalone').default;
@@ -25,7 +25,7 @@ mkdirSync(out, { recursive: true });
 // The formats the schemas use, as the generated code requires them.
 writeFileSync(
   new URL('formats.cjs', out),
-  `"use strict";\nmodule.exports = {\n  "date-time": require("ajv-formats/dist/formats").fullFormats["date-time"],\n  email: ${ZOD_EMAIL_PATTERN},\n};\n`,
+  `"use strict";\nmodule.exports = {\n  "date-time": require("ajv-formats/dist/formats").fullFormats["date-time"],\n  email: ${ZOD_EMAIL_PATTERN},\n  uuid: ${ZOD_UUID_PATTERN},\n};\n`,
 );
 const ajv = createAjv({ code: { source: true, formats: _`require("./formats.cjs")` } });
 for (const id of validatorIds()) {

@@ -5,13 +5,13 @@ import { adminOperationTree, type AdminParts } from './admin/operations.js';
 import { createAdminRouter } from './admin/router.js';
 import { createSeeder, isEmpty, type StateInput } from './admin/state.js';
 import { createApiDispatcher, type RunningResource } from './api/dispatcher.js';
-import type { ResourceModule } from './api/resource.js';
+import type { OrganisationProfile, ResourceModule } from './api/resource.js';
 import { registerResourceSchemas } from './api/schemas.js';
 import { ApiKeyRing, type ApiKey } from './auth/api-keys.js';
 import { authenticate } from './auth/authenticate.js';
 import { createClock, type ControllableClock } from './clock.js';
 import type { Config } from './config.js';
-import { loadApiKeys, loadSeed } from './fixtures.js';
+import { loadApiKeys, loadOrganisations, loadSeed } from './fixtures.js';
 import { createEventBus, type EventBus } from './events.js';
 import type { FaultRuleInput } from './faults/fault-rule.js';
 import { FaultRules } from './faults/fault-rules.js';
@@ -38,6 +38,8 @@ export interface AppDeps {
   store?: Store;
   /** The keys the fake accepts; default the config's keys file. */
   apiKeys?: readonly ApiKey[];
+  /** The organisations' profiles, by orgId; default the config's keys file's. */
+  organisations?: Readonly<Record<string, OrganisationProfile>>;
   /** The records a reset restores, by collection; default the config's seed file. */
   seed?: StateInput;
   clock?: ControllableClock;
@@ -68,7 +70,10 @@ export interface FakeApp {
   admin: AdminParts;
   /** Says the app is serving: `/__admin/health` answers 503 until then. */
   markReady(): void;
-  /** Puts the seed into a store that holds no record (a new store file, or memory). */
+  /**
+   * Puts the seed into a store that holds no record (a new store file, or memory); either way the
+   * resources then take up their stored records (their scheduled tasks, say).
+   */
   seedIfEmpty(): Promise<void>;
   /** Ends requests that fault injection holds open (hang, delay) and scheduled tasks, for a prompt close. */
   releaseHeld(): void;
@@ -109,6 +114,7 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
     ...given,
     store: given.store ?? Store.inMemory(modules.map((m) => m.name)),
     apiKeys: given.apiKeys ?? loadApiKeys(config.keysFile),
+    organisations: given.organisations ?? loadOrganisations(config.keysFile),
     seed: given.seed ?? (config.seedFile === undefined ? {} : loadSeed(config.seedFile)),
   };
   const keys = new ApiKeyRing(deps.apiKeys);
@@ -125,6 +131,8 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
       events,
       logger,
       strict: config.strict,
+      organisation: (orgId) => (Object.hasOwn(deps.organisations, orgId) ? deps.organisations[orgId] : undefined),
+      magicDelayMs: config.magicDelayMs,
     }),
   }));
   const rateLimits = createRateLimits({ limit: config.rateLimit, windowSeconds: config.rateWindowSeconds }, deps.apiKeys, clock);
@@ -204,6 +212,7 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
     async seedIfEmpty() {
       if (isEmpty(admin) && Object.values<readonly unknown[] | undefined>(deps.seed ?? {}).some((entries) => (entries?.length ?? 0) > 0))
         await seed();
+      else for (const { instance } of resources) instance.state.afterLoad?.();
     },
     releaseHeld() {
       faults.releaseHeld();

@@ -110,6 +110,19 @@ const byteSize: ValueType<string | number, number> = {
   },
 };
 
+const DURATION_UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A duration in milliseconds: a number, or text such as `2000`, `500ms`, `2s` or `1m`. */
+const duration: ValueType<string | number, number> = {
+  form: 'text',
+  parse(given) {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(String(given.value));
+    const ms = match ? Math.round(Number(match[1]) * (DURATION_UNITS[(match[2] ?? '').toLowerCase()] ?? NaN)) : NaN;
+    if (!Number.isSafeInteger(ms)) fail(given, 'a duration such as 2s, 500ms or 2000');
+    return ms;
+  },
+};
+
 /** A store file path, or `memory`. */
 const storeLocation: ValueType<string, StoreLocation> = {
   form: 'text',
@@ -233,7 +246,8 @@ export const OPTIONS = {
     type: seedFile,
     field: 'seedFile',
     default: PACKAGE_FIXTURES.seed,
-    description: "Starting clients file (JSON), loaded into an empty store; 'none' for no starting clients",
+    description:
+      "Starting records file (JSON snapshot), loaded into an empty store; 'none' for none (default: the package's clients and requests fixtures)",
   },
   strict: {
     flag: 'strict',
@@ -316,6 +330,15 @@ export const OPTIONS = {
     type: clockSetting,
     default: 'system',
     description: "'system', or an ISO 8601 instant to start frozen at (e.g. 2026-01-01T00:00:00.000Z)",
+  },
+  magicDelay: {
+    flag: 'magic-delay',
+    env: 'ATHENTY_FAKE_MAGIC_DELAY',
+    type: duration,
+    field: 'magicDelayMs',
+    default: '2s',
+    description:
+      "How long after creation, on the fake's clock, a request whose subject email is magic (+approve, +reject, +review, +expire) walks to that outcome",
   },
   journalSize: {
     flag: 'journal-size',

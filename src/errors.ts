@@ -51,6 +51,7 @@ export const ERROR_CATALOGUE = {
   BODY_TOO_DEEP: { status: 400, code: 'BAD_REQUEST', message: 'Request body is nested too deeply.' },
   MISSING_HOST: { status: 400, code: 'BAD_REQUEST', message: 'The Host header is required.' },
   METHOD_NOT_ALLOWED: { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed.' },
+  INVALID_TRANSITION: { status: 409, code: 'INVALID_TRANSITION', message: 'Cannot move a {record} from {from} to {to}.' },
   REQUEST_TIMEOUT: {
     status: 408,
     code: 'REQUEST_TIMEOUT',
@@ -91,6 +92,8 @@ export interface ApiErrorOptions {
   message?: string;
   /** Extra response headers, e.g. `Allow` on a 405. */
   headers?: Record<string, string>;
+  /** Values for the `{name}` placeholders of the catalogue message. */
+  fill?: Record<string, string>;
 }
 
 /**
@@ -108,7 +111,8 @@ export class ApiError extends Error {
 
   constructor(kind: ErrorKind, options: ApiErrorOptions = {}) {
     const entry = ERROR_CATALOGUE[kind];
-    super(options.message ?? entry.message);
+    const message: string = options.message ?? entry.message;
+    super(message.replace(/\{(\w+)\}/g, (placeholder, name: string) => options.fill?.[name] ?? placeholder));
     this.name = 'ApiError';
     this.kind = kind;
     this.status = entry.status;

@@ -2,31 +2,39 @@
 import { readFileSync } from 'node:fs';
 import type { StateInput } from './admin/state.js';
 import { STATE_SCHEMA } from './api/schemas.js';
+import type { OrganisationProfile } from './api/resource.js';
 import type { ApiKey } from './auth/api-keys.js';
 import { StartupError } from './errors.js';
 import { describeFileError } from './file-errors.js';
 import { checkFaultRule, type FaultRuleInput } from './faults/fault-rule.js';
+import { PACKAGE_FIXTURES } from './paths.js';
 import { checkFor } from './validation/validator.js';
 
-function readJsonFixture(what: string, path: string, schema: string): unknown {
+function readJson(what: string, path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new StartupError(`${what} ${path} ${describeFileError(error)}`);
   }
-  let data: unknown;
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new StartupError(`${what} ${path} is not valid JSON (${(error as Error).message})`);
   }
-  const problems = checkFor(schema)(data);
-  const first = problems[0];
+}
+
+function checkFixture(what: string, path: string, schema: string, data: unknown): void {
+  const first = checkFor(schema)(data)[0];
   if (first !== undefined) {
     throw new StartupError(`${what} ${path}: ${first.field || '(root)'}: ${first.message}`);
   }
-  return data as StateInput;
+}
+
+function readJsonFixture(what: string, path: string, schema: string): unknown {
+  const data = readJson(what, path);
+  checkFixture(what, path, schema, data);
+  return data;
 }
 
 function firstDuplicate(values: readonly string[]): string | undefined {
@@ -60,15 +68,33 @@ export function loadApiKeys(path: string): ApiKey[] {
 }
 
 /**
- * Reads a seed file (`fixtures/clients.json` or `--seed FILE`): records by collection, checked
- * against the state schema of the registered resources.
+ * Reads the organisations' profiles of an API keys file (none when it lists none).
+ *
+ * @example
+ * loadOrganisations('fixtures/api-keys.json').org_acme; // { name: 'Alex Morgan', ... }
+ */
+export function loadOrganisations(path: string): Record<string, OrganisationProfile> {
+  const data = readJsonFixture('keys file', path, 'api-keys.schema.json') as { organisations?: Record<string, OrganisationProfile> };
+  return data.organisations ?? {};
+}
+
+/**
+ * Reads a seed file (`--seed FILE`): records by collection, checked against the state schema of
+ * the registered resources. The package's default seed is its fixture files together
+ * (`fixtures/clients.json` and the other collections' files beside it).
  *
  * @example
  * registerResourceSchemas(RESOURCES);
- * const seed = loadSeed('fixtures/clients.json'); // { clients: [...] }
+ * const seed = loadSeed('fixtures/clients.json'); // { clients: [...], requests: [...] }
  */
 export function loadSeed(path: string): StateInput {
-  const data = readJsonFixture('seed file', path, STATE_SCHEMA) as Record<string, { id?: string }[]>;
+  // The package's files are checked together: only their union is a whole snapshot.
+  const data = (
+    path === PACKAGE_FIXTURES.seed
+      ? Object.assign({}, ...[path, ...PACKAGE_FIXTURES.seedCompanions].map((file) => readJson('seed file', file)))
+      : readJson('seed file', path)
+  ) as Record<string, { id?: string }[]>;
+  checkFixture('seed file', path, STATE_SCHEMA, data);
   for (const entries of Object.values(data)) {
     const duplicateId = firstDuplicate(entries.flatMap((entry) => (entry.id === undefined ? [] : [entry.id])));
     if (duplicateId !== undefined) {

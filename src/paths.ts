@@ -15,6 +15,8 @@ export const SCHEMA_DIR = new URL('schemas/', PACKAGE_ROOT);
 export const PACKAGE_FIXTURES = {
   keys: fileURLToPath(new URL('fixtures/api-keys.json', PACKAGE_ROOT)),
   seed: fileURLToPath(new URL('fixtures/clients.json', PACKAGE_ROOT)),
+  /** Snapshots of further collections, read with the default seed (each file holds its own collections). */
+  seedCompanions: [fileURLToPath(new URL('fixtures/requests.json', PACKAGE_ROOT))],
 };
 
 export const PACKAGE_JSON = new URL('package.json', PACKAGE_ROOT);

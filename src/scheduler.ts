@@ -45,29 +45,61 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * clock.advance(2000); // runs it
  */
 export function createScheduler(clock: ControllableClock, onTaskError: (error: unknown) => void): Scheduler {
-  let entries: Entry[] = [];
+  // A binary min-heap by instant, then scheduling order: many tasks (one per magic record) cost
+  // O(log n) each to add and to run. Cancelled entries stay until they reach the top.
+  let heap: Entry[] = [];
+  let live = 0;
   let nextSeq = 0;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let running = false;
+
+  const before = (a: Entry, b: Entry): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);
+
+  const push = (entry: Entry): void => {
+    heap.push(entry);
+    let index = heap.length - 1;
+    while (index > 0) {
+      const parent = (index - 1) >>> 1;
+      if (!before(heap[index] as Entry, heap[parent] as Entry)) break;
+      [heap[index], heap[parent]] = [heap[parent] as Entry, heap[index] as Entry];
+      index = parent;
+    }
+  };
+
+  const pop = (): void => {
+    const last = heap.pop() as Entry;
+    if (heap.length === 0) return;
+    heap[0] = last;
+    let index = 0;
+    for (;;) {
+      const left = 2 * index + 1;
+      const right = left + 1;
+      let smallest = index;
+      if (left < heap.length && before(heap[left] as Entry, heap[smallest] as Entry)) smallest = left;
+      if (right < heap.length && before(heap[right] as Entry, heap[smallest] as Entry)) smallest = right;
+      if (smallest === index) return;
+      [heap[index], heap[smallest]] = [heap[smallest] as Entry, heap[index] as Entry];
+      index = smallest;
+    }
+  };
+
+  /** The first task not cancelled, dropping cancelled ones from the top. */
+  const first = (): Entry | undefined => {
+    while (heap[0]?.cancelled) pop();
+    return heap[0];
+  };
 
   const arm = (): void => {
     if (timer !== undefined) {
       clearTimeout(timer);
       timer = undefined;
     }
-    const first = entries[0];
+    const next = first();
     // A frozen clock only moves when a test moves it, and that runs the due tasks itself.
-    if (first === undefined || stopped || clock.isFrozen()) return;
-    timer = setTimeout(runDue, Math.min(MAX_TIMER_MS, Math.max(0, first.at - clock.now())));
+    if (next === undefined || stopped || clock.isFrozen()) return;
+    timer = setTimeout(runDue, Math.min(MAX_TIMER_MS, Math.max(0, next.at - clock.now())));
     timer.unref();
-  };
-
-  const insert = (entry: Entry): void => {
-    // Kept sorted by instant, then by scheduling order; most tasks go at the end.
-    let index = entries.length;
-    while (index > 0 && (entries[index - 1] as Entry).at > entry.at) index--;
-    entries.splice(index, 0, entry);
   };
 
   function runDue(): void {
@@ -76,12 +108,13 @@ export function createScheduler(clock: ControllableClock, onTaskError: (error: u
     running = true;
     try {
       for (;;) {
-        const first = entries[0];
-        if (first === undefined || first.at > clock.now()) break;
-        entries.shift();
-        if (first.cancelled) continue;
+        const next = first();
+        if (next === undefined || next.at > clock.now()) break;
+        pop();
+        next.cancelled = true;
+        live--;
         try {
-          first.task();
+          next.task();
         } catch (error) {
           onTaskError(error);
         }
@@ -94,17 +127,26 @@ export function createScheduler(clock: ControllableClock, onTaskError: (error: u
 
   clock.onChange(runDue);
 
+  const dropAll = (): void => {
+    for (const entry of heap) entry.cancelled = true;
+    heap = [];
+    live = 0;
+  };
+
   const at = (instant: number, task: () => void): ScheduledTask => {
     const entry: Entry = { at: instant, seq: nextSeq++, task, cancelled: false };
-    if (!stopped) {
-      insert(entry);
-      if (entries[0] === entry) arm();
+    if (stopped) entry.cancelled = true;
+    else {
+      push(entry);
+      live++;
+      if (heap[0] === entry) arm();
     }
     return {
       at: instant,
       cancel() {
+        if (entry.cancelled) return;
         entry.cancelled = true;
-        entries = entries.filter((e) => e !== entry);
+        live--;
       },
     };
   };
@@ -114,15 +156,15 @@ export function createScheduler(clock: ControllableClock, onTaskError: (error: u
     after: (ms, task) => at(clock.now() + ms, task),
     runDue,
     get pending() {
-      return entries.length;
+      return live;
     },
     clear() {
-      entries = [];
+      dropAll();
       arm();
     },
     stop() {
       stopped = true;
-      entries = [];
+      dropAll();
       arm();
     },
   };

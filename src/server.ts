@@ -8,7 +8,7 @@ import type { ApiKey } from './auth/api-keys.js';
 import type { Config } from './config.js';
 import { StartupError } from './errors.js';
 import { answerClientError, answerConnect } from './http/client-errors.js';
-import { loadApiKeys, loadFaultRules, loadSeed } from './fixtures.js';
+import { loadApiKeys, loadFaultRules, loadOrganisations, loadSeed } from './fixtures.js';
 import { RESOURCES } from './resources/index.js';
 import { Store } from './store/store.js';
 import { checkFor } from './validation/validator.js';
@@ -98,6 +98,7 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
   const resources = deps.resources ?? RESOURCES;
   registerResourceSchemas(resources);
   const apiKeys = deps.apiKeys ?? loadApiKeys(config.keysFile);
+  const organisations = deps.organisations ?? loadOrganisations(config.keysFile);
   const seed = deps.seed ?? (config.seedFile === undefined ? {} : loadSeed(config.seedFile));
   const faultRules = deps.faultRules ?? (config.faultsFile === undefined ? [] : loadFaultRules(config.faultsFile));
   const store =
@@ -112,7 +113,19 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
       },
     ));
 
-  const fake = createApp(config, { store, apiKeys, seed, clock, ids, random, logger, faultRules, delay: deps.delay, resources });
+  const fake = createApp(config, {
+    store,
+    apiKeys,
+    organisations,
+    seed,
+    clock,
+    ids,
+    random,
+    logger,
+    faultRules,
+    delay: deps.delay,
+    resources,
+  });
   await fake.seedIfEmpty();
   const timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
   const server = createServer(

@@ -14,12 +14,15 @@ import {
 /** The older names of the journal methods, kept working (deprecated: use `journal.*`). */
 export interface DeprecatedAdminMethods {
   /** @deprecated Use `journal.list()`. */
-  requests: FakeAdmin['journal']['list'];
+  requests: CoreAdmin['journal']['list'];
   /** @deprecated Use `journal.count()`. */
-  countRequests: FakeAdmin['journal']['count'];
+  countRequests: CoreAdmin['journal']['count'];
   /** @deprecated Use `journal.clear()`. */
-  clearRequests: FakeAdmin['journal']['clear'];
+  clearRequests: CoreAdmin['journal']['clear'];
 }
+
+/** The handle methods of the core admin operations. */
+type CoreAdmin = AdminHandleOf<typeof ADMIN_OPERATIONS>;
 
 /**
  * The handle methods of resources' admin operations, by resource name. Each resource that has
@@ -29,7 +32,7 @@ export interface DeprecatedAdminMethods {
 export interface ResourceAdminHandles {}
 
 /** What a test suite does to a fake, in-process or over HTTP: one method per admin operation. */
-export type FakeAdmin = AdminHandleOf<typeof ADMIN_OPERATIONS> & ResourceAdminHandles & DeprecatedAdminMethods;
+export type FakeAdmin = CoreAdmin & ResourceAdminHandles & DeprecatedAdminMethods;
 
 // biome-ignore lint/suspicious/noExplicitAny: a transport carries operations of every type.
 type Transport = (operation: AdminOperation<any, any, any, any>, input: unknown) => Promise<unknown>;
@@ -54,10 +57,16 @@ export function buildAdminHandle(tree: AdminOperationTree, transport: Transport)
     };
   }
   const admin = handle as unknown as FakeAdmin;
+  // A resource's branch may have the name of a deprecated method (`requests`): the method then
+  // carries the branch's methods, so both keep working.
+  const branchOf = (name: string): object => (handle[name] as object | undefined) ?? {};
   return Object.assign(admin, {
-    requests: admin.journal.list,
-    countRequests: admin.journal.count,
-    clearRequests: admin.journal.clear,
+    requests: Object.assign((...args: Parameters<FakeAdmin['journal']['list']>) => admin.journal.list(...args), branchOf('requests')),
+    countRequests: Object.assign(
+      (...args: Parameters<FakeAdmin['journal']['count']>) => admin.journal.count(...args),
+      branchOf('countRequests'),
+    ),
+    clearRequests: Object.assign(() => admin.journal.clear(), branchOf('clearRequests')),
   });
 }
 

@@ -42,6 +42,24 @@ interface Entry {
 }
 
 /**
+ * Lets each resource settle what its records say about other collections' (e.g. counts), then
+ * replaces the stored records (all, or one organisation's) and tells the resources.
+ */
+async function storeSettled(
+  parts: Pick<StateParts, 'resources' | 'store'>,
+  built: Record<string, readonly StoredRecord[]>,
+  given: ReadonlySet<string>,
+  orgId: string | undefined,
+): Promise<void> {
+  let records = built;
+  for (const { instance } of parts.resources) {
+    if (instance.state.settle !== undefined) records = { ...records, ...instance.state.settle(records, given) };
+  }
+  await parts.store.replace(records, orgId);
+  for (const { instance } of parts.resources) instance.state.afterLoad?.();
+}
+
+/**
  * The records of each resource's entries. A resource whose seed entries all give their id and
  * creation time makes the same records every time: they are built once and reused, so that a reset
  * of an unchanged store has nothing to build, index or write.
@@ -67,9 +85,10 @@ export function createSeeder(parts: StateParts): (orgId?: string) => Promise<Col
       { nextId: () => nextFreeId(ids, heldElsewhere), now: new Date(parts.clock.now()).toISOString() },
     );
   };
+  const given = new Set(Object.keys(parts.seed));
   return async (orgId) => {
     const records = Object.fromEntries(parts.resources.map((r) => [r.module.name, recordsOf(r, orgId)]));
-    await parts.store.replace(records, orgId);
+    await storeSettled(parts, records, given, orgId);
     return countsOf(parts, orgId);
   };
 }
@@ -139,6 +158,6 @@ export async function importState(parts: StateParts, input: StateInput, orgId?: 
       return [module.name, instance.state.recordsFrom(snapshot[module.name] ?? [], { nextId, now })];
     }),
   );
-  await parts.store.replace(records, orgId);
+  await storeSettled(parts, records, new Set(Object.keys(snapshot)), orgId);
   return Object.fromEntries(Object.entries(records).map(([name, list]) => [name, list.length])) as CollectionCounts;
 }

@@ -10,7 +10,7 @@ import { contextOf } from '../http/context.js';
 import { compose } from '../http/compose.js';
 import { sendJson } from '../http/respond.js';
 import { bodyCheckFor, checkFor, coerceQueryFor, type Check } from '../validation/validator.js';
-import type { Operation, OperationMethod, ResourceInstance, ResourceModule } from './resource.js';
+import { servedPaths, type Operation, type OperationMethod, type ResourceInstance, type ResourceModule } from './resource.js';
 
 /** Where the API is served: the root, and the real API's base path. */
 export const API_BASES = ['', '/v2/api'] as const;
@@ -81,8 +81,10 @@ function buildRouter(resources: readonly RunningResource[], strict: boolean): Fi
       const methods = [...byMethod.keys()] as OperationMethod[];
       const allow = [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])].sort().join(', ');
       const route: ApiRoute = { resource, byMethod, allow };
-      for (const base of API_BASES) router.on('GET', `${base}${path}`, noop, route);
-      wildcards.add(wildcardOf(path));
+      for (const served of servedPaths(resource.module, path)) {
+        for (const base of API_BASES) router.on('GET', `${base}${served}`, noop, route);
+        wildcards.add(wildcardOf(served));
+      }
     }
     for (const wildcard of wildcards) {
       const route: ApiRoute = { resource, byMethod: new Map(), allow: '' };

@@ -79,6 +79,21 @@ export interface StateHooks {
    * relative to the entry list; run before anything is imported.
    */
   check?(entries: readonly unknown[], snapshot: Readonly<Record<string, readonly unknown[]>>): FieldError[];
+  /**
+   * Settles what one collection says about another in records about to replace the stored ones
+   * (seed, reset, import): `records` holds every collection's, `given` names the collections the
+   * snapshot listed. Answers the collections it changed (e.g. counts of linked records).
+   */
+  settle?(records: Readonly<Record<string, readonly StoredRecord[]>>, given: ReadonlySet<string>): Record<string, readonly StoredRecord[]>;
+  /** Called once the stored records were replaced (seed, reset, import) or loaded at start-up. */
+  afterLoad?(): void;
+}
+
+/** An organisation's profile from the keys file: who asks for what its keys create. */
+export interface OrganisationProfile {
+  name?: string;
+  email?: string;
+  company?: string;
 }
 
 /** What a resource is built from: the shared parts, its own id generator and random streams. */
@@ -93,6 +108,10 @@ export interface ResourceParts {
   logger: Logger;
   /** Reject unknown and read-only body keys instead of dropping them. */
   strict: boolean;
+  /** The profile of an organisation (from the keys file), if it has one. */
+  organisation(orgId: string): OrganisationProfile | undefined;
+  /** How long after creation a record with a magic value walks on its own, on the fake's clock. */
+  magicDelayMs: number;
 }
 
 /** A running resource: what its handlers use, its state hooks and a sample record. */
@@ -135,7 +154,26 @@ export interface ResourceModule<A = any> {
   requiredInSnapshot: boolean;
   /** Its operations, served at `/` and under `/v2/api`. */
   operations: readonly Operation<A>[];
+  /**
+   * Other first path segments that serve the same operations, by the segment they stand for:
+   * `{ '/verifications': '/requests' }` serves `/requests/:id` at `/verifications/:id` too.
+   */
+  pathAliases?: Readonly<Record<string, string>>;
   /** Its admin operations (test controls the real API does not have), if any. */
   admin?: ResourceAdminTree<A>;
   create(parts: ResourceParts): ResourceInstance<A>;
+}
+
+/**
+ * Every path an operation path is served at: itself, then the same path under each of its
+ * resource's path aliases.
+ *
+ * @example
+ * servedPaths({ pathAliases: { '/verifications': '/requests' } }, '/requests/:id'); // ['/requests/:id', '/verifications/:id']
+ */
+export function servedPaths(module: Pick<ResourceModule, 'pathAliases'>, path: string): string[] {
+  const aliases = Object.entries(module.pathAliases ?? {}).flatMap(([alias, segment]) =>
+    path === segment || path.startsWith(`${segment}/`) ? [`${alias}${path.slice(segment.length)}`] : [],
+  );
+  return [path, ...aliases];
 }

@@ -2,7 +2,7 @@
 // same JSON Schema documents the validator compiles (OpenAPI 3.1 speaks JSON Schema 2020-12, so
 // they go in as they are).
 import type { AdminOperation } from '../admin/operations.js';
-import type { Operation, ResourceModule } from '../api/resource.js';
+import { servedPaths, type Operation, type ResourceModule } from '../api/resource.js';
 import { ERROR_CATALOGUE } from '../errors.js';
 import { readSchema, schemaIds, type JsonSchema } from '../validation/schemas.js';
 import { packageVersion } from '../version.js';
@@ -152,8 +152,13 @@ export function apiOpenApi(resources: readonly ResourceModule[]): Json {
   const pages: Record<string, Json> = {};
   for (const resource of resources) {
     for (const operation of resource.operations as readonly Operation<unknown>[]) {
-      const path = openApiPath(operation.path);
-      paths[path] = { ...paths[path], [operation.method.toLowerCase()]: operationObject(operation) };
+      const [canonical, ...aliases] = servedPaths(resource, operation.path).map(openApiPath);
+      const method = operation.method.toLowerCase();
+      const object = operationObject(operation);
+      paths[canonical as string] = { ...paths[canonical as string], [method]: object };
+      // An alias answers the same: documented once more, without a second operationId.
+      const { operationId: _id, ...aliased } = object as Record<string, unknown>;
+      for (const alias of aliases) paths[alias] = { ...paths[alias], [method]: { ...aliased, description: `Same as ${canonical}.` } };
       if ('page' in operation.response) pages[pageName(operation.response.page)] = pageComponent(operation.response.page);
     }
   }

@@ -110,6 +110,29 @@ export class IndexedCollection<R extends StoredRecord> implements Collection<R> 
   }
 
   /**
+   * Puts each `next` where its `previous` was, like {@link swap} for many records at once: one pass
+   * over the lists instead of one search per record.
+   */
+  swapMany(pairs: readonly (readonly [previous: R, next: R])[]): void {
+    const replacement = new Map<R, R>();
+    const orgs = new Set<string>();
+    for (const [previous, next] of pairs) {
+      replacement.set(previous, next);
+      orgs.add(previous.orgId);
+      this.#byId.set(next.id, next);
+    }
+    const put = (list: R[] | undefined): void => {
+      if (list === undefined) return;
+      for (let i = 0; i < list.length; i++) {
+        const next = replacement.get(list[i] as R);
+        if (next !== undefined) list[i] = next;
+      }
+    };
+    put(this.#ordered);
+    for (const orgId of orgs) put(this.#byOrg.get(orgId));
+  }
+
+  /**
    * Puts `next` where `previous` was, in every index (same id, organisation and creation time:
    * an update never moves a record). Recent records are searched first, as they change most.
    */

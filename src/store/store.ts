@@ -133,6 +133,8 @@ export class Store {
    */
   async apply(changes: readonly Change[]): Promise<void> {
     const undo: (() => void)[] = [];
+    // Many updates of one collection (a batch expiry, say) are swapped in one pass over its lists.
+    const updates = new Map<IndexedCollection<StoredRecord>, [StoredRecord, StoredRecord][]>();
     for (const change of changes) {
       const collection = this.#indexed(change.collection);
       if ('insert' in change) {
@@ -141,8 +143,22 @@ export class Store {
       } else {
         const previous = collection.get(change.update.id);
         if (previous === undefined) throw new Error(`${change.collection} has no record ${change.update.id} to update`);
-        collection.swap(previous, change.update);
-        undo.push(() => collection.swap(change.update, previous));
+        let pairs = updates.get(collection);
+        if (pairs === undefined) {
+          pairs = [];
+          updates.set(collection, pairs);
+        }
+        pairs.push([previous, change.update]);
+      }
+    }
+    for (const [collection, pairs] of updates) {
+      if (pairs.length === 1) {
+        const [previous, next] = pairs[0] as [StoredRecord, StoredRecord];
+        collection.swap(previous, next);
+        undo.push(() => collection.swap(next, previous));
+      } else {
+        collection.swapMany(pairs);
+        undo.push(() => collection.swapMany(pairs.map(([previous, next]) => [next, previous] as const)));
       }
     }
     try {

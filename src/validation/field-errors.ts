@@ -54,7 +54,13 @@ function messageOf(error: ErrorObject): string {
     case 'enum':
       return `Invalid enum value. Expected ${joinValues((params.allowedValues as unknown[]).filter((v) => v !== null))}, received '${String(error.data)}'`;
     case 'format':
-      return params.format === 'email' ? 'Invalid email' : params.format === 'date-time' ? 'Invalid datetime' : 'Invalid';
+      return params.format === 'email'
+        ? 'Invalid email'
+        : params.format === 'date-time'
+          ? 'Invalid datetime'
+          : params.format === 'uuid'
+            ? 'Invalid uuid'
+            : 'Invalid';
     case 'required':
       return 'Required';
     case 'minimum':
@@ -82,6 +88,44 @@ function messageOf(error: ErrorObject): string {
   }
 }
 
+function compareRanks(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
+  return a.length - b.length;
+}
+
+/** Schemas as far as the order of their keys goes. */
+type ShapeSchema = { properties?: Record<string, ShapeSchema>; items?: ShapeSchema };
+
+/**
+ * The place of a dotted field in the order Zod checks a schema's values: each key by its place
+ * among the schema's properties, each array item by its index.
+ *
+ * @example
+ * const rank = shapeRank(schema);
+ * rank('thirdParties.0.email'); // [9, 0, 1]
+ */
+export function shapeRank(schema: ShapeSchema): (field: string) => number[] {
+  return (field) => {
+    const ranks: number[] = [];
+    let at: ShapeSchema | undefined = schema;
+    for (const segment of field === '' ? [] : field.split('.')) {
+      const keys: string[] = Object.keys(at?.properties ?? {});
+      const index = keys.indexOf(segment);
+      if (index !== -1) {
+        ranks.push(index);
+        at = at?.properties?.[segment];
+      } else if (at?.items !== undefined && /^\d+$/.test(segment)) {
+        ranks.push(Number(segment));
+        at = at.items;
+      } else {
+        ranks.push(Number.MAX_SAFE_INTEGER);
+        at = undefined;
+      }
+    }
+    return ranks;
+  };
+}
+
 /**
  * Converts ajv errors (compiled with `allErrors` and `verbose`) into the API's field errors, in the
  * order and number Zod 3 would report them: one type error per value, bounds after an integer
@@ -90,7 +134,7 @@ function messageOf(error: ErrorObject): string {
  * @example
  * toFieldErrors(validate.errors ?? []); // [{ field: 'email', message: 'Invalid email' }]
  */
-export function toFieldErrors(errors: readonly ErrorObject[]): FieldError[] {
+export function toFieldErrors(errors: readonly ErrorObject[], rank?: (field: string) => readonly number[]): FieldError[] {
   // A value of the wrong type gets one error in Zod: its other checks are never reached.
   const wrongType = new Set(errors.filter((e) => e.keyword === 'type' && !isFloatForInteger(e)).map((e) => e.instancePath));
   const items: FieldError[] = [];
@@ -111,6 +155,12 @@ export function toFieldErrors(errors: readonly ErrorObject[]): FieldError[] {
     // These only repeat what the errors under them said.
     if (error.keyword === 'if' || error.keyword === '$ref' || error.keyword === 'propertyNames') continue;
     items.push({ field: toField(error.instancePath), message: messageOf(error) });
+  }
+  // Zod reports an object's problems key by key in its shape's order; ajv reports missing keys first.
+  if (rank !== undefined) {
+    const ranked = items.map((item, index) => ({ item, index, key: rank(item.field) }));
+    ranked.sort((a, b) => compareRanks(a.key, b.key) || a.index - b.index);
+    items.splice(0, items.length, ...ranked.map((r) => r.item));
   }
   for (const [path, keys] of unknownKeys) {
     items.push({ field: toField(path), message: `Unrecognized key(s) in object: ${joinValues(keys, ', ')}` });

@@ -7,11 +7,14 @@ import type { ErrorObject } from 'ajv';
 import type { Ajv2020, Options } from 'ajv/dist/2020.js';
 import type { FieldError } from '../errors.js';
 import { precompiledValidator } from '../paths.js';
-import { toFieldErrors } from './field-errors.js';
+import { shapeRank, toFieldErrors } from './field-errors.js';
 import { readSchema, schemaIds } from './schemas.js';
 
 /** Zod 3's email pattern, so that the fake accepts and rejects exactly the addresses the real API does. */
 export const ZOD_EMAIL_PATTERN = /^(?!\.)(?!.*\.\.)([A-Z0-9_'+\-.]*)[A-Z0-9_+-]@([A-Z0-9][A-Z0-9-]*\.)+[A-Z]{2,}$/i;
+
+/** Zod 3's uuid pattern (its `\b`s change nothing), so that `matterId` and the like fail as Zod's do. */
+export const ZOD_UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A compiled check: the field errors of `data`, empty when it is valid. Defaults are filled in place. */
 export type Check = (data: unknown) => FieldError[];
@@ -64,6 +67,7 @@ export function createAjv(options: Options = {}): Ajv2020 {
   const ajv = new Ajv({ ...AJV_OPTIONS, ...options });
   addFormats(ajv, ['date-time']);
   ajv.addFormat('email', ZOD_EMAIL_PATTERN);
+  ajv.addFormat('uuid', ZOD_UUID_PATTERN);
   for (const id of schemaIds()) ajv.addSchema(readSchema(id));
   for (const id of strictBodies) ajv.addSchema({ ...readSchema(id), $id: strictIdOf(id), additionalProperties: false });
   return ajv;
@@ -86,7 +90,13 @@ function checkOf(id: string): Check {
   let check = checks.get(id);
   if (check === undefined) {
     const validate = validatorFor(id);
-    check = (data) => (validate(data) ? [] : toFieldErrors(validate.errors ?? []));
+    let rank: ((field: string) => number[]) | undefined;
+    check = (data) => {
+      if (validate(data)) return [];
+      // Read on the first failure only: valid input never needs it.
+      rank ??= shapeRank(readSchema(id.replace(/\.strict\.schema\.json$/, '.schema.json')));
+      return toFieldErrors(validate.errors ?? [], rank);
+    };
     checks.set(id, check);
   }
   return check;
