@@ -94,9 +94,9 @@ interface CountedState {
   requests: { id: string; clientId: string | null }[];
 }
 
-/** Requests per client id in a snapshot. */
+/** Requests per client id in a snapshot, every client included (with 0 when it has none). */
 function requestsPerClient(state: CountedState): Map<string, number> {
-  const counts = new Map<string, number>();
+  const counts = new Map<string, number>(state.clients.map((c) => [c.id, 0]));
   for (const r of state.requests) if (r.clientId !== null) counts.set(r.clientId, (counts.get(r.clientId) ?? 0) + 1);
   return counts;
 }
@@ -120,7 +120,7 @@ describe('concurrent request creates', () => {
     const busy = await newClient(0);
     const others = [await newClient(1), await newClient(2), await newClient(3), await newClient(4)];
     // Half the requests for the busy client, a third for the others in turn, the rest for none.
-    const clientOf = (i: number): string | null => (i % 2 === 0 ? busy : i % 3 === 0 ? null : (others[i % 4] as string));
+    const clientOf = (i: number): string | null => (i % 2 === 0 ? busy : i % 3 === 0 ? null : (others[(i >> 1) % 4] as string));
     const expected = new Map<string, number>([busy, ...others].map((id) => [id, 0]));
     for (let i = 0; i < REQUESTS; i++) {
       const id = clientOf(i);
