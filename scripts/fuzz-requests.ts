@@ -421,12 +421,18 @@ function parse(answer: Exchange): any {
 
 /**
  * Sends `body` to POST /requests and checks the property; throws (with the body and the answer)
- * when it does not hold. Resolves with the status.
+ * when it does not hold. Resolves with the status. An accepted body goes into `accepted` (by the
+ * new request's id), for {@link storedExtrasDiffer} to check what only the store shows.
  *
  * @example
  * await checkRequestCreate(send, { type: 'idv', requirements: ['document'] }, context); // 201
  */
-export async function checkRequestCreate(send: SendRequest, body: unknown, context: RequestContext): Promise<number> {
+export async function checkRequestCreate(
+  send: SendRequest,
+  body: unknown,
+  context: RequestContext,
+  accepted?: Map<string, ParsedRequestBody>,
+): Promise<number> {
   const text = JSON.stringify(body);
   // What the server sees: JSON's own idea of the value (no undefined, -0 as 0, own __proto__ keys).
   const sent: unknown = JSON.parse(text);
@@ -445,6 +451,8 @@ export async function checkRequestCreate(send: SendRequest, body: unknown, conte
         { ...parsed, ...emptyDetail(parsed.requirements) },
         'GET answers the record and an empty detail',
       );
+      const value = parseRequestBody(sent);
+      if (value.ok) accepted?.set(parsed.id, value.value);
     } else {
       assert.equal(answer.status, 422, `the oracle rejects this body with ${JSON.stringify(errors)}`);
       assert.deepStrictEqual(parsed, { code: 'VALIDATION_ERROR', message: 'Validation failed', statusCode: 422, errors });
@@ -490,4 +498,29 @@ export async function prepareRequestCampaign(send: SendRequest, sendOther: SendR
   };
   assertCreatedRequest(JSON.parse(first.text), { type: 'idv', requirements: ['document'] }, context);
   return { context, bodies: requestBodies(ids, [other]) };
+}
+
+/**
+ * The accepted requests whose stored `config` and `thirdParties` (kept by the store, not answered
+ * by the API) differ from what the oracle read from their bodies: `config` `{}` and `thirdParties`
+ * `[]` when left out, and each third party with only its known keys. `stored` is the export's list.
+ *
+ * @example
+ * assert.deepEqual(storedExtrasDiffer(exported.requests, accepted), []);
+ */
+export function storedExtrasDiffer(
+  stored: readonly { id: string; config?: unknown; thirdParties?: unknown }[],
+  accepted: ReadonlyMap<string, ParsedRequestBody>,
+): string[] {
+  const byId = new Map(stored.map((r) => [r.id, r]));
+  const problems: string[] = [];
+  for (const [id, body] of accepted) {
+    const record = byId.get(id);
+    const expected = { config: body.config ?? {}, thirdParties: body.thirdParties ?? [] };
+    const actual = { config: record?.config, thirdParties: record?.thirdParties };
+    if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+      problems.push(`${id}: stored ${JSON.stringify(actual).slice(0, 500)}, expected ${JSON.stringify(expected).slice(0, 500)}`);
+    }
+  }
+  return problems;
 }

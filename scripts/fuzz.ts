@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { startCli, type RunningCli } from '../test/support/cli.js';
 import { COUNTRIES, FIELD_NAMES, expectedErrors } from '../test/support/contract-oracle.js';
 import { KEYS } from '../test/support/fixture-keys.js';
+import type { ParsedRequestBody } from '../test/support/requests-oracle.js';
 import { jsonRequest, keepAliveAgent } from '../test/support/raw-http.js';
 
 /** The keys of a Client record, in the contract's order. */
@@ -316,6 +317,8 @@ function parseArgs(argv: readonly string[]): CampaignOptions {
 interface Target {
   batchOf(seed: number, n: number, size: number): unknown[];
   check(body: unknown): Promise<number>;
+  /** What only the store shows, checked once at the end: the problems found. */
+  finalCheck?(): Promise<string[]>;
 }
 
 async function targetFor(resource: FuzzedResource, send: SendRequest, sendOther: SendRequest): Promise<Target> {
@@ -326,11 +329,16 @@ async function targetFor(resource: FuzzedResource, send: SendRequest, sendOther:
     };
   }
   // Loaded here: fuzz-requests.ts builds on this module's exports, which must exist first.
-  const { checkRequestCreate, prepareRequestCampaign } = await import('./fuzz-requests.js');
+  const { checkRequestCreate, prepareRequestCampaign, storedExtrasDiffer } = await import('./fuzz-requests.js');
   const { context, bodies } = await prepareRequestCampaign(send, sendOther, 'org_acme');
+  const accepted = new Map<string, ParsedRequestBody>();
   return {
     batchOf: (seed, n, size) => fc.sample(bodies.any, { seed: (seed + n) | 0, numRuns: size }),
-    check: (body) => checkRequestCreate(send, body, context),
+    check: (body) => checkRequestCreate(send, body, context, accepted),
+    finalCheck: async () => {
+      const exported = await send('GET', '/__admin/state');
+      return storedExtrasDiffer(JSON.parse(exported.text).requests, accepted);
+    },
   };
 }
 
@@ -369,6 +377,7 @@ async function runResource(resource: FuzzedResource, options: CampaignOptions, t
     }
   }
   const seconds = (performance.now() - started) / 1000;
+  for (const message of (await target.finalCheck?.()) ?? []) failures.push({ index: -1, message: `stored record ${message}` });
 
   const count = (predicate: (status: number) => boolean): number =>
     [...statuses].filter(([s]) => predicate(s)).reduce((sum, [, n]) => sum + n, 0);

@@ -3,11 +3,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { SendRequest } from '../scripts/fuzz.js';
-import { checkRequestCreate, prepareRequestCampaign, requestBodies, type RequestCampaign } from '../scripts/fuzz-requests.js';
+import {
+  checkRequestCreate,
+  prepareRequestCampaign,
+  requestBodies,
+  storedExtrasDiffer,
+  type RequestCampaign,
+} from '../scripts/fuzz-requests.js';
 import { startTestFake, type TestFake } from './support/fake.js';
 import { KEYS } from './support/fixture-keys.js';
 import { call } from './support/http.js';
-import { expectedRequestErrors, parseRequestBody } from './support/requests-oracle.js';
+import { expectedRequestErrors, parseRequestBody, type ParsedRequestBody } from './support/requests-oracle.js';
 
 /** Fixed, so that the suite is repeatable; `npm run fuzz -- --resource requests` draws a new one each run. */
 const SEED = 20_261_130;
@@ -171,9 +177,10 @@ describe('fuzzed request creates (fast-check)', () => {
   it(`answers ${RUNS} generated bodies as the oracle says: 201 with the body's fields, or 422 with its exact errors`, async (t) => {
     t.diagnostic(`fast-check seed ${SEED}, ${RUNS} runs`);
     const statuses = new Map<number, number>();
+    const accepted = new Map<string, ParsedRequestBody>();
     await fc.assert(
       fc.asyncProperty(campaign.bodies.any, async (body) => {
-        const status = await checkRequestCreate(send, body, campaign.context);
+        const status = await checkRequestCreate(send, body, campaign.context, accepted);
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
       }),
       { seed: SEED, numRuns: RUNS },
@@ -183,5 +190,8 @@ describe('fuzzed request creates (fast-check)', () => {
     assert.ok((statuses.get(201) ?? 0) >= RUNS / 5, `too few 201s: ${statuses.get(201)}`);
     assert.ok((statuses.get(422) ?? 0) >= RUNS / 5, `too few 422s: ${statuses.get(422)}`);
     assert.deepEqual([...statuses.keys()].sort(), [201, 422]);
+    // config and thirdParties are kept by the store only: the export shows them.
+    const exported = await fake.call('GET', '/__admin/state');
+    assert.deepEqual(storedExtrasDiffer(exported.body.requests, accepted), [], 'stored config and thirdParties as Zod reads them');
   });
 });
