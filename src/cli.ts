@@ -52,6 +52,10 @@ function parseArgv(argv: string[]): CliOptions {
     .example('$0 --port 0 --db memory', 'take a free port and keep nothing on disk')
     .example('ATHENTY_FAKE_PORT=8080 $0 --strict', 'port from the environment; reject unknown body keys')
     .example('ATHENTY_FAKE_DURABLE=yes $0 --cors=off', 'write each create before answering; no CORS headers')
+    .example(
+      '$0 --clock 2026-01-01T00:00:00Z --magic-delay 500ms',
+      'frozen clock; requests for name+approve@... approve 500 ms (of that clock) after creation',
+    )
     .strict()
     .version(packageVersion())
     .help()

@@ -41,6 +41,9 @@ export { ApiError, StartupError, type ErrorEnvelope, type FieldError } from './e
 export type { Health, ResetSummary, ClockState } from './admin/operations.js';
 export type { StateSnapshot, StateInput, CollectionCounts } from './admin/state.js';
 export type { JournalEntry, JournalFilter } from './journal/journal.js';
+export type { FakeEvent } from './events.js';
+export type { RequestDetail, Request, RequestRecord, RequestStep } from './resources/requests/request-record.js';
+export type { RequestStatus } from './resources/requests/lifecycle.js';
 export type { FaultRuleInput, NetworkFault } from './faults/fault-rule.js';
 export type { ListedFaultRule } from './faults/fault-rules.js';
 export type { ClientRecord, MemberType } from './resources/clients/client-record.js';

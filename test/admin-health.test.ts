@@ -19,8 +19,8 @@ describe('GET /__admin/health', () => {
     const fake = await withFake(t);
     const res = await fake.call('GET', '/__admin/health');
     assert.equal(res.status, 200);
-    assert.deepEqual(Object.keys(res.body), ['status', 'version', 'uptimeMs', 'clients']);
-    assert.deepEqual({ ...res.body, uptimeMs: 0 }, { status: 'ok', version, uptimeMs: 0, clients: 2 });
+    assert.deepEqual(Object.keys(res.body), ['status', 'version', 'uptimeMs', 'clients', 'requests']);
+    assert.deepEqual({ ...res.body, uptimeMs: 0 }, { status: 'ok', version, uptimeMs: 0, clients: 2, requests: 0 });
     assert.ok(Number.isInteger(res.body.uptimeMs) && res.body.uptimeMs >= 0);
     const head = await fake.call('HEAD', '/__admin/health');
     assert.equal(head.status, 200);

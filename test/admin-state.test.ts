@@ -17,8 +17,8 @@ describe('/__admin/state', () => {
       all.body.clients.map((c: { id: string }) => c.id),
       [...SEEDED_IDS, globex.id],
     );
-    assert.deepEqual((await fake.call('GET', '/__admin/state?orgId=org_globex')).body, { clients: [globex] });
-    assert.deepEqual((await fake.call('GET', '/__admin/state?orgId=org_none')).body, { clients: [] });
+    assert.deepEqual((await fake.call('GET', '/__admin/state?orgId=org_globex')).body, { clients: [globex], requests: [] });
+    assert.deepEqual((await fake.call('GET', '/__admin/state?orgId=org_none')).body, { clients: [], requests: [] });
   });
 
   it('round-trips: what one fake exports, another imports and serves the same', async (t) => {
@@ -27,7 +27,7 @@ describe('/__admin/state', () => {
     await source.create({ nameFirst: 'Moved', metadata: { a: [1, { b: null }] } });
     const snapshot = await source.state.export();
     const res = await target.call('PUT', '/__admin/state', { body: snapshot });
-    assert.deepEqual(res.body, { clients: 3 });
+    assert.deepEqual(res.body, { clients: 3, requests: 0 });
     assert.deepEqual(await target.state.export(), snapshot);
     const listed = await target.call('GET', '/clients', { key: KEYS.acme });
     assert.deepEqual(listed.body.data, [...snapshot.clients].reverse());
@@ -39,7 +39,7 @@ describe('/__admin/state', () => {
     const res = await fake.call('PUT', '/__admin/state?orgId=org_globex', {
       body: { clients: [{ orgId: 'org_globex', businessName: 'Imported', memberType: 'business' }] },
     });
-    assert.deepEqual(res.body, { clients: 1 });
+    assert.deepEqual(res.body, { clients: 1, requests: 0 });
     const stored = JSON.parse(readFileSync(db, 'utf8')).clients;
     assert.equal(stored.length, 3);
     const imported = stored[2];

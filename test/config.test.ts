@@ -23,6 +23,7 @@ describe('parseConfig', () => {
       faultsFile: undefined,
       randomSeed: undefined,
       clock: { mode: 'system' },
+      magicDelayMs: 2000,
       journalSize: 1000,
       durable: false,
       cors: true,
@@ -57,6 +58,22 @@ describe('parseConfig', () => {
         { method: 'POST', path: '/v2/api/clients', network: 'hang', orgId: 'org_x' },
       ],
     );
+  });
+
+  it('reads --magic-delay as milliseconds, or with ms, s, m or h', () => {
+    for (const [given, ms] of [
+      ['2000', 2000],
+      [1500, 1500],
+      ['500ms', 500],
+      ['2s', 2000],
+      ['1.5s', 1500],
+      ['1m', 60_000],
+      ['1h', 3_600_000],
+      ['0', 0],
+    ] as const) {
+      assert.equal(parseConfig({ magicDelay: given }).magicDelayMs, ms, String(given));
+    }
+    assert.equal(parseConfig({}, { ATHENTY_FAKE_MAGIC_DELAY: '30s' }).magicDelayMs, 30_000);
   });
 
   it('reads --clock as the system time or a frozen instant', () => {
@@ -114,6 +131,8 @@ describe('parseConfig', () => {
       `--clock: expected 'system' or an ISO 8601 instant such as 2026-01-01T00:00:00.000Z, got "2026-13-01T00:00:00Z"`,
     ],
     [{ journalSize: 0 }, {}, '--journal-size: expected an integer from 1 to 1000000, got 0'],
+    [{ magicDelay: '2 days' }, {}, '--magic-delay: expected a duration such as 2s, 500ms or 2000, got "2 days"'],
+    [{}, { ATHENTY_FAKE_MAGIC_DELAY: '-1s' }, 'ATHENTY_FAKE_MAGIC_DELAY: expected a duration such as 2s, 500ms or 2000, got "-1s"'],
     [{ rateLimit: -1 }, {}, '--rate-limit: expected an integer from 0 to 1000000000, got -1'],
     [{ rateWindow: 0 }, {}, '--rate-window: expected an integer from 1 to 31536000, got 0'],
     [{ randomSeed: 1.5 }, {}, '--random-seed: expected an integer from 0 to 4294967295, got 1.5'],

@@ -13,7 +13,7 @@ describe('error envelopes', () => {
   });
   after(() => fake.close());
 
-  for (const path of ['/', '/nope', '/v2/api', '/v2/api/requests', '/v1/clients', '/clients/a/b']) {
+  for (const path of ['/', '/nope', '/v2/api', '/v2/api/matters', '/v1/clients', '/clients/a/b']) {
     it(`answers 404 NOT_FOUND in the envelope for ${path}`, async () => {
       const res = await fake.call('GET', path, { key: KEYS.acme });
       assert.equal(res.status, 404);

@@ -40,7 +40,14 @@ describe('OpenAPI documents', () => {
     assert.deepEqual((await fake.call('GET', '/v2/api/openapi.json')).body, res.body);
     const doc = res.body;
     assert.equal(doc.openapi, '3.1.0');
-    assert.deepEqual(Object.keys(doc.paths), ['/clients', '/clients/{id}']);
+    assert.deepEqual(Object.keys(doc.paths), [
+      '/clients',
+      '/clients/{id}',
+      '/requests',
+      '/verifications',
+      '/requests/{id}',
+      '/verifications/{id}',
+    ]);
     assert.deepEqual(
       [doc.paths['/clients'].post.operationId, doc.paths['/clients'].get.operationId, doc.paths['/clients/{id}'].get.operationId],
       ['createClient', 'listClients', 'getClient'],
@@ -100,6 +107,8 @@ describe('OpenAPI documents', () => {
       '/__admin/openapi.json',
       '/__admin/requests',
       '/__admin/requests/count',
+      '/__admin/requests/{id}/complete-step',
+      '/__admin/requests/{id}/status',
       '/__admin/reset',
       '/__admin/state',
     ]);

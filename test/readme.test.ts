@@ -2,8 +2,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ADMIN_OPERATIONS, flattenAdminOperations } from '../src/admin/operations.js';
+import { adminOperationTree, flattenAdminOperations } from '../src/admin/operations.js';
 import { OPTIONS, type OptionSpec } from '../src/config.js';
+import { ERROR_CATALOGUE } from '../src/errors.js';
+import { RESOURCES } from '../src/resources/index.js';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -14,10 +16,23 @@ describe('README', () => {
     });
   }
 
-  it('documents every admin route', () => {
-    const routes = flattenAdminOperations(ADMIN_OPERATIONS).flatMap(([, operation]) =>
+  it("documents every admin route, the resources' included", () => {
+    const routes = flattenAdminOperations(adminOperationTree(RESOURCES)).flatMap(([, operation]) =>
       [operation.path, ...(operation.deprecatedPaths ?? [])].map((path) => `/__admin${path.replace(/:(\w+)/g, '{$1}')}`),
     );
     for (const path of new Set(routes)) assert.ok(README.includes(path), path);
+  });
+
+  it('documents every error code of the catalogue', () => {
+    for (const entry of Object.values(ERROR_CATALOGUE)) assert.ok(README.includes(`| \`${entry.code}\` |`), entry.code);
+  });
+
+  it('has a Verification requests section with curl examples, the lifecycle table and the detail shapes', () => {
+    const section = README.slice(README.indexOf('## Verification requests'), README.indexOf('## Options'));
+    assert.ok(section.includes('curl -si http://127.0.0.1:4010/requests'));
+    assert.ok(section.includes('| `pending_review` | `approved`, `rejected`, `canceled` |'));
+    for (const field of ['person', 'documents[]', 'biometric', 'location', 'contact', 'business', 'financial', 'pep']) {
+      assert.ok(section.includes(`| \`${field}\` |`), field);
+    }
   });
 });

@@ -421,3 +421,15 @@ export type AdminHandleOf<T> = {
     ? (...args: Args) => Promise<Result>
     : AdminHandleOf<T[K]>;
 };
+
+/**
+ * A handle's methods, typed from a resource's admin tree (see `ResourceAdminHandles`).
+ *
+ * @example
+ * type RequestsHandle = ResourceAdminHandleOf<typeof REQUEST_ADMIN>; // { completeStep(id): Promise<...>, ... }
+ */
+export type ResourceAdminHandleOf<T> = {
+  [K in keyof T]: T[K] extends { input(...args: infer Args): unknown; run(...args: never[]): infer Body }
+    ? (...args: Args) => Promise<T[K] extends { result(body: never): infer Result } ? Result : Awaited<Body>>
+    : ResourceAdminHandleOf<T[K]>;
+};

@@ -77,6 +77,8 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
       'dist/resources/clients/schemas/client.schema.json',
       'fixtures/api-keys.json',
       'fixtures/clients.json',
+      'fixtures/requests.json',
+      'dist/resources/requests/schemas/request.schema.json',
     ]) {
       assert.ok(packedFiles.includes(file), file);
     }

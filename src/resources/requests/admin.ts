@@ -2,7 +2,7 @@
 // step, or move to a status along the table. They act on any organisation's request, since the
 // admin API has no API key; each answers the updated Request with its detail.
 import type { AdminHttpInput } from '../../admin/operations.js';
-import type { AdminHandleOf } from '../../admin/operations.js';
+import type { ResourceAdminHandleOf } from '../../admin/operations.js';
 import type { ResourceAdminTree } from '../../api/resource.js';
 import { ApiError } from '../../errors.js';
 import { checkFor } from '../../validation/validator.js';
@@ -51,6 +51,6 @@ export const REQUEST_ADMIN = {
 // The requests' controls on the handles (fake.requests.*), typed.
 declare module '../../admin/handle.js' {
   interface ResourceAdminHandles {
-    requests: AdminHandleOf<typeof REQUEST_ADMIN>;
+    requests: ResourceAdminHandleOf<typeof REQUEST_ADMIN>;
   }
 }

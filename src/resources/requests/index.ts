@@ -9,7 +9,7 @@ import { REQUEST_ADMIN } from './admin.js';
 import { accessTokenOf } from './detail.js';
 import { REQUEST_OPERATIONS, type RequestsApi } from './operations.js';
 import { newRequestRecord, seededRequestRecord, type RequestInput, type RequestSeed } from './records.js';
-import type { RequestRecord } from './request-record.js';
+import { toRequest, type RequestRecord } from './request-record.js';
 import { createRequestsService, REQUESTS } from './service.js';
 
 /** Stands in for ids and tokens of a `malformed` fault's made-up request. */
@@ -98,7 +98,7 @@ export const requests: ResourceModule<RequestsApi> = {
           accessToken: SAMPLE_TOKEN,
           organisation: parts.organisation(orgId),
         });
-        return { ...record };
+        return toRequest(record);
       },
     };
   },

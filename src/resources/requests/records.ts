@@ -41,12 +41,22 @@ export interface RequestIdentity {
 const DAY_MS = 86_400_000;
 const DEFAULT_EXPIRES_DAYS = 7;
 
-/** `createdAt` plus `expiresDays` days. */
+/**
+ * `createdAt` plus `expiresDays` days.
+ *
+ * @example
+ * expiresAtOf('2026-01-01T00:00:00.000Z', 7); // '2026-01-08T00:00:00.000Z'
+ */
 export function expiresAtOf(createdAt: string, expiresDays: number): string {
   return new Date(Date.parse(createdAt) + expiresDays * DAY_MS).toISOString();
 }
 
-/** The first requirement not yet completed; `null` when all are. */
+/**
+ * The first requirement not yet completed; `null` when all are.
+ *
+ * @example
+ * currentStepOf([{ step: 'document', status: 'completed', completedAt }, { step: 'person', status: 'pending', completedAt: null }]); // 'person'
+ */
 export function currentStepOf(steps: readonly RequestStep[]): Requirement | null {
   return steps.find((s) => s.status === 'pending')?.step ?? null;
 }
@@ -90,7 +100,13 @@ export function newRequestRecord(input: RequestInput, identity: RequestIdentity)
     updatedAt: identity.now,
     ...EMPTY_DETAIL,
     steps,
-    thirdParties: input.thirdParties ?? [],
+    // Zod drops unknown keys of nested objects too.
+    thirdParties: (input.thirdParties ?? []).map(({ name, email, org, sharedFields }) => ({
+      name,
+      email,
+      ...(org === undefined ? {} : { org }),
+      ...(sharedFields === undefined ? {} : { sharedFields: [...sharedFields] }),
+    })),
     config: input.config ?? {},
   };
 }
@@ -129,6 +145,9 @@ function isoOf(text: string | null | undefined): string | null | undefined {
  * The record of a seed or imported entry: what it gives is kept (timestamps normalised to UTC with
  * milliseconds), what it omits is filled in as a create would. An entry past the open statuses
  * without `steps` has every step completed.
+ *
+ * @example
+ * seededRequestRecord({ orgId: 'org_acme', type: 'idv', requirements: ['document'] }, { nextId, now, accessToken, organisation });
  */
 export function seededRequestRecord(
   seed: RequestSeed,

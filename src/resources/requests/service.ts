@@ -13,7 +13,7 @@ import { accessTokenOf, detailOfStep, scoreOf } from './detail.js';
 import { magicOutcome, OPEN_STATUSES, walkTo, type RequestStatus } from './lifecycle.js';
 import { listRequests, type RequestList, type RequestListQuery } from './list.js';
 import { currentStepOf, newRequestRecord, type RequestInput } from './records.js';
-import { toRequestDetail, type RequestDetail, type RequestRecord, type RequestStep } from './request-record.js';
+import { toRequestDetail, withStatus, type RequestDetail, type RequestRecord, type RequestStep } from './request-record.js';
 
 /** The collection the requests live in. */
 export const REQUESTS = 'requests';
@@ -142,7 +142,7 @@ export function createRequestsService(parts: ResourceParts): RequestsService {
     const expired = requests
       .all()
       .filter((r) => isOpen(r.status) && r.expiresAt <= now)
-      .map((r): RequestRecord => ({ ...r, status: 'expired', updatedAt: now }));
+      .map((r) => withStatus(r, 'expired', now));
     armExpiry();
     if (expired.length === 0) return;
     store
@@ -236,6 +236,8 @@ export function createRequestsService(parts: ResourceParts): RequestsService {
       for (const task of magicTasks.values()) task.cancel();
       magicTasks.clear();
       for (const record of requests.all()) armMagic(record);
+      // Loaded requests may be overdue already: they expire (or walk) now, not at the next clock move.
+      scheduler.runDue();
     },
   };
 }

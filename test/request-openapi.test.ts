@@ -1,0 +1,36 @@
+// The OpenAPI document describes the request operations, their alias paths and the admin moves.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { withFake } from './support/fake.js';
+
+describe('OpenAPI documents: verification requests', () => {
+  it('describe the three operations at /requests, the /verifications alias, and the admin moves', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    const doc = (await fake.call('GET', '/openapi.json')).body;
+    assert.deepEqual(
+      [doc.paths['/requests'].post.operationId, doc.paths['/requests'].get.operationId, doc.paths['/requests/{id}'].get.operationId],
+      ['createRequest', 'listRequests', 'getRequest'],
+    );
+    assert.deepEqual(doc.paths['/requests'].post.requestBody.content['application/json'].schema, {
+      $ref: '#/components/schemas/CreateRequestBody',
+    });
+    assert.deepEqual(doc.paths['/requests/{id}'].get.responses['200'].content['application/json'].schema, {
+      $ref: '#/components/schemas/RequestDetail',
+    });
+    assert.ok(doc.paths['/requests'].post.responses['201'].headers.Location);
+    const { operationId: _id, ...post } = doc.paths['/requests'].post;
+    assert.deepEqual(doc.paths['/verifications'].post, { ...post, description: 'Same as /requests.' });
+    assert.equal(doc.paths['/verifications/{id}'].get.description, 'Same as /requests/{id}.');
+    assert.deepEqual(
+      doc.paths['/requests'].get.parameters.map((p: { name: string }) => p.name),
+      ['status', 'type', 'clientId', 'page', 'limit'],
+    );
+    assert.deepEqual(doc.components.schemas.Request.required.slice(0, 4), ['id', 'orgId', 'type', 'status']);
+
+    const admin = (await fake.call('GET', '/__admin/openapi.json')).body;
+    assert.ok(admin.paths['/__admin/requests/{id}/complete-step'].post);
+    assert.deepEqual(admin.paths['/__admin/requests/{id}/status'].post.requestBody.content['application/json'].schema, {
+      $ref: '#/components/schemas/RequestMove',
+    });
+  });
+});
