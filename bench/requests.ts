@@ -103,7 +103,13 @@ function openRequestEntries(): Record<string, unknown>[] {
 async function timeOneExpiry(server: RunningServer): Promise<number> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    const imported = await expect200(server.url, agent, 'PUT', '/__admin/state', JSON.stringify({ clients: [], requests: openRequestEntries() }));
+    const imported = await expect200(
+      server.url,
+      agent,
+      'PUT',
+      '/__admin/state',
+      JSON.stringify({ clients: [], requests: openRequestEntries() }),
+    );
     if (imported.requests !== OPEN_REQUESTS) throw new Error(`imported ${JSON.stringify(imported)}, expected ${OPEN_REQUESTS} requests`);
     const open = await expect200(server.url, agent, 'GET', '/requests?limit=1');
     if (open.pagination.total !== OPEN_REQUESTS) throw new Error(`expected ${OPEN_REQUESTS} open requests, found ${open.pagination.total}`);
