@@ -452,7 +452,10 @@ export async function checkRequestCreate(
         'GET answers the record and an empty detail',
       );
       const value = parseRequestBody(sent);
-      if (value.ok) accepted?.set(parsed.id, value.value);
+      // config is stored verbatim, own __proto__ keys included (as clients' metadata is), where
+      // Zod's output would leave them out.
+      const config = (sent as { config?: Record<string, unknown> }).config;
+      if (value.ok) accepted?.set(parsed.id, { ...value.value, ...(config === undefined ? {} : { config }) });
     } else {
       assert.equal(answer.status, 422, `the oracle rejects this body with ${JSON.stringify(errors)}`);
       assert.deepStrictEqual(parsed, { code: 'VALIDATION_ERROR', message: 'Validation failed', statusCode: 422, errors });
@@ -502,8 +505,9 @@ export async function prepareRequestCampaign(send: SendRequest, sendOther: SendR
 
 /**
  * The accepted requests whose stored `config` and `thirdParties` (kept by the store, not answered
- * by the API) differ from what the oracle read from their bodies: `config` `{}` and `thirdParties`
- * `[]` when left out, and each third party with only its known keys. `stored` is the export's list.
+ * by the API) differ from what the oracle read from their bodies: `config` as sent (`{}` when left
+ * out), `thirdParties` `[]` when left out and each third party with only its known keys. `stored`
+ * is the export's list.
  *
  * @example
  * assert.deepEqual(storedExtrasDiffer(exported.requests, accepted), []);
