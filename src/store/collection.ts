@@ -114,18 +114,20 @@ export class IndexedCollection<R extends StoredRecord> implements Collection<R> 
    * over the lists instead of one search per record.
    */
   swapMany(pairs: readonly (readonly [previous: R, next: R])[]): void {
-    const replacement = new Map<R, R>();
+    // By id: strings keep their hash, objects would each need one made.
+    const replacement = new Map<string, { previous: R; next: R }>();
     const orgs = new Set<string>();
     for (const [previous, next] of pairs) {
-      replacement.set(previous, next);
+      replacement.set(previous.id, { previous, next });
       orgs.add(previous.orgId);
       this.#byId.set(next.id, next);
     }
     const put = (list: R[] | undefined): void => {
       if (list === undefined) return;
       for (let i = 0; i < list.length; i++) {
-        const next = replacement.get(list[i] as R);
-        if (next !== undefined) list[i] = next;
+        const record = list[i] as R;
+        const swapped = replacement.get(record.id);
+        if (swapped !== undefined && swapped.previous === record) list[i] = swapped.next;
       }
     };
     put(this.#ordered);
