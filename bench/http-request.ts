@@ -9,7 +9,7 @@ export interface Answer {
 
 /** What to send. */
 export interface OneRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   path: string;
   headers?: OutgoingHttpHeaders;
   body?: string;

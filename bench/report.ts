@@ -7,6 +7,7 @@ import type { ColdStartServer, ColdStartSummary } from './cold-start.js';
 import type { LargeStoreResults } from './large-store.js';
 import type { LoadSummary } from './load-summary.js';
 import type { ResetResults } from './reset.js';
+import type { CreateKind, ExpirySummary } from './requests.js';
 import type { BenchSettings } from './settings.js';
 import type { ThroughputServer } from './throughput.js';
 
@@ -16,6 +17,8 @@ export interface BenchResults {
   largeStore: LargeStoreResults;
   coldStart: Record<ColdStartServer, ColdStartSummary>;
   reset: ResetResults;
+  creates: Record<CreateKind, LoadSummary>;
+  expiry: ExpirySummary;
 }
 
 /** One line of the table. */
@@ -155,6 +158,26 @@ function resetRows({ reset }: BenchResults, settings: BenchSettings): TableRow[]
   ];
 }
 
+function requestRows({ creates, expiry }: BenchResults): TableRow[] {
+  const { client, request, linkedRequest } = creates;
+  const vsClients = (measurement: string, summary: LoadSummary): TableRow =>
+    row(measurement, perSecond(summary.requestsPerSecond), {
+      ratio: times(summary.requestsPerSecond, client.requestsPerSecond),
+      target: '>= 0.9x POST /clients',
+      met: verdict(summary.requestsPerSecond >= 0.9 * client.requestsPerSecond),
+    });
+  return [
+    baselineRow('POST /clients, fake file store (requests phase)', perSecond(client.requestsPerSecond)),
+    vsClients('POST /requests, fake file store', request),
+    vsClients('POST /requests with clientId, fake file store', linkedRequest),
+    row('POST /requests p50 / p99', `${ms(request.p50Ms)} / ${ms(request.p99Ms)}`, { ratio: times(request.p99Ms, client.p99Ms) }),
+    row(`expire ${count(expiry.openRequests)} open requests with one clock advance`, ms(expiry.advanceMs), {
+      target: '< 100 ms',
+      met: verdict(expiry.advanceMs < 100),
+    }),
+  ];
+}
+
 function rssRows({ throughput, largeStore, reset }: BenchResults, settings: BenchSettings): TableRow[] {
   const n = count(settings.largeStoreSize);
   const base = throughput.bareExpress.peakRssMb ?? NaN;
@@ -181,14 +204,16 @@ export function tableRows(results: BenchResults, settings: BenchSettings): Table
     ...largeStoreRows(results),
     ...coldStartRows(results),
     ...resetRows(results, settings),
+    ...requestRows(results),
     ...rssRows(results, settings),
   ];
 }
 
 /** Answers with an unexpected status (e.g. 429) or connection errors over every load run; should be 0. */
-export function countUnexpectedAnswers({ throughput, largeStore }: BenchResults): number {
+export function countUnexpectedAnswers({ throughput, largeStore, creates }: BenchResults): number {
   const summaries = [
     ...Object.values(throughput),
+    ...Object.values(creates),
     largeStore.getById,
     largeStore.listFirstPage,
     largeStore.postAtLargeStore,

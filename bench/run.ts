@@ -18,6 +18,7 @@ import {
   type TableRow,
 } from './report.js';
 import { measureResetLatency } from './reset.js';
+import { measureExpiry, measureRequestCreates } from './requests.js';
 import { FAKE_LOG_LEVEL } from './servers.js';
 import { benchSettings, createContext, type BenchContext, type BenchSettings, type GeneratedStores } from './settings.js';
 import { spreadSample, writeClientsFile } from './store-file.js';
@@ -57,7 +58,11 @@ async function measureAll(context: BenchContext): Promise<BenchResults> {
   const coldStart = await measureColdStarts(context);
   logProgress('reset latency');
   const reset = await measureResetLatency(context);
-  return { throughput, largeStore, coldStart, reset };
+  logProgress('POST /requests vs POST /clients');
+  const creates = await measureRequestCreates(context);
+  logProgress('expiry of 10,000 open requests');
+  const expiry = await measureExpiry(context);
+  return { throughput, largeStore, coldStart, reset, creates, expiry };
 }
 
 function formatReport(machine: MachineFacts, run: string, rows: readonly TableRow[], unexpected: number, file: string) {

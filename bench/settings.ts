@@ -16,6 +16,8 @@ export interface BenchSettings {
   resetSamples: { small: number; large: number };
   /** Ids the GET /clients/{id} load rotates through. */
   idSampleSize: number;
+  /** Fresh servers on which the expiry of 10,000 open requests is timed. */
+  expirySamples: number;
 }
 
 /**
@@ -34,6 +36,7 @@ export function benchSettings(quick: boolean): BenchSettings {
     smallStoreSize: 1_000,
     resetSamples: quick ? { small: 50, large: 5 } : { small: 200, large: 20 },
     idSampleSize: 1_000,
+    expirySamples: quick ? 3 : 5,
   };
 }
 

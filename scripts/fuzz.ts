@@ -1,15 +1,17 @@
-// `npm run fuzz [-- --seed N --cases N --concurrency N --url URL]`: a property-based campaign of generated create bodies against a running fake.
+// `npm run fuzz [-- --resource clients|requests|all --seed N --cases N --concurrency N --url URL]`: a property-based campaign of generated create bodies against a running fake.
 //
-// The property, shared with test/fuzz.test.ts: a create is never answered 5xx; every error is the
-// envelope; it is 201 exactly when the contract oracle (test/support/contract-oracle.ts, Zod 3)
+// The property, shared with test/fuzz.test.ts and test/fuzz-requests.test.ts: a create is never
+// answered 5xx; every error is the envelope; it is 201 exactly when the contract oracle (Zod 3:
+// test/support/contract-oracle.ts for clients, test/support/requests-oracle.ts for requests)
 // accepts the body, with the stored record equal to the body's fields, and otherwise 422 with
-// exactly the oracle's `errors`.
+// exactly the oracle's `errors`. `--resource all` (the default) runs one campaign per resource.
 import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { startCli, type RunningCli } from '../test/support/cli.js';
 import { COUNTRIES, FIELD_NAMES, expectedErrors } from '../test/support/contract-oracle.js';
 import { KEYS } from '../test/support/fixture-keys.js';
+import type { ParsedRequestBody } from '../test/support/requests-oracle.js';
 import { jsonRequest, keepAliveAgent } from '../test/support/raw-http.js';
 
 /** The keys of a Client record, in the contract's order. */
@@ -267,7 +269,12 @@ export async function checkCreate(send: SendRequest, body: unknown, orgId: strin
 
 const BATCH = 1000;
 
+/** The resources a campaign can fuzz. */
+const RESOURCES = ['clients', 'requests'] as const;
+type FuzzedResource = (typeof RESOURCES)[number];
+
 interface CampaignOptions {
+  resources: FuzzedResource[];
   seed: number;
   cases: number;
   concurrency: number;
@@ -275,7 +282,13 @@ interface CampaignOptions {
 }
 
 function parseArgs(argv: readonly string[]): CampaignOptions {
-  const options: CampaignOptions = { seed: (Math.random() * 2 ** 31) | 0, cases: 100_000, concurrency: 32, url: undefined };
+  const options: CampaignOptions = {
+    resources: [...RESOURCES],
+    seed: (Math.random() * 2 ** 31) | 0,
+    cases: 100_000,
+    concurrency: 32,
+    url: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -288,36 +301,49 @@ function parseArgs(argv: readonly string[]): CampaignOptions {
     if (flag === '--seed') options.seed = number();
     else if (flag === '--cases') options.cases = number();
     else if (flag === '--concurrency') options.concurrency = number();
-    else if (flag === '--url' && value !== undefined) {
+    else if (flag === '--resource' && (value === 'all' || (RESOURCES as readonly string[]).includes(value ?? ''))) {
+      options.resources = value === 'all' ? [...RESOURCES] : [value as FuzzedResource];
+      i++;
+    } else if (flag === '--url' && value !== undefined) {
       options.url = value;
       i++;
-    } else throw new Error(`unknown argument ${flag}; use --seed N, --cases N, --concurrency N, --url URL`);
+    } else
+      throw new Error(`unknown argument ${flag}; use --resource clients|requests|all, --seed N, --cases N, --concurrency N, --url URL`);
   }
   return options;
 }
 
-/** The bodies of batch `n` of a campaign: the same for the same seed, so that a failure replays. */
-function batchOf(seed: number, n: number, size: number): unknown[] {
-  return fc.sample(createBody, { seed: (seed + n) | 0, numRuns: size });
+/** One resource's campaign: the bodies of a batch (the same for the same seed, so that a failure replays) and the check of one. */
+interface Target {
+  batchOf(seed: number, n: number, size: number): unknown[];
+  check(body: unknown): Promise<number>;
+  /** What only the store shows, checked once at the end: the problems found. */
+  finalCheck?(): Promise<string[]>;
 }
 
-async function runCampaign(options: CampaignOptions): Promise<number> {
-  let server: RunningCli | undefined;
-  let url = options.url;
-  if (url === undefined) {
-    server = await startCli(['--port', '0', '--db', 'memory', '--seed', 'none', '--rate-limit', '0', '--log-level', 'silent']);
-    url = server.url;
+async function targetFor(resource: FuzzedResource, send: SendRequest, sendOther: SendRequest): Promise<Target> {
+  if (resource === 'clients') {
+    return {
+      batchOf: (seed, n, size) => fc.sample(createBody, { seed: (seed + n) | 0, numRuns: size }),
+      check: (body) => checkCreate(send, body, 'org_acme'),
+    };
   }
-  const base = url;
-  const agent = keepAliveAgent(options.concurrency);
-  const send: SendRequest = async (method, path, body) => {
-    const res = await jsonRequest(base, method, path, { agent, key: KEYS.acme, ...(body === undefined ? {} : { body }) });
-    return { status: res.status, text: res.text };
+  // Loaded here: fuzz-requests.ts builds on this module's exports, which must exist first.
+  const { checkRequestCreate, prepareRequestCampaign, storedExtrasDiffer } = await import('./fuzz-requests.js');
+  const { context, bodies } = await prepareRequestCampaign(send, sendOther, 'org_acme');
+  const accepted = new Map<string, ParsedRequestBody>();
+  return {
+    batchOf: (seed, n, size) => fc.sample(bodies.any, { seed: (seed + n) | 0, numRuns: size }),
+    check: (body) => checkRequestCreate(send, body, context, accepted),
+    finalCheck: async () => {
+      const exported = await send('GET', '/__admin/state');
+      return storedExtrasDiffer(JSON.parse(exported.text).requests, accepted);
+    },
   };
+}
 
-  console.log(
-    `fuzz: seed ${options.seed}, ${options.cases} cases, ${options.concurrency} in flight, against ${base}${server ? ' (started here: --db memory --seed none --rate-limit 0)' : ''}`,
-  );
+async function runResource(resource: FuzzedResource, options: CampaignOptions, target: Target): Promise<number> {
+  console.log(`\n${resource}: seed ${options.seed}, ${options.cases} cases, ${options.concurrency} in flight`);
   const statuses = new Map<number, number>();
   const failures: { index: number; message: string }[] = [];
   let done = 0;
@@ -326,14 +352,14 @@ async function runCampaign(options: CampaignOptions): Promise<number> {
 
   for (let batch = 0; batch * BATCH < options.cases && failures.length === 0; batch++) {
     const size = Math.min(BATCH, options.cases - batch * BATCH);
-    const bodies = batchOf(options.seed, batch, size);
+    const bodies = target.batchOf(options.seed, batch, size);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < bodies.length && failures.length === 0) {
         const index = next++;
         let status: number;
         try {
-          status = await checkCreate(send, bodies[index], 'org_acme');
+          status = await target.check(bodies[index]);
         } catch (error) {
           failures.push({ index: batch * BATCH + index, message: (error as Error).message });
           const got = /^answer: (\d{3})/m.exec((error as Error).message);
@@ -351,14 +377,16 @@ async function runCampaign(options: CampaignOptions): Promise<number> {
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
-  if (server) await server.stop();
+  for (const message of (await target.finalCheck?.()) ?? []) failures.push({ index: -1, message: `stored record ${message}` });
 
   const count = (predicate: (status: number) => boolean): number =>
     [...statuses].filter(([s]) => predicate(s)).reduce((sum, [, n]) => sum + n, 0);
   const others = [...statuses].filter(([s]) => s !== 201 && s !== 422).sort(([a], [b]) => a - b);
   console.log('');
-  console.log(`seed            ${options.seed}   (replay: npm run fuzz -- --seed ${options.seed} --cases ${options.cases})`);
+  console.log(`resource        ${resource}`);
+  console.log(
+    `seed            ${options.seed}   (replay: npm run fuzz -- --resource ${resource} --seed ${options.seed} --cases ${options.cases})`,
+  );
   console.log(`cases           ${done}`);
   console.log(`201 created     ${statuses.get(201) ?? 0}`);
   console.log(`422 rejected    ${statuses.get(422) ?? 0}`);
@@ -370,6 +398,37 @@ async function runCampaign(options: CampaignOptions): Promise<number> {
   );
   for (const failure of failures.slice(0, 5)) console.log(`\ncase #${failure.index} failed:\n${failure.message}`);
   return failures.length === 0 && count((s) => s >= 500) === 0 && done === options.cases ? 0 : 1;
+}
+
+async function runCampaign(options: CampaignOptions): Promise<number> {
+  let server: RunningCli | undefined;
+  let url = options.url;
+  if (url === undefined) {
+    server = await startCli(['--port', '0', '--db', 'memory', '--seed', 'none', '--rate-limit', '0', '--log-level', 'silent']);
+    url = server.url;
+  }
+  const base = url;
+  const agent = keepAliveAgent(options.concurrency);
+  const sender =
+    (key: string): SendRequest =>
+    async (method, path, body) => {
+      const res = await jsonRequest(base, method, path, { agent, key, ...(body === undefined ? {} : { body }) });
+      return { status: res.status, text: res.text };
+    };
+  console.log(
+    `fuzz: ${options.resources.join(' and ')}, seed ${options.seed}, ${options.cases} cases each, ${options.concurrency} in flight, against ${base}${server ? ' (started here: --db memory --seed none --rate-limit 0)' : ''}`,
+  );
+  let code = 0;
+  try {
+    for (const resource of options.resources) {
+      const target = await targetFor(resource, sender(KEYS.acme), sender(KEYS.globex));
+      code = Math.max(code, await runResource(resource, options, target));
+    }
+  } finally {
+    agent.destroy();
+    if (server) await server.stop();
+  }
+  return code;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,10 +1,11 @@
-// Hostile input: every odd, broken or malicious request gets the right status in the envelope, and the fake stays healthy.
+// Hostile input: every odd, broken or malicious request (to /clients and /requests) gets the right status in the envelope, and the fake stays healthy.
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { assertCreatedRecord } from '../scripts/fuzz.js';
+import { assertCreatedRequest, emptyDetail, type RequestContext } from '../scripts/fuzz-requests.js';
 import type { FakeOptions } from '../src/index.js';
 import type { ServerDeps } from '../src/server.js';
 import { expectedErrors, expectedQueryErrors } from './support/contract-oracle.js';
@@ -13,6 +14,7 @@ import { startTestFake, type TestFake, withFake } from './support/fake.js';
 import { KEYS } from './support/fixture-keys.js';
 import type { Reply } from './support/http.js';
 import { rawHead, sendRaw, type RawResponse } from './support/raw-http.js';
+import { expectedRequestErrors, expectedRequestQueryErrors } from './support/requests-oracle.js';
 import { tempDir } from './support/temp-dir.js';
 
 // ---- expected answers -------------------------------------------------------------------------
@@ -168,7 +170,16 @@ interface HostileCase {
 interface References {
   acme: Reply;
   globex: Reply;
+  /** A reference request of each organisation (the acme one links the acme reference client), for the /requests cases. */
+  requests?: { acme: Reply; globex: Reply };
 }
+
+const REFERENCE_REQUEST = {
+  type: 'kyc',
+  requirements: ['document', 'person'],
+  subjectEmail: 'subject@example.com',
+  config: { locale: 'en' },
+};
 
 const REFERENCE_BODY = {
   nameFirst: 'Reference',
@@ -225,7 +236,37 @@ function describeStatus(status: HostileCase['status']): string {
   return typeof status === 'number' ? String(status) : status.join(' or ');
 }
 
-function runCases(cases: readonly HostileCase[]): void {
+/** Creates the reference requests: the acme one linked to the acme reference client (re-read, as the link moves its count). */
+async function addReferenceRequests(fake: TestFake, refs: References): Promise<void> {
+  const acme = await fake.call('POST', '/requests', { key: KEYS.acme, body: { ...REFERENCE_REQUEST, clientId: refs.acme.body.id } });
+  const globex = await fake.call('POST', '/requests', { key: KEYS.globex, body: REFERENCE_REQUEST });
+  assert.equal(acme.status, 201, `the acme reference request: ${acme.text}`);
+  assert.equal(globex.status, 201, `the globex reference request: ${globex.text}`);
+  refs.requests = { acme, globex };
+  refs.acme = await fake.call('GET', `/clients/${refs.acme.body.id}`, { key: KEYS.acme });
+  assert.equal(refs.acme.body.requestCount, 1);
+}
+
+/** The requests side of health: both organisations list and read their reference request unchanged. */
+async function assertRequestsHealthy(fake: TestFake, refs: References): Promise<void> {
+  for (const [label, key] of [
+    ['acme', KEYS.acme],
+    ['globex', KEYS.globex],
+  ] as const) {
+    const list = await fake.call('GET', '/requests', { key });
+    assert.equal(list.status, 200, `GET /requests (${label}): ${list.text.slice(0, 200)}`);
+    const ref = refs.requests![label];
+    const again = await fake.call('GET', `/requests/${ref.body.id}`, { key });
+    assert.equal(again.status, 200);
+    assert.deepStrictEqual(
+      again.body,
+      { ...ref.body, ...emptyDetail(ref.body.requirements) },
+      `the ${label} reference request is unchanged`,
+    );
+  }
+}
+
+function runCases(cases: readonly HostileCase[], withRequests = false): void {
   for (const c of cases) {
     it(`answers ${describeStatus(c.status)} to ${c.name}, and stays healthy`, async (t) => {
       const fake = await withFake(t, { seed: 'none', rateLimit: 0, ...c.options }, c.deps);
@@ -235,6 +276,7 @@ function runCases(cases: readonly HostileCase[]): void {
       };
       assert.equal(refs.acme.status, 201);
       assert.equal(refs.globex.status, 201);
+      if (withRequests) await addReferenceRequests(fake, refs);
 
       const answer = await c.send(fake, refs);
       const allowed = typeof c.status === 'number' ? [c.status] : c.status;
@@ -247,6 +289,7 @@ function runCases(cases: readonly HostileCase[]): void {
       if (c.body !== undefined) assert.deepStrictEqual(answer.body, c.body);
       await c.check?.(answer, fake);
       await assertStillHealthy(fake, refs);
+      if (withRequests) await assertRequestsHealthy(fake, refs);
     });
   }
 }
@@ -1097,4 +1140,584 @@ describe('hostile input: headers and framing', () => {
       check: nothingStored,
     },
   ]);
+});
+
+// ---- /requests --------------------------------------------------------------------------------
+
+/** POST /requests with exactly these body bytes and header lines (the acme key and JSON type by default). */
+function postRequestBytes(body: string | Buffer, headerLines: readonly string[] = [ACME, JSON_TYPE]): Send {
+  return postBytes(body, headerLines, '/requests');
+}
+
+/** The 422 the requests oracle says the body `text` must get (in org_acme, whose only client is `clientId`). */
+function requestOracle422(text: string, clientIds: readonly string[] = []): unknown {
+  const errors = expectedRequestErrors(JSON.parse(text), new Set(clientIds));
+  assert.notEqual(errors.length, 0, 'the case must be a body the oracle rejects');
+  return validationError(errors);
+}
+
+/** The requests of org_acme, as GET /requests counts them. */
+async function acmeRequestTotal(fake: TestFake): Promise<number> {
+  const list = await fake.call('GET', '/requests?limit=1', { key: KEYS.acme });
+  assert.equal(list.status, 200);
+  return list.body.pagination.total as number;
+}
+
+/** Refused with nothing stored: org_acme still has only its reference request, its client one request. */
+async function noRequestStored(_answer: Answer, fake: TestFake): Promise<void> {
+  assert.equal(await acmeRequestTotal(fake), 1);
+  const exported = await fake.state.export();
+  const clients = exported.clients.filter((c) => c.orgId === 'org_acme');
+  assert.deepEqual(
+    clients.map((c) => c.requestCount),
+    [1],
+    "the acme reference client's requestCount",
+  );
+}
+
+/** A 201 that stores exactly what the oracle reads from `sent`, and a GET that answers it with an empty detail. */
+function requestCreated(sent: unknown): Check {
+  return async (answer, fake) => {
+    const exported = await fake.state.export();
+    const acmeClients = exported.clients.filter((c) => c.orgId === 'org_acme');
+    const context: RequestContext = {
+      orgId: 'org_acme',
+      requestor: {
+        requestorName: answer.body.requestorName,
+        requestorEmail: answer.body.requestorEmail,
+        requestorCompany: answer.body.requestorCompany,
+      },
+      clients: new Map(acmeClients.map((c) => [c.id, c])),
+    };
+    assertCreatedRequest(answer.body, sent, context);
+    const stored = await fake.call('GET', `/requests/${answer.body.id}`, { key: KEYS.acme });
+    assert.equal(stored.status, 200);
+    assert.deepStrictEqual(stored.body, { ...answer.body, ...emptyDetail(answer.body.requirements) });
+    assert.equal(await acmeRequestTotal(fake), 2);
+  };
+}
+
+function requestCreatedFrom(text: string): Check {
+  return requestCreated(JSON.parse(text));
+}
+
+const IDV = '"type":"idv","requirements":["document"]';
+
+describe('hostile input: /requests bodies that are broken or not objects', () => {
+  runCases(
+    [
+      {
+        name: 'a truncated request body',
+        send: postRequestBytes('{"type":"id'),
+        status: 400,
+        body: ENVELOPES.MALFORMED_JSON,
+        check: noRequestStored,
+      },
+      {
+        name: 'a request body with a trailing comma',
+        send: postRequestBytes(`{${IDV},}`),
+        status: 400,
+        body: ENVELOPES.MALFORMED_JSON,
+        check: noRequestStored,
+      },
+      {
+        name: 'NaN as expiresDays',
+        send: postRequestBytes(`{${IDV},"expiresDays":NaN}`),
+        status: 400,
+        body: ENVELOPES.MALFORMED_JSON,
+        check: noRequestStored,
+      },
+      {
+        name: '600,000 unclosed brackets to /requests',
+        send: postRequestBytes('['.repeat(600_000)),
+        status: 400,
+        body: ENVELOPES.MALFORMED_JSON,
+      },
+      ...['null', '[]', `[{${IDV}}]`, '"idv"', '42', 'true', '{}'].map((text) => ({
+        name: `the request body ${text}`,
+        send: postRequestBytes(text),
+        status: 422,
+        body: requestOracle422(text),
+        check: noRequestStored,
+      })),
+      {
+        name: 'the documented 422 example, {"requirements":[]}',
+        send: postRequestBytes('{"requirements":[]}'),
+        status: 422,
+        body: {
+          code: 'VALIDATION_ERROR',
+          message: 'Validation failed',
+          statusCode: 422,
+          errors: [
+            { field: 'type', message: 'Required' },
+            { field: 'requirements', message: 'Array must contain at least 1 element(s)' },
+          ],
+        },
+        check: noRequestStored,
+      },
+      {
+        name: 'an empty request body with a JSON Content-Type',
+        send: postRequestBytes(''),
+        status: 422,
+        body: requestOracle422('{}'),
+        check: noRequestStored,
+      },
+      {
+        name: 'POST /requests without a body or Content-Type',
+        send: request('POST', '/requests'),
+        status: 422,
+        body: validationError([{ field: '', message: 'Required' }]),
+        check: noRequestStored,
+      },
+      {
+        name: 'a request body sent as text/plain',
+        send: postRequestBytes(`{${IDV}}`, [ACME, 'Content-Type: text/plain']),
+        status: 415,
+        body: ENVELOPES.UNSUPPORTED_MEDIA_TYPE,
+        check: noRequestStored,
+      },
+      {
+        name: 'a gzip-encoded request body',
+        send: postRequestBytes(gzipSync(`{${IDV}}`), [ACME, JSON_TYPE, 'Content-Encoding: gzip']),
+        status: 201,
+        check: requestCreatedFrom(`{${IDV}}`),
+      },
+      {
+        name: 'a UTF-16LE request body that says so',
+        send: postRequestBytes(Buffer.from(`{${IDV},"subjectName":"Zoë 👩"}`, 'utf16le'), [
+          ACME,
+          'Content-Type: application/json; charset=utf-16le',
+        ]),
+        status: 201,
+        check: requestCreated({ type: 'idv', requirements: ['document'], subjectName: 'Zoë 👩' }),
+      },
+    ],
+    true,
+  );
+});
+
+describe('hostile input: /requests sizes, depth and many keys', () => {
+  const deepConfig = `{${IDV},"config":${nestedObjects(10_000)}}`;
+  const deepRequirements = `{"type":"idv","requirements":${nestedArrays(300_000)}}`;
+  const longName = JSON.stringify({ type: 'idv', requirements: ['document'], subjectName: 'é'.repeat(450_000) });
+  const manyConfigKeys = JSON.stringify({
+    type: 'idv',
+    requirements: ['document'],
+    config: Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, i])),
+  });
+  const manyUnknown = JSON.stringify({
+    type: 'idv',
+    requirements: ['document'],
+    ...Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`u${i}`, 0])),
+  });
+  const manyRequirements = JSON.stringify({
+    type: 'kyc',
+    requirements: Array.from({ length: 20_000 }, (_, i) => (i % 2 ? 'person' : 'document')),
+  });
+  const manyBadRequirements = JSON.stringify({ type: 'kyc', requirements: Array.from({ length: 1_000 }, (_, i) => `step${i}`) });
+  const manyThirdParties = JSON.stringify({
+    type: 'share',
+    requirements: ['document'],
+    thirdParties: Array.from({ length: 2_000 }, (_, i) => ({ name: `Party ${i}`, email: `p${i}@example.com`, sharedFields: ['person'] })),
+  });
+  const pathologicalEmail = JSON.stringify({
+    type: 'idv',
+    requirements: ['document'],
+    subjectEmail: `${'a'.repeat(100_000)}@${'a.'.repeat(50_000)}1`,
+  });
+  runCases(
+    [
+      {
+        name: 'a 1.1 MB request body (limit 1 MB)',
+        send: postRequestBytes(JSON.stringify({ type: 'idv', requirements: ['document'], config: { blob: 'x'.repeat(1_100_000) } })),
+        status: 413,
+        body: ENVELOPES.PAYLOAD_TOO_LARGE,
+        check: noRequestStored,
+      },
+      {
+        name: 'a gzip bomb to /requests',
+        send: postRequestBytes(gzipSync(Buffer.alloc(20_000_000, ' ')), [ACME, JSON_TYPE, 'Content-Encoding: gzip']),
+        status: 413,
+        body: ENVELOPES.PAYLOAD_TOO_LARGE,
+        check: noRequestStored,
+      },
+      { name: 'config nested 10,000 levels deep', send: postRequestBytes(deepConfig), status: [400, 413, 422], check: noRequestStored },
+      {
+        name: 'requirements nested 300,000 arrays deep',
+        send: postRequestBytes(deepRequirements),
+        status: [400, 413, 422],
+        check: noRequestStored,
+      },
+      {
+        name: 'config nested 20 levels deep',
+        send: postRequestBytes(`{${IDV},"config":${nestedObjects(20)}}`),
+        status: 201,
+        check: requestCreatedFrom(`{${IDV},"config":${nestedObjects(20)}}`),
+      },
+      {
+        name: 'a subjectName of 450,000 characters',
+        send: postRequestBytes(longName),
+        status: 422,
+        body: requestOracle422(longName),
+        check: noRequestStored,
+      },
+      { name: 'config with 50,000 keys', send: postRequestBytes(manyConfigKeys), status: 201, check: requestCreatedFrom(manyConfigKeys) },
+      {
+        name: '50,000 unknown top-level keys in a request',
+        send: postRequestBytes(manyUnknown),
+        status: 201,
+        check: requestCreated({ type: 'idv', requirements: ['document'] }),
+      },
+      {
+        name: '20,000 requirements (duplicates are not checked)',
+        send: postRequestBytes(manyRequirements),
+        status: 201,
+        check: requestCreatedFrom(manyRequirements),
+      },
+      {
+        name: '1,000 unknown requirements (one error each)',
+        send: postRequestBytes(manyBadRequirements),
+        status: 422,
+        body: requestOracle422(manyBadRequirements),
+        check: noRequestStored,
+      },
+      { name: '2,000 third parties', send: postRequestBytes(manyThirdParties), status: 201, check: requestCreatedFrom(manyThirdParties) },
+      {
+        name: 'a 200 KB subjectEmail built to make a regex backtrack',
+        send: postRequestBytes(pathologicalEmail),
+        status: 422,
+        body: requestOracle422(pathologicalEmail),
+        check: noRequestStored,
+      },
+    ],
+    true,
+  );
+});
+
+describe('hostile input: /requests wrong types, odd numbers and unicode', () => {
+  const numbers =
+    '{"type":1,"requirements":[1,2],"clientId":1,"matterId":2,"subjectName":3,"subjectEmail":4,"subjectPhone":5551234,"expiresDays":"7","config":7,"thirdParties":8}';
+  const others =
+    '{"type":["idv"],"requirements":"document","clientId":{},"matterId":[],"subjectName":true,"subjectEmail":false,"subjectPhone":{},"expiresDays":null,"config":null,"thirdParties":null}';
+  const thirdParties = `{${IDV},"thirdParties":[{"name":null,"email":"x","org":1,"sharedFields":"person"},7,null,{"name":"ok","email":"ok@example.com","sharedFields":[null]}]}`;
+  const emoji64 = `{${IDV},"subjectName":"${'😀'.repeat(64)}"}`;
+  const emoji65 = `{${IDV},"subjectName":"${'😀'.repeat(65)}"}`;
+  const combining = `{${IDV},"subjectPhone":"${'e\u0301'.repeat(17)}"}`;
+  const surrogates = `{${IDV},"subjectName":"\\ud800","subjectPhone":"\\udc00x","config":{"\\udfff":"\\ud83d"}}`;
+  runCases(
+    [
+      {
+        name: 'numbers in every request field',
+        send: postRequestBytes(numbers),
+        status: 422,
+        body: requestOracle422(numbers),
+        check: noRequestStored,
+      },
+      {
+        name: 'arrays, objects, booleans and null in request fields',
+        send: postRequestBytes(others),
+        status: 422,
+        body: requestOracle422(others),
+        check: noRequestStored,
+      },
+      {
+        name: 'broken third parties (dotted fields)',
+        send: postRequestBytes(thirdParties),
+        status: 422,
+        body: requestOracle422(thirdParties),
+        check: noRequestStored,
+      },
+      {
+        // JSON.parse reads 1e400 as Infinity: Zod's int() refuses it (a JSON Schema integer check may not).
+        name: 'expiresDays 1e400 (Infinity)',
+        send: postRequestBytes(`{${IDV},"expiresDays":1e400}`),
+        status: 422,
+        body: requestOracle422(`{${IDV},"expiresDays":1e400}`),
+        check: noRequestStored,
+      },
+      {
+        name: 'expiresDays -0',
+        send: postRequestBytes(`{${IDV},"expiresDays":-0}`),
+        status: 422,
+        body: requestOracle422(`{${IDV},"expiresDays":-0}`),
+        check: noRequestStored,
+      },
+      {
+        name: 'expiresDays 7.0 (an integer in JSON)',
+        send: postRequestBytes(`{${IDV},"expiresDays":7.0}`),
+        status: 201,
+        check: requestCreatedFrom(`{${IDV},"expiresDays":7}`),
+      },
+      {
+        name: 'expiresDays 90.0000000000000001 (90 as a double)',
+        send: postRequestBytes(`{${IDV},"expiresDays":90.0000000000000001}`),
+        status: 201,
+        check: requestCreatedFrom(`{${IDV},"expiresDays":90}`),
+      },
+      {
+        name: 'a subjectName of 64 emoji (128 UTF-16 units)',
+        send: postRequestBytes(emoji64),
+        status: 201,
+        check: requestCreatedFrom(emoji64),
+      },
+      {
+        // Zod counts UTF-16 units: 65 emoji are 130 of them, though only 65 code points.
+        name: 'a subjectName of 65 emoji (130 UTF-16 units, 65 code points)',
+        send: postRequestBytes(emoji65),
+        status: 422,
+        body: requestOracle422(emoji65),
+        check: noRequestStored,
+      },
+      {
+        name: 'a subjectPhone of 17 e + combining accent (34 units)',
+        send: postRequestBytes(combining),
+        status: 422,
+        body: requestOracle422(combining),
+        check: noRequestStored,
+      },
+      {
+        name: 'escaped lone surrogates in request strings and config keys',
+        send: postRequestBytes(surrogates),
+        status: 201,
+        check: requestCreatedFrom(surrogates),
+      },
+      {
+        name: 'raw bytes that are not UTF-8 in subjectName',
+        send: postRequestBytes(Buffer.concat([Buffer.from(`{${IDV},"subjectName":"`), Buffer.from([0xff, 0xc3, 0x28]), Buffer.from('"}')])),
+        status: 201,
+        check: requestCreated({ type: 'idv', requirements: ['document'], subjectName: '\uFFFD\uFFFD(' }),
+      },
+      {
+        name: 'a matterId uuid in upper case with braces',
+        send: postRequestBytes(`{${IDV},"matterId":"{123E4567-E89B-12D3-A456-426614174000}"}`),
+        status: 422,
+        body: requestOracle422(`{${IDV},"matterId":"{123E4567-E89B-12D3-A456-426614174000}"}`),
+        check: noRequestStored,
+      },
+      {
+        name: 'type twice (the last one wins)',
+        send: postRequestBytes('{"type":"bogus","type":"kyc","requirements":["person"]}'),
+        status: 201,
+        check: requestCreated({ type: 'kyc', requirements: ['person'] }),
+      },
+    ],
+    true,
+  );
+});
+
+describe('hostile input: /requests clientId, __proto__ and strict mode', () => {
+  const proto =
+    '{"__proto__":{"type":"share","status":"approved"},"constructor":{"prototype":{"polluted":"yes"}},"type":"idv","requirements":["document"],"config":{"__proto__":{"polluted":"yes","isAdmin":true}},"thirdParties":[{"name":"P","email":"p@example.com","__proto__":{"polluted":"yes"}}]}';
+  runCases(
+    [
+      ...['clt_nope', '../clients', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '', ' ', 'clt_01j9abc456'].map(
+        (clientId) => ({
+          name: `clientId ${JSON.stringify(clientId)} (no client of the organisation)`,
+          send: postRequestBytes(JSON.stringify({ type: 'kyc', requirements: ['document'], clientId })),
+          status: 422,
+          body: validationError([{ field: 'clientId', message: 'Client not found' }]),
+          check: noRequestStored,
+        }),
+      ),
+      {
+        name: "another organisation's client id as clientId",
+        send: async (fake: TestFake, refs: References) =>
+          postRequestBytes(JSON.stringify({ type: 'kyc', requirements: ['document'], clientId: refs.globex.body.id }))(fake, refs),
+        status: 422,
+        body: validationError([{ field: 'clientId', message: 'Client not found' }]),
+        check: async (answer: Answer, fake: TestFake) => {
+          await noRequestStored(answer, fake);
+          const globex = (await fake.state.export()).clients.filter((c) => c.orgId === 'org_globex');
+          assert.deepEqual(
+            globex.map((c) => c.requestCount),
+            [0],
+            "the other organisation's client is untouched",
+          );
+        },
+      },
+      {
+        name: 'a request id as clientId',
+        send: async (fake: TestFake, refs: References) =>
+          postRequestBytes(JSON.stringify({ type: 'kyc', requirements: ['document'], clientId: refs.requests!.acme.body.id }))(fake, refs),
+        status: 422,
+        body: validationError([{ field: 'clientId', message: 'Client not found' }]),
+        check: noRequestStored,
+      },
+      {
+        name: '__proto__, constructor and prototype keys at the top level, in config and in a third party',
+        send: postRequestBytes(proto),
+        status: 201,
+        check: async (answer: Answer, fake: TestFake) => {
+          await requestCreatedFrom(proto)(answer, fake);
+          assert.equal(answer.body.type, 'idv');
+          assert.equal(answer.body.status, 'initiated', 'status must not come from __proto__');
+        },
+      },
+      {
+        name: 'an unknown key in strict mode',
+        options: { strict: true },
+        send: postRequestBytes(`{${IDV},"foo":1}`),
+        status: 422,
+        body: validationError(expectedRequestErrors(JSON.parse(`{${IDV},"foo":1}`), new Set(), true)),
+        check: noRequestStored,
+      },
+      {
+        name: 'read-only keys in strict mode',
+        options: { strict: true },
+        send: postRequestBytes(`{${IDV},"status":"approved","accessToken":"x"}`),
+        status: 422,
+        body: validationError(expectedRequestErrors(JSON.parse(`{${IDV},"status":"approved","accessToken":"x"}`), new Set(), true)),
+        check: noRequestStored,
+      },
+      {
+        name: 'read-only keys (dropped)',
+        send: postRequestBytes(
+          `{${IDV},"id":"req_mine","status":"approved","accessToken":"x","score":100,"createdAt":"2000-01-01T00:00:00.000Z"}`,
+        ),
+        status: 201,
+        check: requestCreated({ type: 'idv', requirements: ['document'] }),
+      },
+    ],
+    true,
+  );
+});
+
+describe('hostile input: /requests ids, paths, methods and queries', () => {
+  const refPath = (refs: References): string => `/requests/${refs.requests!.acme.body.id}`;
+  runCases(
+    [
+      {
+        name: 'a request id with encoded path traversal',
+        send: request('GET', '/requests/..%2F..%2Fetc%2Fpasswd'),
+        status: 404,
+        body: ENVELOPES.NOT_FOUND,
+      },
+      {
+        name: 'encoded dot segments from /verifications into the admin API',
+        send: rawBytes(rawHead('GET', '/v2/api/verifications/%2e%2e/%2e%2e/%2e%2e/__admin/state', [ACME])),
+        status: 404,
+        body: ENVELOPES.NOT_FOUND,
+      },
+      {
+        name: 'an encoded slash after a real request id',
+        send: request('GET', (refs) => `${refPath(refs)}%2F..`),
+        status: 404,
+        body: ENVELOPES.NOT_FOUND,
+      },
+      { name: 'a lone % in the request id', send: rawBytes(rawHead('GET', '/requests/%', [ACME])), status: 400 },
+      {
+        name: 'a truncated percent-encoding in the request id',
+        send: rawBytes(rawHead('GET', '/verifications/%E0%A4%A', [ACME])),
+        status: 400,
+      },
+      { name: 'an encoded NUL as the request id', send: request('GET', '/requests/%00'), status: 404, body: ENVELOPES.NOT_FOUND },
+      { name: 'an 8 KB request id', send: request('GET', `/requests/req_${'a'.repeat(8_000)}`), status: 404, body: ENVELOPES.NOT_FOUND },
+      {
+        name: 'a client id as a request id',
+        send: request('GET', (refs) => `/requests/${refs.acme.body.id}`),
+        status: 404,
+        body: ENVELOPES.NOT_FOUND,
+      },
+      {
+        name: "another organisation's request id",
+        send: request('GET', (refs) => `/requests/${refs.requests!.globex.body.id}`),
+        status: 404,
+        body: ENVELOPES.NOT_FOUND,
+      },
+      {
+        name: "another organisation's request id under /v2/api/verifications",
+        send: request('GET', (refs) => `/v2/api/verifications/${refs.requests!.globex.body.id}`),
+        status: 404,
+        body: ENVELOPES.NOT_FOUND,
+      },
+      {
+        name: 'DELETE /requests',
+        send: request('DELETE', '/requests'),
+        status: 405,
+        body: ENVELOPES.METHOD_NOT_ALLOWED,
+        check: (a) => assert.equal(a.header('allow'), 'GET, HEAD, POST'),
+      },
+      {
+        name: 'PATCH /v2/api/verifications',
+        send: request('PATCH', '/v2/api/verifications', { body: `{${IDV}}` }),
+        status: 405,
+        body: ENVELOPES.METHOD_NOT_ALLOWED,
+        check: async (a, fake) => {
+          assert.equal(a.header('allow'), 'GET, HEAD, POST');
+          await noRequestStored(a, fake);
+        },
+      },
+      {
+        name: 'PUT /requests/{id} with a body',
+        send: request('PUT', refPath, { body: '{"status":"approved"}' }),
+        status: 405,
+        body: ENVELOPES.METHOD_NOT_ALLOWED,
+        check: (a) => assert.equal(a.header('allow'), 'GET, HEAD'),
+      },
+      {
+        name: 'DELETE /verifications/{id}',
+        send: request('DELETE', (refs) => `/verifications/${refs.requests!.acme.body.id}`),
+        status: 405,
+        body: ENVELOPES.METHOD_NOT_ALLOWED,
+        check: (a) => assert.equal(a.header('allow'), 'GET, HEAD'),
+      },
+      {
+        name: 'TRACE /requests',
+        send: rawBytes(rawHead('TRACE', '/requests', [ACME])),
+        status: 405,
+        body: ENVELOPES.METHOD_NOT_ALLOWED,
+        check: (a) => assert.equal(a.header('allow'), 'GET, HEAD, POST'),
+      },
+      {
+        name: 'HEAD of an unknown request',
+        send: rawBytes(rawHead('HEAD', '/requests/req_nope', [ACME]), true),
+        status: 404,
+        noBody: true,
+      },
+      {
+        name: 'POST /requests without a key',
+        send: request('POST', '/requests', { key: null, body: `{${IDV}}` }),
+        status: 401,
+        body: ENVELOPES.UNAUTHORIZED,
+        check: noRequestStored,
+      },
+      {
+        name: '?status=cancelled (two "l"s)',
+        send: request('GET', '/requests?status=cancelled'),
+        status: 422,
+        body: validationError(expectedRequestQueryErrors({ status: 'cancelled' })),
+      },
+      {
+        name: '?type=IDV',
+        send: request('GET', '/requests?type=IDV'),
+        status: 422,
+        body: validationError(expectedRequestQueryErrors({ type: 'IDV' })),
+      },
+      {
+        name: '?status=initiated&status=expired',
+        send: request('GET', '/requests?status=initiated&status=expired'),
+        status: 422,
+        body: validationError(expectedRequestQueryErrors({ status: ['initiated', 'expired'] })),
+      },
+      {
+        name: '?page=1&page=2 on /requests',
+        send: request('GET', '/requests?page=1&page=2'),
+        status: 422,
+        body: validationError([{ field: 'page', message: 'Expected number, received nan' }]),
+      },
+      {
+        name: "?clientId= another organisation's client (an empty page)",
+        send: request('GET', (refs) => `/requests?clientId=${refs.globex.body.id}`),
+        status: 200,
+        check: (a) => assert.deepEqual(a.body.data, []),
+      },
+      {
+        name: '__proto__ and bracketed keys in the /requests query (ignored)',
+        send: request('GET', '/requests?__proto__=x&constructor=y&status[$ne]=x'),
+        status: 200,
+        check: (a) => assert.equal(a.body.pagination.total, 1),
+      },
+    ],
+    true,
+  );
 });
