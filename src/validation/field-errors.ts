@@ -127,6 +127,26 @@ export function shapeRank(schema: ShapeSchema): (field: string) => number[] {
 }
 
 /**
+ * JSON.parse reads 1e400 as Infinity, which is no integer; ajv then skips the bounds of a number
+ * that is not finite, but Zod still checks them after its integer check.
+ */
+function boundsOfInfinity(error: ErrorObject): FieldError[] {
+  const value = error.data;
+  if (!isFloatForInteger(error) || typeof value !== 'number' || Number.isFinite(value)) return [];
+  const schema = error.parentSchema as Record<string, unknown>;
+  const field = toField(error.instancePath);
+  const bounds: [keyword: string, fails: (limit: number) => boolean][] = [
+    ['minimum', (limit) => value < limit],
+    ['exclusiveMinimum', (limit) => value <= limit],
+    ['maximum', (limit) => value > limit],
+    ['exclusiveMaximum', (limit) => value >= limit],
+  ];
+  return bounds
+    .filter(([keyword, fails]) => typeof schema[keyword] === 'number' && fails(schema[keyword] as number))
+    .map(([keyword]) => ({ field, message: messageOf({ ...error, keyword, params: { limit: schema[keyword] } }) }));
+}
+
+/**
  * Converts ajv errors (compiled with `allErrors` and `verbose`) into the API's field errors, in the
  * order and number Zod 3 would report them: one type error per value, bounds after an integer
  * check, unknown keys gathered into one item after the other problems of their object.
@@ -155,6 +175,7 @@ export function toFieldErrors(errors: readonly ErrorObject[], rank?: (field: str
     // These only repeat what the errors under them said.
     if (error.keyword === 'if' || error.keyword === '$ref' || error.keyword === 'propertyNames') continue;
     items.push({ field: toField(error.instancePath), message: messageOf(error) });
+    if (error.keyword === 'type') items.push(...boundsOfInfinity(error));
   }
   // Zod reports an object's problems key by key in its shape's order; ajv reports missing keys first.
   if (rank !== undefined) {

@@ -52,6 +52,8 @@ export const AJV_OPTIONS: Options = {
   verbose: true,
   useDefaults: true,
   allowUnionTypes: true,
+  // Zod measures strings in UTF-16 units (String#length); ajv would count code points.
+  unicode: false,
 };
 
 const require = createRequire(import.meta.url);
