@@ -15,45 +15,8 @@ import {
   parseRequestBody,
   type ParsedRequestBody,
 } from '../test/support/requests-oracle.js';
+import { DETAIL_KEYS, REQUEST_KEYS } from '../test/support/requests.js';
 import { DANGEROUS_KEYS, type Exchange, type SendRequest } from './fuzz.js';
-
-/** The keys of a Request record, in the contract's order. */
-export const REQUEST_RECORD_KEYS = [
-  'id',
-  'orgId',
-  'type',
-  'status',
-  'requirements',
-  'currentStep',
-  'subjectName',
-  'subjectEmail',
-  'subjectPhone',
-  'requestorName',
-  'requestorEmail',
-  'requestorCompany',
-  'clientId',
-  'matterId',
-  'expiresDays',
-  'expiresAt',
-  'submittedAt',
-  'accessToken',
-  'createdAt',
-  'updatedAt',
-] as const;
-
-/** The keys GET /requests/{id} adds to the record, in the contract's order. */
-export const REQUEST_DETAIL_KEYS = [
-  'score',
-  'person',
-  'documents',
-  'biometric',
-  'location',
-  'contact',
-  'business',
-  'financial',
-  'pep',
-  'steps',
-] as const;
 
 /** Body keys the server must drop: the record's read-only fields and the detail's. */
 export const REQUEST_READ_ONLY_KEYS = [
@@ -69,7 +32,7 @@ export const REQUEST_READ_ONLY_KEYS = [
   'accessToken',
   'createdAt',
   'updatedAt',
-  ...REQUEST_DETAIL_KEYS,
+  ...DETAIL_KEYS,
 ] as const;
 
 const ID_PATTERN = /^req_[0-9a-hjkmnp-tv-z]{26}$/;
@@ -168,7 +131,7 @@ export function emptyDetail(requirements: readonly string[]): Record<string, unk
 export function assertCreatedRequest(record: any, sent: unknown, context: RequestContext): void {
   const parsed = parseRequestBody(sent);
   assert.ok(parsed.ok, 'the oracle accepts the body');
-  assert.deepEqual(Object.keys(record), REQUEST_RECORD_KEYS, 'record keys, in contract order');
+  assert.deepEqual(Object.keys(record), REQUEST_KEYS, 'record keys, in contract order');
   assert.match(record.id, ID_PATTERN);
   assert.match(record.accessToken, TOKEN_PATTERN);
   assert.match(record.createdAt, ISO_MS_UTC);

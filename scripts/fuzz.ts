@@ -9,34 +9,10 @@ import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { startCli, type RunningCli } from '../test/support/cli.js';
-import { COUNTRIES, FIELD_NAMES, expectedErrors } from '../test/support/contract-oracle.js';
+import { COUNTRIES, FIELD_NAMES, RECORD_KEYS, expectedErrors } from '../test/support/contract-oracle.js';
 import { KEYS } from '../test/support/fixture-keys.js';
 import type { ParsedRequestBody } from '../test/support/requests-oracle.js';
 import { jsonRequest, keepAliveAgent } from '../test/support/raw-http.js';
-
-/** The keys of a Client record, in the contract's order. */
-export const RECORD_KEYS = [
-  'id',
-  'orgId',
-  'nameFirst',
-  'nameLast',
-  'businessName',
-  'email',
-  'phone',
-  'externalId',
-  'memberType',
-  'addressLine1',
-  'addressLine2',
-  'city',
-  'region',
-  'postalCode',
-  'country',
-  'metadata',
-  'active',
-  'requestCount',
-  'createdAt',
-  'updatedAt',
-] as const;
 
 /** Body keys the server must drop (read-only fields of the record). */
 export const READ_ONLY_KEYS = ['id', 'orgId', 'active', 'requestCount', 'createdAt', 'updatedAt'] as const;

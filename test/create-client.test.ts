@@ -3,31 +3,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createClock } from '../src/clock.js';
 import { startTestFake, type TestFake, withFake } from './support/fake.js';
+import { RECORD_KEYS } from './support/contract-oracle.js';
 import { KEYS } from './support/fixture-keys.js';
 
 const FROZEN_AT = '2026-03-04T05:06:07.089Z';
-const RECORD_KEYS = [
-  'id',
-  'orgId',
-  'nameFirst',
-  'nameLast',
-  'businessName',
-  'email',
-  'phone',
-  'externalId',
-  'memberType',
-  'addressLine1',
-  'addressLine2',
-  'city',
-  'region',
-  'postalCode',
-  'country',
-  'metadata',
-  'active',
-  'requestCount',
-  'createdAt',
-  'updatedAt',
-];
 const ID_PATTERN = /^clt_[0-7][0-9a-hjkmnp-tv-z]{25}$/;
 
 describe('POST /clients', () => {

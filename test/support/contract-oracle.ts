@@ -54,3 +54,27 @@ export function expectedQueryErrors(query: Record<string, unknown>): { field: st
   const result = schema.safeParse(query);
   return result.success ? [] : result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
 }
+
+/** The keys of a Client record, in the contract's order. */
+export const RECORD_KEYS = [
+  'id',
+  'orgId',
+  'nameFirst',
+  'nameLast',
+  'businessName',
+  'email',
+  'phone',
+  'externalId',
+  'memberType',
+  'addressLine1',
+  'addressLine2',
+  'city',
+  'region',
+  'postalCode',
+  'country',
+  'metadata',
+  'active',
+  'requestCount',
+  'createdAt',
+  'updatedAt',
+] as const;
