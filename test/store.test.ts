@@ -58,7 +58,14 @@ describe('store', () => {
     assert.deepEqual(things.all(), [a2, b]);
     assert.deepEqual(things.forOrg('org_a'), [a2, b]);
     assert.equal(a.n, 0, 'the old object is left as it was');
-    await assert.rejects(store.apply([{ collection: 'things', update: thing('t_9', 'org_a', 3) }]), /no record t_9/);
+    await assert.rejects(
+      store.apply([
+        { collection: 'things', insert: thing('t_8', 'org_a', 3) },
+        { collection: 'things', update: thing('t_9', 'org_a', 3) },
+      ]),
+      /no record t_9/,
+    );
+    assert.equal(things.get('t_8'), undefined, 'a change that cannot apply leaves everything as it was');
   });
 
   it('writes changes to two collections in one file write', async () => {

@@ -132,34 +132,40 @@ export class Store {
    * fails, so that a client that retries cannot store a record twice.
    */
   async apply(changes: readonly Change[]): Promise<void> {
-    const undo: (() => void)[] = [];
+    // Everything is checked before anything changes: a change that cannot apply leaves the store as it was.
+    const inserts: [IndexedCollection<StoredRecord>, StoredRecord][] = [];
     // Many updates of one collection (a batch expiry, say) are swapped in one pass over its lists.
     const updates = new Map<IndexedCollection<StoredRecord>, [StoredRecord, StoredRecord][]>();
     for (const change of changes) {
       const collection = this.#indexed(change.collection);
       if ('insert' in change) {
-        collection.add(change.insert);
-        undo.push(() => collection.remove(change.insert));
-      } else {
-        const previous = collection.get(change.update.id);
-        if (previous === undefined) throw new Error(`${change.collection} has no record ${change.update.id} to update`);
-        let pairs = updates.get(collection);
-        if (pairs === undefined) {
-          pairs = [];
-          updates.set(collection, pairs);
-        }
-        pairs.push([previous, change.update]);
+        inserts.push([collection, change.insert]);
+        continue;
       }
+      const previous = collection.get(change.update.id);
+      if (previous === undefined) throw new Error(`${change.collection} has no record ${change.update.id} to update`);
+      let pairs = updates.get(collection);
+      if (pairs === undefined) {
+        pairs = [];
+        updates.set(collection, pairs);
+      }
+      pairs.push([previous, change.update]);
+    }
+    const undo: (() => void)[] = [];
+    for (const [collection, record] of inserts) {
+      collection.add(record);
+      undo.push(() => collection.remove(record));
     }
     for (const [collection, pairs] of updates) {
-      if (pairs.length === 1) {
-        const [previous, next] = pairs[0] as [StoredRecord, StoredRecord];
-        collection.swap(previous, next);
-        undo.push(() => collection.swap(next, previous));
-      } else {
-        collection.swapMany(pairs);
-        undo.push(() => collection.swapMany(pairs.map(([previous, next]) => [next, previous] as const)));
-      }
+      if (pairs.length === 1) collection.swap(...(pairs[0] as [StoredRecord, StoredRecord]));
+      else collection.swapMany(pairs);
+      // Undone only where this change's version is still the stored one: a change that came after
+      // it (durable writes overlap) is not overwritten with an older version.
+      undo.push(() => {
+        const current = pairs.filter(([, next]) => collection.get(next.id) === next).map(([previous, next]) => [next, previous] as const);
+        if (current.length === 1) collection.swap(...(current[0] as [StoredRecord, StoredRecord]));
+        else if (current.length > 1) collection.swapMany(current);
+      });
     }
     try {
       await this.#write();
