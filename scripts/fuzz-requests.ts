@@ -16,7 +16,7 @@ import {
   type ParsedRequestBody,
 } from '../test/support/requests-oracle.js';
 import { DETAIL_KEYS, REQUEST_KEYS } from '../test/support/requests.js';
-import { DANGEROUS_KEYS, type Exchange, type SendRequest } from './fuzz.js';
+import { DANGEROUS_KEYS, describeCase, parse, type SendRequest } from './fuzz.js';
 
 /** Body keys the server must drop: the record's read-only fields and the detail's. */
 export const REQUEST_READ_ONLY_KEYS = [
@@ -368,19 +368,6 @@ export function requestBodies(clientIds: readonly string[], otherIds: readonly s
 }
 
 // ---- the property -----------------------------------------------------------------------------
-
-function describeCase(text: string, answer: Exchange): string {
-  const cut = (s: string): string => (s.length > 2000 ? `${s.slice(0, 2000)}… (${s.length} chars)` : s);
-  return `body sent: ${cut(text)}\nanswer: ${answer.status} ${cut(answer.text)}`;
-}
-
-function parse(answer: Exchange): any {
-  try {
-    return JSON.parse(answer.text);
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Sends `body` to POST /requests and checks the property; throws (with the body and the answer)

@@ -196,12 +196,14 @@ export type SendRequest = (method: 'GET' | 'POST', path: string, body?: string) 
 /** What a case was answered. */
 export type CaseOutcome = 201 | 422 | number;
 
-function describeCase(text: string, answer: Exchange): string {
+/** The body and the answer of a failed case, cut to a readable length. */
+export function describeCase(text: string, answer: Exchange): string {
   const cut = (s: string): string => (s.length > 2000 ? `${s.slice(0, 2000)}… (${s.length} chars)` : s);
   return `body sent: ${cut(text)}\nanswer: ${answer.status} ${cut(answer.text)}`;
 }
 
-function parse(answer: Exchange): any {
+/** The answer's JSON; undefined when it is not JSON. */
+export function parse(answer: Exchange): any {
   try {
     return JSON.parse(answer.text);
   } catch {
