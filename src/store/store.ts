@@ -5,7 +5,6 @@ import { access, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { StartupError } from '../errors.js';
-import { describeFileError } from '../file-errors.js';
 import { IndexedCollection, type Collection } from './collection.js';
 import type { LockProcesses, StoreLock } from './lock.js';
 import type { StoreData, StoreFileCheck, StoreFileSystem } from './store-file.js';
@@ -111,7 +110,9 @@ export class Store {
           // would silently become its own.
           await access(path, constants.W_OK);
         } catch (error) {
-          throw new StartupError(`store file ${path} ${describeFileError(error).replace('be read', 'be written')}; it was left untouched`);
+          const code = (error as NodeJS.ErrnoException).code;
+          const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : code;
+          throw new StartupError(`store file ${path} cannot be written (${why}); it was left untouched`);
         }
       }
       const collections = new Map(names.map((name) => [name, new IndexedCollection<StoredRecord>(name)]));
