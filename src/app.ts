@@ -11,7 +11,7 @@ import { ApiKeyRing, type ApiKey } from './auth/api-keys.js';
 import { authenticate } from './auth/authenticate.js';
 import { createClock, type ControllableClock } from './clock.js';
 import type { Config } from './config.js';
-import { loadApiKeys, loadOrganisations, loadSeed } from './fixtures.js';
+import { loadApiKeys, loadOrganisations, loadSeed, seedFromValue } from './fixtures.js';
 import { createEventBus, type EventBus } from './events.js';
 import type { FaultRuleInput } from './faults/fault-rule.js';
 import { FaultRules } from './faults/fault-rules.js';
@@ -40,7 +40,7 @@ export interface AppDeps {
   apiKeys?: readonly ApiKey[];
   /** The organisations' profiles, by orgId; default the config's keys file's. */
   organisations?: Readonly<Record<string, OrganisationProfile>>;
-  /** The records a reset restores, by collection; default the config's seed file. */
+  /** The records a reset restores, by collection (checked like a seed file, and copied); default the config's seed file. */
   seed?: StateInput;
   clock?: ControllableClock;
   /** Id generators by prefix. */
@@ -71,8 +71,9 @@ export interface FakeApp {
   /** Says the app is serving: `/__admin/health` answers 503 until then. */
   markReady(): void;
   /**
-   * Puts the seed into a store that holds no record (a new store file, or memory); either way the
-   * resources then take up their stored records (their scheduled tasks, say).
+   * Puts the seed into a new store that holds no record (a store file that did not exist, or
+   * memory): a store file that exists keeps what it holds, even nothing. Either way the resources
+   * then take up their stored records (their scheduled tasks, say).
    */
   seedIfEmpty(): Promise<void>;
   /** Ends requests that fault injection holds open (hang, delay) and scheduled tasks, for a prompt close. */
@@ -115,7 +116,7 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
     store: given.store ?? Store.inMemory(modules.map((m) => m.name)),
     apiKeys: given.apiKeys ?? loadApiKeys(config.keysFile),
     organisations: given.organisations ?? loadOrganisations(config.keysFile),
-    seed: given.seed ?? (config.seedFile === undefined ? {} : loadSeed(config.seedFile)),
+    seed: given.seed === undefined ? (config.seedFile === undefined ? {} : loadSeed(config.seedFile)) : seedFromValue(given.seed),
   };
   const keys = new ApiKeyRing(deps.apiKeys);
   const events = createEventBus((error) => logger.error(`an event listener failed: ${(error as Error)?.stack ?? String(error)}`));
@@ -209,7 +210,11 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
       readiness.ready = true;
     },
     async seedIfEmpty() {
-      if (isEmpty(admin) && Object.values<readonly unknown[] | undefined>(deps.seed ?? {}).some((entries) => (entries?.length ?? 0) > 0))
+      if (
+        !deps.store.existed &&
+        isEmpty(admin) &&
+        Object.values<readonly unknown[] | undefined>(deps.seed ?? {}).some((entries) => (entries?.length ?? 0) > 0)
+      )
         await seed();
       else for (const { instance } of resources) instance.state.afterLoad?.();
     },

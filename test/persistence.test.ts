@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startFake } from '../src/index.js';
-import { ENVELOPES } from './support/envelopes.js';
+import { storeUnavailable } from './support/envelopes.js';
 import { withFake } from './support/fake.js';
 import { KEYS, SEEDED_IDS } from './support/fixture-keys.js';
 import { call } from './support/http.js';
@@ -88,16 +88,16 @@ describe('file store', () => {
     assert.deepEqual(JSON.parse(rewritten).clients.slice(0, -1), clients);
   });
 
-  it('--durable: a create that cannot be written is refused and not kept; writes resume when they can', async (t) => {
+  it('--durable: a create that cannot be written is refused with a 503 and not kept; writes resume when they can', async (t) => {
     const dir = tempDir();
     const db = join(dir, 'db.json');
     const fake = await withFake(t, { db, seed: 'none', durable: true, logLevel: 'silent' });
     assert.equal((await fake.create({ nameFirst: 'kept' })).status, 201);
-    // steno writes db.json by way of .db.json.tmp: a directory there makes every write fail.
+    // The store writes db.json by way of .db.json.tmp: a directory there makes every write fail.
     mkdirSync(join(dir, '.db.json.tmp'));
     const refused = await fake.create({ nameFirst: 'not on disk' });
-    assert.equal(refused.status, 500);
-    assert.deepEqual(refused.body, ENVELOPES.INTERNAL_ERROR);
+    assert.equal(refused.status, 503);
+    assert.deepEqual(refused.body, storeUnavailable(`EISDIR: illegal operation on a directory, open '${join(dir, '.db.json.tmp')}'`));
     assert.deepEqual(
       (await fake.state.export()).clients.map((c) => c.nameFirst),
       ['kept'],

@@ -185,9 +185,12 @@ export const ADMIN_OPERATIONS = {
     ...NO_INPUT,
     method: 'GET',
     path: '/health',
-    summary: 'Readiness: 503 until the store is loaded and the server listens, then status, version, uptime and record counts (HEAD too)',
-    run: (parts): Health => {
+    summary:
+      'Readiness: 503 until the store is loaded and the server listens, and while the store file cannot be written (with the reason); then status, version, uptime and record counts (HEAD too)',
+    run: async (parts): Promise<Health> => {
       if (!parts.readiness.ready) throw new ApiError('NOT_READY');
+      // After a failed write this tries one, so that a store that can be written again says so at once.
+      await parts.store.check();
       return { status: 'ok', version: packageVersion(), uptimeMs: Math.round(parts.readiness.uptimeMs()), ...countsOf(parts) };
     },
   }),
@@ -198,6 +201,8 @@ export const ADMIN_OPERATIONS = {
     summary:
       'Back to the seeded state (records from the seed, journal, fault rules, rate-limit counts, clock, ids, scheduled tasks); ?orgId= resets only that organisation',
     async run(parts, { orgId }): Promise<ResetSummary> {
+      // A store that cannot be written refuses the reset before anything is reset (503).
+      await parts.store.check();
       const collections = parts.resources.map((r) => r.module.name);
       if (orgId !== undefined) {
         parts.rateLimits.reset(parts.apiKeys.filter((k) => k.orgId === orgId));

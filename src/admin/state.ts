@@ -55,8 +55,12 @@ async function storeSettled(
   for (const { instance } of parts.resources) {
     if (instance.state.settle !== undefined) records = { ...records, ...instance.state.settle(records, given) };
   }
-  await parts.store.replace(records, orgId);
-  for (const { instance } of parts.resources) instance.state.afterLoad?.();
+  try {
+    await parts.store.replace(records, orgId);
+  } finally {
+    // After a failed write too: the records are then the ones from before, whose tasks a reset dropped.
+    for (const { instance } of parts.resources) instance.state.afterLoad?.();
+  }
 }
 
 /**
