@@ -25,8 +25,11 @@ export interface StoreOptions {
   checkFile?: StoreFileCheck;
 }
 
-/** One change of a record: a new one, or a new version of one already stored (same id). */
-export type Change = { collection: string; insert: StoredRecord } | { collection: string; update: StoredRecord };
+/** One change of a record: a new one, a new version of one already stored (same id), or the removal of one by id. */
+export type Change =
+  | { collection: string; insert: StoredRecord }
+  | { collection: string; update: StoredRecord }
+  | { collection: string; remove: string };
 
 /** Records for {@link Store.replace}, by collection; a collection left out is not touched. */
 export type RecordsByCollection = Readonly<Record<string, readonly StoredRecord[]>>;
@@ -136,10 +139,17 @@ export class Store {
     const inserts: [IndexedCollection<StoredRecord>, StoredRecord][] = [];
     // Many updates of one collection (a batch expiry, say) are swapped in one pass over its lists.
     const updates = new Map<IndexedCollection<StoredRecord>, [StoredRecord, StoredRecord][]>();
+    const removals: [IndexedCollection<StoredRecord>, StoredRecord][] = [];
     for (const change of changes) {
       const collection = this.#indexed(change.collection);
       if ('insert' in change) {
         inserts.push([collection, change.insert]);
+        continue;
+      }
+      if ('remove' in change) {
+        const stored = collection.get(change.remove);
+        if (stored === undefined) throw new Error(`${change.collection} has no record ${change.remove} to remove`);
+        removals.push([collection, stored]);
         continue;
       }
       const previous = collection.get(change.update.id);
@@ -166,6 +176,10 @@ export class Store {
         if (current.length === 1) collection.swap(...(current[0] as [StoredRecord, StoredRecord]));
         else if (current.length > 1) collection.swapMany(current);
       });
+    }
+    for (const [collection, record] of removals) {
+      const at = collection.remove(record);
+      undo.push(() => collection.restore(record, at));
     }
     try {
       await this.#write();
