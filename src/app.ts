@@ -228,8 +228,10 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
       readiness.ready = true;
     },
     async seedIfEmpty() {
-      if (isEmpty(admin) && Object.values<readonly unknown[] | undefined>(deps.seed ?? {}).some((entries) => (entries?.length ?? 0) > 0))
-        await seed();
+      const hasEntries = (snapshot: Readonly<Record<string, readonly unknown[] | undefined>>): boolean =>
+        Object.values(snapshot).some((entries) => (entries?.length ?? 0) > 0);
+      const seeded = hasEntries(deps.seed ?? {}) || resources.some(({ instance }) => hasEntries(instance.state.seedEntries?.() ?? {}));
+      if (isEmpty(admin) && seeded) await seed();
       else for (const { instance } of resources) instance.state.afterLoad?.();
     },
     releaseHeld() {
