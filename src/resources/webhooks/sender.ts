@@ -43,7 +43,7 @@ export interface DeliverySender {
   wake(subscriptionId: string): void;
   /** Forgets what it holds in memory and takes up the stored pending deliveries (after a load, reset or import). */
   reload(): void;
-  /** Stops at once: answers still to come are dropped (their deliveries stay pending), nothing more goes out. */
+  /** Stops at once: answers still to come are not logged (their deliveries stay pending), nothing more goes out. */
   stop(): void;
   /** Calls `listener` with each delivery once it is stored as delivered. */
   onDelivered(listener: (delivery: WebhookDeliveryRecord) => void): () => void;
@@ -79,11 +79,9 @@ export function createDeliverySender(deps: DeliverySenderDeps): DeliverySender {
   // Subscriptions whose first delivery is due, waiting for a free socket, in the order they became due.
   let ready = new Set<string>();
   // Subscriptions with a delivery in flight, and the tasks that wake the others at their next attempt.
-  let busy = new Set<string>();
+  const busy = new Set<string>();
   let retries = new Map<string, ScheduledTask>();
   let inFlight = 0;
-  // Bumped by reload() and stop(): an answer to a send of an older generation is not logged.
-  let generation = 0;
   let stopped = false;
   let pumpArmed = false;
   const listeners = new Set<(delivery: WebhookDeliveryRecord) => void>();
@@ -159,7 +157,6 @@ export function createDeliverySender(deps: DeliverySenderDeps): DeliverySender {
     const event = events.get(delivery.eventId);
     const attempt = delivery.attempts.length + 1;
     const at = clock.now();
-    const startedIn = generation;
     busy.add(subscription.id);
     inFlight++;
     const body = event === undefined ? undefined : JSON.stringify(payloadOf(event, attempt));
@@ -176,21 +173,24 @@ export function createDeliverySender(deps: DeliverySenderDeps): DeliverySender {
             body,
           );
     sent
-      .then((result) => {
+      .then(async (result) => {
         inFlight--;
-        if (startedIn !== generation) return;
+        // Stopped meanwhile (a close): the delivery stays pending for the next start.
+        if (stopped) return;
         busy.delete(subscription.id);
-        return logAttempt(delivery, { attempt, at: new Date(at).toISOString(), ...resultFields(result) }, isSuccess(result));
-      })
-      .catch((error: unknown) => logger.error(`webhook delivery ${delivery.id}: ${(error as Error)?.stack ?? String(error)}`))
-      .finally(() => {
-        if (startedIn !== generation) {
+        try {
+          await logAttempt(delivery, { attempt, at: new Date(at).toISOString(), ...resultFields(result) }, isSuccess(result));
+        } catch (error) {
+          // Not logged (the store could not be written): the subscription rests until it is woken
+          // again (a new event, an update, a reload), rather than sending in a loop.
+          logger.error(`webhook delivery ${delivery.id}: could not log attempt ${attempt}: ${(error as Error)?.message ?? String(error)}`);
           schedulePump();
           return;
         }
         wake(subscription.id);
         schedulePump();
-      });
+      })
+      .catch((error: unknown) => logger.error(`webhook delivery ${delivery.id}: ${(error as Error)?.stack ?? String(error)}`));
   }
 
   const resultFields = (result: OutboundResult): Omit<DeliveryAttempt, 'attempt' | 'at'> => ({
@@ -232,11 +232,11 @@ export function createDeliverySender(deps: DeliverySenderDeps): DeliverySender {
     },
     wake: (subscriptionId) => wake(subscriptionId),
     reload() {
-      generation++;
+      // A send in flight goes on: its answer is logged if its delivery is still the stored one
+      // (another organisation's, after a reset of one), and its subscription waits for it.
       for (const task of retries.values()) task.cancel();
       queues = new Map();
       ready = new Set();
-      busy = new Set();
       retries = new Map();
       for (const record of deliveries.all()) {
         if (record.status !== 'pending') continue;
@@ -251,7 +251,6 @@ export function createDeliverySender(deps: DeliverySenderDeps): DeliverySender {
     },
     stop() {
       stopped = true;
-      generation++;
       for (const task of retries.values()) task.cancel();
       retries.clear();
       ready.clear();
