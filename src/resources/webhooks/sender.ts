@@ -187,7 +187,8 @@ export function createDeliverySender(deps: DeliverySenderDeps): DeliverySender {
           schedulePump();
           return;
         }
-        wake(subscription.id);
+        // The next one goes out at once: this runs after the answer, never inside an API call.
+        wake(subscription.id, true);
         schedulePump();
       })
       .catch((error: unknown) => logger.error(`webhook delivery ${delivery.id}: ${(error as Error)?.stack ?? String(error)}`));
