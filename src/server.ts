@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inProcessAdmin, type FakeAdmin } from './admin/handle.js';
+import { collectionsOf } from './api/resource.js';
 import { registerResourceSchemas, STORE_FILE_SCHEMA } from './api/schemas.js';
 import { createApp, createParts, type AppDeps, type FakeApp } from './app.js';
 import type { ApiKey } from './auth/api-keys.js';
@@ -105,7 +106,7 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
     deps.store ??
     (await Store.open(
       config.store,
-      resources.map((r) => r.name),
+      collectionsOf(resources).map((c) => c.name),
       {
         durable: config.durable,
         onWriteError: (error) =>
@@ -135,6 +136,8 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
       faultRules,
       delay: deps.delay,
       resources,
+      realNow: deps.realNow,
+      outbound: deps.outbound,
     });
     await fake.seedIfEmpty();
   } catch (error) {

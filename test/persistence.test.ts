@@ -35,9 +35,15 @@ describe('file store', () => {
     const b = await fake.create({ nameFirst: 'B' });
     await fake.close();
     const text = readFileSync(db, 'utf8');
-    assert.deepEqual(JSON.parse(text), { clients: [a.body, b.body], requests: [] });
-    // The opening line, one per client, the requests' (empty) list, and the final newline.
-    assert.equal(text.split('\n').length, 6);
+    const { webhookEvents, ...rest } = JSON.parse(text);
+    assert.deepEqual(rest, { clients: [a.body, b.body], requests: [], webhooks: [], webhookDeliveries: [] });
+    assert.deepEqual(
+      webhookEvents.map((e: { data: unknown }) => e.data),
+      [a.body, b.body],
+    );
+    // The opening line, one per client, the requests' and webhooks' (empty) lists, the events' header
+    // and one line per event, the deliveries' (empty) list, the closing line and the final newline.
+    assert.equal(text.split('\n').length, 11);
     assert.equal(existsSync(join(db, '..', '.db.json.tmp')), false);
   });
 
@@ -83,8 +89,9 @@ describe('file store', () => {
     await pretty.create({ nameFirst: 'after hand edit' });
     await pretty.close();
     const rewritten = readFileSync(db, 'utf8');
-    // A line per client, the opening line, and three closing lines (the requests' empty list among them).
-    assert.equal(rewritten.split('\n').length, clients.length + 1 + 4);
+    // A line per client, the opening line, the line of the create's event, and six closing lines
+    // (the requests', webhooks' and deliveries' empty lists among them).
+    assert.equal(rewritten.split('\n').length, clients.length + 1 + 1 + 7);
     assert.deepEqual(JSON.parse(rewritten).clients.slice(0, -1), clients);
   });
 

@@ -53,10 +53,15 @@ export function buildAdminHandle(tree: AdminOperationTree, transport: Transport)
       branch[part] ??= {};
       branch = branch[part] as Record<string, unknown>;
     }
-    branch[path.at(-1) as string] = async (...args: unknown[]) => {
-      const body = await transport(operation, operation.input(...args));
-      return operation.result === undefined ? body : operation.result(body);
-    };
+    const send = (input: unknown): Promise<unknown> => transport(operation, input);
+    branch[path.at(-1) as string] =
+      operation.call === undefined
+        ? async (...args: unknown[]) => {
+            const body = await send(operation.input(...args));
+            return operation.result === undefined ? body : operation.result(body);
+          }
+        : (...args: unknown[]) =>
+            (operation.call as (send: (input: unknown) => Promise<unknown>, ...args: unknown[]) => Promise<unknown>)(send, ...args);
   }
   const admin = handle as unknown as FakeAdmin;
   // A resource's branch may have the name of a deprecated method (`requests`): the method then

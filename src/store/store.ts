@@ -32,8 +32,11 @@ export interface StoreOptions {
   processes?: LockProcesses;
 }
 
-/** One change of a record: a new one, or a new version of one already stored (same id). */
-export type Change = { collection: string; insert: StoredRecord } | { collection: string; update: StoredRecord };
+/** One change of a record: a new one, a new version of one already stored (same id), or the removal of one by id. */
+export type Change =
+  | { collection: string; insert: StoredRecord }
+  | { collection: string; update: StoredRecord }
+  | { collection: string; remove: string };
 
 /** Records for {@link Store.replace}, by collection; a collection left out is not touched. */
 export type RecordsByCollection = Readonly<Record<string, readonly StoredRecord[]>>;
@@ -180,10 +183,17 @@ export class Store {
     const inserts: [IndexedCollection<StoredRecord>, StoredRecord][] = [];
     // Many updates of one collection (a batch expiry, say) are swapped in one pass over its lists.
     const updates = new Map<IndexedCollection<StoredRecord>, [StoredRecord, StoredRecord][]>();
+    const removals: [IndexedCollection<StoredRecord>, StoredRecord][] = [];
     for (const change of changes) {
       const collection = this.#indexed(change.collection);
       if ('insert' in change) {
         inserts.push([collection, change.insert]);
+        continue;
+      }
+      if ('remove' in change) {
+        const stored = collection.get(change.remove);
+        if (stored === undefined) throw new Error(`${change.collection} has no record ${change.remove} to remove`);
+        removals.push([collection, stored]);
         continue;
       }
       const previous = collection.get(change.update.id);
@@ -200,8 +210,11 @@ export class Store {
       if (pairs.length === 1) collection.swap(...(pairs[0] as [StoredRecord, StoredRecord]));
       else collection.swapMany(pairs);
     }
+    const removed: [IndexedCollection<StoredRecord>, StoredRecord, number][] = [];
+    for (const [collection, record] of removals) removed.push([collection, record, collection.remove(record)]);
     // Undone only after every later change was (newest first), so each step finds what it changed.
     await this.#file?.writes.changed(() => {
+      for (const [collection, record, at] of removed.reverse()) collection.restore(record, at);
       for (const [collection, pairs] of updates) {
         const back = pairs.map(([previous, next]) => [next, previous] as const);
         if (back.length === 1) collection.swap(...(back[0] as [StoredRecord, StoredRecord]));
