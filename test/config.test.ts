@@ -130,6 +130,16 @@ describe('parseConfig', () => {
       {},
       `--clock: expected 'system' or an ISO 8601 instant such as 2026-01-01T00:00:00.000Z, got "2026-13-01T00:00:00Z"`,
     ],
+    [
+      { clock: '9999-06-01T00:00:00Z' },
+      {},
+      '--clock: The clock must stay from 0000-01-01T00:00:00.000Z to 9998-12-31T23:59:59.999Z, got "9999-06-01T00:00:00Z"',
+    ],
+    [
+      {},
+      { ATHENTY_FAKE_CLOCK: '0000-01-01T00:00:00+01:00' },
+      'ATHENTY_FAKE_CLOCK: The clock must stay from 0000-01-01T00:00:00.000Z to 9998-12-31T23:59:59.999Z, got "0000-01-01T00:00:00+01:00"',
+    ],
     [{ journalSize: 0 }, {}, '--journal-size: expected an integer from 1 to 1000000, got 0'],
     [{ magicDelay: '2 days' }, {}, '--magic-delay: expected a duration such as 2s, 500ms or 2000, got "2 days"'],
     [{}, { ATHENTY_FAKE_MAGIC_DELAY: '-1s' }, 'ATHENTY_FAKE_MAGIC_DELAY: expected a duration such as 2s, 500ms or 2000, got "-1s"'],
