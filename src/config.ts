@@ -349,6 +349,14 @@ export const OPTIONS = {
     default: 1000,
     description: 'Requests the journal keeps (oldest dropped)',
   },
+  journalBytes: {
+    flag: 'journal-bytes',
+    env: 'ATHENTY_FAKE_JOURNAL_BYTES',
+    type: byteSize,
+    default: '32mb',
+    description:
+      'Bytes the journal keeps (bodies, URLs; oldest requests dropped beyond it); a body over 64 KB is kept as {truncated, bytes}',
+  },
   adminToken: {
     flag: 'admin-token',
     env: 'ATHENTY_FAKE_ADMIN_TOKEN',

@@ -25,6 +25,7 @@ describe('parseConfig', () => {
       clock: { mode: 'system' },
       magicDelayMs: 2000,
       journalSize: 1000,
+      journalBytes: 33554432,
       durable: false,
       cors: true,
     });
