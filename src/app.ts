@@ -157,7 +157,7 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
   const rateLimits = createRateLimits({ limit: config.rateLimit, windowSeconds: config.rateWindowSeconds }, deps.apiKeys, clock);
   const faultRules = new FaultRules([...config.faultRules, ...(deps.faultRules ?? [])], random.stream('faults'));
   const faults = createFaultInjector({ rules: faultRules, rateLimits, clock, delay: deps.delay });
-  const journal = new Journal(config.journalSize);
+  const journal = new Journal({ capacity: config.journalSize, maxBytes: config.journalBytes });
   const seed = createSeeder({ resources, store: deps.store, clock, ids, seed: (deps.seed ?? {}) as Record<string, readonly unknown[]> });
   const startedAt = performance.now();
   const readiness = { ready: false, uptimeMs: () => performance.now() - startedAt };

@@ -22,7 +22,35 @@ export interface ControllableClock extends Clock {
 }
 
 /**
- * Creates the clock every timestamp and the rate-limit window read.
+ * The instants the clock may show: four-digit years, so that every timestamp stays ISO 8601 text
+ * of the `date-time` format the schemas (and the store file check) read, with a year to spare for
+ * times records compute ahead of the clock (a request expires at most 90 days after creation).
+ */
+export const CLOCK_RANGE = {
+  earliest: Date.parse('0000-01-01T00:00:00.000Z'),
+  latest: Date.parse('9998-12-31T23:59:59.999Z'),
+} as const;
+
+/**
+ * Why the clock cannot show `ms`, or undefined when it can: every clock move is checked with it.
+ *
+ * @example
+ * clockRangeProblem(Date.parse('9999-06-01T00:00:00Z')); // 'The clock must stay from 0000-01-01T00:00:00.000Z to 9998-12-31T23:59:59.999Z'
+ */
+export function clockRangeProblem(ms: number): string | undefined {
+  if (ms >= CLOCK_RANGE.earliest && ms <= CLOCK_RANGE.latest) return undefined;
+  return `The clock must stay from ${new Date(CLOCK_RANGE.earliest).toISOString()} to ${new Date(CLOCK_RANGE.latest).toISOString()}`;
+}
+
+/** Throws when the clock cannot show `ms` (callers that answer users check first). */
+function assertInRange(ms: number): void {
+  const problem = clockRangeProblem(ms);
+  if (problem !== undefined) throw new RangeError(`${problem}; got ${ms} ms`);
+}
+
+/**
+ * Creates the clock every timestamp and the rate-limit window read. A move outside
+ * {@link CLOCK_RANGE} throws a RangeError and leaves the clock as it was.
  *
  * @example
  * const clock = createClock({ mode: 'frozen', at: Date.parse('2026-01-01T00:00:00.000Z') });
@@ -41,11 +69,13 @@ export function createClock(setting: ClockSetting, systemNow: () => number = Dat
     frozenAt = setting.mode === 'frozen' ? setting.at : undefined;
     offset = 0;
   };
+  if (setting.mode === 'frozen') assertInRange(setting.at);
   start();
   return {
     now: () => (frozenAt === undefined ? systemNow() + offset : frozenAt),
     isFrozen: () => frozenAt !== undefined,
     set(now, frozen) {
+      assertInRange(now);
       if (frozen) {
         frozenAt = now;
       } else {
@@ -55,6 +85,7 @@ export function createClock(setting: ClockSetting, systemNow: () => number = Dat
       changed();
     },
     advance(ms) {
+      assertInRange((frozenAt ?? systemNow() + offset) + ms);
       if (frozenAt === undefined) offset += ms;
       else frozenAt += ms;
       changed();

@@ -1,6 +1,6 @@
 // Every option of the fake, declared once with the parser of its value, and parseConfig: flags, then
 // environment, then defaults, each read by its option's parser into one frozen Config.
-import type { ClockSetting } from './clock.js';
+import { clockRangeProblem, type ClockSetting } from './clock.js';
 import { StartupError } from './errors.js';
 import { checkFaultRule, parseFaultSpec, type FaultRuleInput } from './faults/fault-rule.js';
 import { LOG_LEVELS } from './logger.js';
@@ -224,6 +224,8 @@ const clockSetting: ValueType<string, ClockSetting> = {
     if (given.value === 'system') return { mode: 'system' };
     const at = typeof given.value === 'string' && ISO_INSTANT.test(given.value) ? Date.parse(given.value) : NaN;
     if (!Number.isFinite(at)) fail(given, "'system' or an ISO 8601 instant such as 2026-01-01T00:00:00.000Z");
+    const outOfRange = clockRangeProblem(at);
+    if (outOfRange !== undefined) throw new StartupError(`${given.name}: ${outOfRange}, got ${JSON.stringify(given.value)}`);
     return { mode: 'frozen', at };
   },
 };
@@ -386,6 +388,14 @@ export const OPTIONS = {
     type: integer(1, 1_000_000),
     default: 1000,
     description: 'Requests the journal keeps (oldest dropped)',
+  },
+  journalBytes: {
+    flag: 'journal-bytes',
+    env: 'ATHENTY_FAKE_JOURNAL_BYTES',
+    type: byteSize,
+    default: '32mb',
+    description:
+      'Bytes the journal keeps (bodies, URLs; oldest requests dropped beyond it); a body over 64 KB is kept as {truncated, bytes}',
   },
   webhook: {
     flag: 'webhook',

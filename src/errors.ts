@@ -90,6 +90,22 @@ export const ERROR_CATALOGUE = {
 /** The name of a catalogue entry, e.g. `NOT_FOUND`. */
 export type ErrorKind = keyof typeof ERROR_CATALOGUE;
 
+/**
+ * The real API's documented errors: their message is fixed, word for word (never replaced). The
+ * other entries are the fake's choices.
+ *
+ * @example
+ * DOCUMENTED_ERRORS.includes('NOT_FOUND'); // true
+ */
+export const DOCUMENTED_ERRORS: readonly ErrorKind[] = [
+  'UNAUTHORIZED',
+  'PAYMENT_REQUIRED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'VALIDATION_ERROR',
+  'RATE_LIMITED',
+];
+
 /** What an {@link ApiError} may carry besides its catalogue entry. */
 export interface ApiErrorOptions {
   /** The `{field, message}` items of a 422. */

@@ -46,6 +46,22 @@ describe('/__admin/clock', () => {
     assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 200);
   });
 
+  it('refuses to advance past the last instant it can show (422), and everything goes on working', async (t) => {
+    const fake = await withFake(t, { seed: 'none', clock: '2026-01-01T00:00:00.000Z' });
+    const thousandYears = 31_536_000_000_000;
+    const statuses: number[] = [];
+    for (let i = 0; i < 9; i++) statuses.push((await fake.call('POST', '/__admin/clock/advance', { body: { ms: thousandYears } })).status);
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 200, 422, 422]);
+    const now = (await fake.call('GET', '/__admin/clock')).body.now;
+    assert.equal(now, new Date(Date.parse('2026-01-01T00:00:00.000Z') + 7 * thousandYears).toISOString());
+    const created = await fake.create({});
+    assert.equal(created.status, 201);
+    assert.equal(created.body.createdAt, now);
+    assert.equal((await fake.call('GET', '/__admin/journal')).status, 200);
+    assert.equal((await fake.call('PUT', '/__admin/clock', { body: { now: '9998-12-31T23:59:59.999Z' } })).status, 200);
+    assert.equal((await fake.call('POST', '/__admin/clock/advance', { body: { ms: 1 } })).status, 422);
+  });
+
   const INVALID: [string, string, unknown, { field: string; message: string }[]][] = [
     ['PUT', '/__admin/clock', { now: 'soon' }, [{ field: 'now', message: 'Invalid datetime' }]],
     ['PUT', '/__admin/clock', { frozen: 'yes' }, [{ field: 'frozen', message: 'Expected boolean, received string' }]],
@@ -59,6 +75,11 @@ describe('/__admin/clock', () => {
     ['POST', '/__admin/clock/advance', { ms: 1.5 }, [{ field: 'ms', message: 'Expected integer, received float' }]],
     ['POST', '/__admin/clock/advance', { ms: '10' }, [{ field: 'ms', message: 'Expected number, received string' }]],
   ];
+  const RANGE = 'The clock must stay from 0000-01-01T00:00:00.000Z to 9998-12-31T23:59:59.999Z';
+  INVALID.push(
+    ['PUT', '/__admin/clock', { now: '9999-06-01T00:00:00.000Z' }, [{ field: 'now', message: RANGE }]],
+    ['PUT', '/__admin/clock', { now: '0000-01-01T00:00:00+00:01', frozen: false }, [{ field: 'now', message: RANGE }]],
+  );
   for (const [method, path, body, errors] of INVALID) {
     it(`${method} ${path} ${JSON.stringify(body)} answers 422 and leaves the clock alone`, async (t) => {
       const fake = await withFake(t, { seed: 'none', clock: '2026-01-01T00:00:00.000Z' });

@@ -280,6 +280,18 @@ describe('athenty-fake CLI', () => {
     }
   });
 
+  it('exits 1 with one line for a start-up fault rule with a header Node cannot send', async () => {
+    const faults = join(tempDir(), 'faults.json');
+    writeFileSync(faults, JSON.stringify([{ status: 503, headers: { 'X-Price': '5 €' } }]));
+    const { code, stdout, stderr } = await runCli(['--port', '0', '--db', 'memory', '--faults', faults]);
+    assert.equal(code, 1);
+    assert.equal(stdout, '');
+    assert.equal(
+      stderr,
+      `athenty-fake: faults file ${faults}: 0.headers.X-Price: Invalid header value: characters beyond Latin-1, NUL, CR and LF cannot be sent\n`,
+    );
+  });
+
   it('exits 1 on a corrupt store file and leaves it byte-identical', async () => {
     const db = join(tempDir(), 'db.json');
     writeFileSync(db, '{"clients": [tru');

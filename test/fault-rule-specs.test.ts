@@ -74,6 +74,7 @@ describe('checkFaultRule', () => {
     { status: 599, headers: {} },
     { status: 500, body: null },
     { status: 418, body: 'plain text', headers: { 'X-Trace': 'a b; c=d' } },
+    { status: 503, headers: { 'Retry-After': '30', 'X-Latin-1': 'café', 'Content-Type': 'text/plain' } },
     { delayMs: 0 },
     { delayMs: 600_000 },
     { network: 'hang' },
@@ -111,6 +112,27 @@ describe('checkFaultRule', () => {
     [{ delayMs: 1.5 }, [{ field: 'delayMs', message: 'Expected integer, received float' }]],
     [{ status: 500, headers: [] }, [{ field: 'headers', message: 'Expected object, received array' }]],
     [{ status: 500, headers: { 'X-A': 1 } }, [{ field: 'headers.X-A', message: 'Expected string, received number' }]],
+    ...(
+      [
+        ['X-Price', '5 €'],
+        ['X-Nul', 'a\u0000b'],
+        ['X-Split', 'a\r\nSet-Cookie: x=1'],
+        ['X-Lf', 'a\nb'],
+      ] as const
+    ).map(([name, value]): [unknown, ExpectedFieldError[]] => [
+      { status: 500, headers: { 'X-Ok': 'fine', [name]: value } },
+      [{ field: `headers.${name}`, message: 'Invalid header value: characters beyond Latin-1, NUL, CR and LF cannot be sent' }],
+    ]),
+    ...['X Space', 'X:Colon', 'Ünicode', ''].map((name): [unknown, ExpectedFieldError[]] => [
+      { status: 500, headers: { [name]: 'v' } },
+      [{ field: `headers.${name}`, message: "Invalid header name: use letters, digits and !#$%&'*+-.^_`|~" }],
+    ]),
+    ...['Transfer-Encoding', 'content-length', 'Connection', 'Keep-Alive', 'Upgrade', 'TE', 'Trailer', 'Proxy-Connection'].map(
+      (name): [unknown, ExpectedFieldError[]] => [
+        { status: 500, headers: { [name]: 'chunked' } },
+        [{ field: `headers.${name}`, message: `${name} frames the answer or governs the connection; a rule cannot set it` }],
+      ],
+    ),
     [{ body: {} }, [{ field: '', message: 'A rule needs an effect: status, delayMs or network' }]],
     [{ network: 'reset', body: {} }, [{ field: 'body', message: 'body and headers go with a status' }]],
     [{ network: 'reset', headers: {} }, [{ field: 'headers', message: 'body and headers go with a status' }]],

@@ -5,7 +5,7 @@ import type { RunningResource } from '../api/dispatcher.js';
 import { collectionsOf, type ResourceAdminOperation, type ResourceAdminTree, type ResourceModule } from '../api/resource.js';
 import { STATE_SCHEMA } from '../api/schemas.js';
 import type { ApiKey } from '../auth/api-keys.js';
-import type { ControllableClock } from '../clock.js';
+import { clockRangeProblem, type ControllableClock } from '../clock.js';
 import { ApiError, type FieldError } from '../errors.js';
 import { checkFaultRule, type FaultRuleInput } from '../faults/fault-rule.js';
 import type { FaultRules, ListedFaultRule } from '../faults/fault-rules.js';
@@ -170,6 +170,12 @@ function bodyInput<T>(schema: string) {
 /** Query values arrive as text: the filter's numbers are converted as its schema says. */
 const toJournalFilter = coerceQueryFor('journal-filter.schema.json');
 
+/** A 422 on `field` when the clock cannot show `ms` (it then stays where it is). */
+function validClockInstantOrThrow(ms: number, field: string): void {
+  const problem = clockRangeProblem(ms);
+  if (problem !== undefined) validOrThrow([{ field, message: problem }]);
+}
+
 function clockState(clock: ControllableClock): ClockState {
   return { now: new Date(clock.now()).toISOString(), frozen: clock.isFrozen() };
 }
@@ -318,7 +324,9 @@ export const ADMIN_OPERATIONS = {
       run: (parts, setting): ClockState => {
         validOrThrow(checkFor('clock-setting.schema.json')(setting));
         const { clock } = parts;
-        clock.set(setting.now === undefined ? clock.now() : Date.parse(setting.now), setting.frozen ?? clock.isFrozen());
+        const now = setting.now === undefined ? clock.now() : Date.parse(setting.now);
+        validClockInstantOrThrow(now, 'now');
+        clock.set(now, setting.frozen ?? clock.isFrozen());
         return clockState(clock);
       },
     }),
@@ -332,6 +340,7 @@ export const ADMIN_OPERATIONS = {
       fromHttp: ({ body }: AdminHttpInput): { ms: number } => ({ ms: (body as { ms?: unknown } | undefined)?.ms as number }),
       run: (parts, input): ClockState => {
         validOrThrow(checkFor('clock-advance.schema.json')(input));
+        validClockInstantOrThrow(parts.clock.now() + input.ms, 'ms');
         parts.clock.advance(input.ms);
         return clockState(parts.clock);
       },
