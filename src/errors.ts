@@ -79,6 +79,7 @@ export const ERROR_CATALOGUE = {
     message: 'Service unavailable.',
   },
   NOT_READY: { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'The fake is starting.' },
+  STOPPING: { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'The fake is stopping.' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** The name of a catalogue entry, e.g. `NOT_FOUND`. */
