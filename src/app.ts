@@ -82,6 +82,18 @@ export interface FakeApp {
 /** Where the OpenAPI document of the API is served: like the API, at both bases. */
 const OPENAPI_PATHS = ['/openapi.json', '/v2/api/openapi.json'];
 
+/**
+ * What express serves a path as, besides the API: the admin API or the OpenAPI document. Express
+ * matches routes ignoring case and a trailing slash, so this does too (`/__ADMIN/health/` is the
+ * health check).
+ */
+function servedAs(path: string): 'health' | 'admin' | 'document' | undefined {
+  const route = path.toLowerCase().replace(/\/+$/, '');
+  if (route === '/__admin/health') return 'health';
+  if (route === '/__admin' || route.startsWith('/__admin/')) return 'admin';
+  return OPENAPI_PATHS.includes(route) ? 'document' : undefined;
+}
+
 /** The stateful parts the config describes, for those the caller did not supply. */
 export function createParts(
   config: Config,
@@ -168,9 +180,10 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
   app.use(
     compose(
       // 1. one log line per request, when info lines are wanted
-      ...(logger.enabled('info') ? [logRequests(logger)] : []),
+      //    (health probes at debug)
+      ...(logger.enabled('info') ? [logRequests(logger, (path) => servedAs(path) === 'health')] : []),
       // 2. the request journal (every call but the admin API's and the OpenAPI document's)
-      recordRequests({ journal, clock, skip: (path) => path.startsWith('/__admin') || OPENAPI_PATHS.includes(path) }),
+      recordRequests({ journal, clock, skip: (path) => servedAs(path) !== undefined }),
       // 3. a Host header, as HTTP/1.1 requires (400)
       requireHost,
       // 4. CORS headers, and the answer to preflights, unless --no-cors
