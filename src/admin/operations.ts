@@ -5,7 +5,7 @@ import type { RunningResource } from '../api/dispatcher.js';
 import type { ResourceAdminOperation, ResourceAdminTree, ResourceModule } from '../api/resource.js';
 import { STATE_SCHEMA } from '../api/schemas.js';
 import type { ApiKey } from '../auth/api-keys.js';
-import type { ControllableClock } from '../clock.js';
+import { parseInstant, type ControllableClock } from '../clock.js';
 import { ApiError, type FieldError } from '../errors.js';
 import { checkFaultRule, type FaultRuleInput } from '../faults/fault-rule.js';
 import type { FaultRules, ListedFaultRule } from '../faults/fault-rules.js';
@@ -308,7 +308,9 @@ export const ADMIN_OPERATIONS = {
       run: (parts, setting): ClockState => {
         validOrThrow(checkFor('clock-setting.schema.json')(setting));
         const { clock } = parts;
-        clock.set(setting.now === undefined ? clock.now() : Date.parse(setting.now), setting.frozen ?? clock.isFrozen());
+        const now = setting.now === undefined ? clock.now() : parseInstant(setting.now);
+        if (now === undefined) validOrThrow([{ field: 'now', message: 'Invalid datetime' }]);
+        clock.set(now as number, setting.frozen ?? clock.isFrozen());
         return clockState(clock);
       },
     }),
