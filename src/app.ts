@@ -11,10 +11,12 @@ import { ApiKeyRing, type ApiKey } from './auth/api-keys.js';
 import { authenticate } from './auth/authenticate.js';
 import { createClock, type ControllableClock } from './clock.js';
 import type { Config } from './config.js';
+import { StartupError } from './errors.js';
 import { loadApiKeys, loadOrganisations, loadSeed } from './fixtures.js';
 import { createEventBus, type EventBus } from './events.js';
 import type { FaultRuleInput } from './faults/fault-rule.js';
 import { FaultRules } from './faults/fault-rules.js';
+import { apiSegmentsOf, checkFaultRuleFires } from './faults/reachable.js';
 import { createFaultInjector } from './faults/inject.js';
 import { parseJsonBody } from './http/body.js';
 import { compose } from './http/compose.js';
@@ -147,7 +149,13 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
     }),
   }));
   const rateLimits = createRateLimits({ limit: config.rateLimit, windowSeconds: config.rateWindowSeconds }, deps.apiKeys, clock);
-  const faultRules = new FaultRules([...config.faultRules, ...(deps.faultRules ?? [])], random.stream('faults'));
+  const startupRules = [...config.faultRules, ...(deps.faultRules ?? [])];
+  const segments = apiSegmentsOf(modules);
+  for (const rule of startupRules) {
+    const never = checkFaultRuleFires(rule, deps.apiKeys, segments)[0];
+    if (never !== undefined) throw new StartupError(`fault rule ${JSON.stringify(rule)}: ${never.field}: ${never.message}`);
+  }
+  const faultRules = new FaultRules(startupRules, random.stream('faults'));
   const faults = createFaultInjector({ rules: faultRules, rateLimits, clock, delay: deps.delay });
   const journal = new Journal(config.journalSize);
   const seed = createSeeder({ resources, store: deps.store, clock, ids, seed: (deps.seed ?? {}) as Record<string, readonly unknown[]> });

@@ -9,6 +9,7 @@ import { parseInstant, type ControllableClock } from '../clock.js';
 import { ApiError, type FieldError } from '../errors.js';
 import { checkFaultRule, type FaultRuleInput } from '../faults/fault-rule.js';
 import type { FaultRules, ListedFaultRule } from '../faults/fault-rules.js';
+import { apiSegmentsOf, checkFaultRuleFires } from '../faults/reachable.js';
 import type { Ids } from '../ids.js';
 import type { Journal, JournalEntry, JournalFilter } from '../journal/journal.js';
 import type { RandomStreams } from '../random.js';
@@ -256,6 +257,7 @@ export const ADMIN_OPERATIONS = {
       summary: 'Add a fault rule (body: one rule); 201 with the stored rule, its id, remaining and hits',
       run: (parts, rule): ListedFaultRule => {
         validOrThrow(checkFaultRule(rule));
+        validOrThrow(checkFaultRuleFires(rule, parts.apiKeys, apiSegmentsOf(parts.resources.map((r) => r.module))));
         return parts.faultRules.add(rule);
       },
     }),
