@@ -50,6 +50,7 @@ export const ERROR_CATALOGUE = {
   BAD_REQUEST: { status: 400, code: 'BAD_REQUEST', message: 'Bad request.' },
   BODY_TOO_DEEP: { status: 400, code: 'BAD_REQUEST', message: 'Request body is nested too deeply.' },
   MISSING_HOST: { status: 400, code: 'BAD_REQUEST', message: 'The Host header is required.' },
+  EXPECTATION_FAILED: { status: 417, code: 'EXPECTATION_FAILED', message: 'Only Expect: 100-continue is supported.' },
   METHOD_NOT_ALLOWED: { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed.' },
   INVALID_TRANSITION: { status: 409, code: 'INVALID_TRANSITION', message: 'Cannot move a {record} from {from} to {to}.' },
   REQUEST_TIMEOUT: {

@@ -47,10 +47,14 @@ export interface HttpServer {
   stop(): Promise<void>;
 }
 
-/** The 503 a request gets once the server is stopping; it closes its connection. */
-function answerStopping(res: ServerResponse): void {
-  const body = JSON.stringify(new ApiError('STOPPING').toEnvelope());
-  res.writeHead(503, {
+/**
+ * Answers in the envelope a request the app never sees (the server is stopping, or Node turned
+ * it down), and closes its connection.
+ */
+function answerBeforeApp(res: ServerResponse, kind: 'STOPPING' | 'EXPECTATION_FAILED'): void {
+  const error = new ApiError(kind);
+  const body = JSON.stringify(error.toEnvelope());
+  res.writeHead(error.status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
     Connection: 'close',
@@ -81,7 +85,7 @@ export function createHttpServer(app: RequestListener, timeouts: ServerTimeouts)
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     if (stopping !== undefined) {
-      answerStopping(res);
+      answerBeforeApp(res, 'STOPPING');
       return;
     }
     if (fresh.has(req.socket)) forget(req.socket);
@@ -114,6 +118,8 @@ export function createHttpServer(app: RequestListener, timeouts: ServerTimeouts)
   });
   server.on('clientError', answerClientError);
   server.on('connect', answerConnect);
+  // An Expect other than 100-continue: Node's own answer is a bare 417.
+  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => answerBeforeApp(res, 'EXPECTATION_FAILED'));
 
   return {
     server,
