@@ -133,7 +133,7 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
   };
 
   return {
-    ...inProcessAdmin(fake.admin),
+    ...inProcessAdmin(fake.admin, () => closing !== undefined),
     url: `http://${urlHost}:${port}`,
     port,
     host: config.host,

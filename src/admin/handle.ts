@@ -71,14 +71,18 @@ export function buildAdminHandle(tree: AdminOperationTree, transport: Transport)
 }
 
 /**
- * The in-process handle: each method runs its operation on the app's parts.
+ * The in-process handle: each method runs its operation on the app's parts, until `closed()` says
+ * the fake has stopped; from then on every method rejects (an import would write a closed store).
  *
  * @example
- * const admin = inProcessAdmin(fake.admin);
+ * const admin = inProcessAdmin(fake.admin, () => false);
  * await admin.faults.add({ status: 503, times: 1 });
  */
-export function inProcessAdmin(parts: AdminParts): FakeAdmin {
-  return buildAdminHandle(parts.operations, async (operation, input) => operation.run(parts, input));
+export function inProcessAdmin(parts: AdminParts, closed: () => boolean): FakeAdmin {
+  return buildAdminHandle(parts.operations, async (operation, input) => {
+    if (closed()) throw new Error('this fake has been closed: start another one with startFake()');
+    return operation.run(parts, input);
+  });
 }
 
 /** Fills an operation's path template with its parameters. */
