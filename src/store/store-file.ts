@@ -7,6 +7,7 @@ import { Writer } from 'steno';
 import type { FieldError } from '../errors.js';
 import { StartupError } from '../errors.js';
 import { describeFileError } from '../file-errors.js';
+import { withoutByteOrderMark } from '../text-file.js';
 import type { StoredRecord } from './stored-record.js';
 
 /** What the store file holds: one array of records per collection. */
@@ -132,7 +133,7 @@ export class StoreFile implements Adapter<StoreData> {
   async read(): Promise<StoreData | null> {
     let bytes: Buffer;
     try {
-      bytes = await readFile(this.#path);
+      bytes = withoutByteOrderMark(await readFile(this.#path));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw new StartupError(`store file ${this.#path} ${describeFileError(error)}`);
