@@ -5,6 +5,41 @@ export interface Clock {
   now(): number;
 }
 
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/i;
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * Reads an ISO 8601 instant with its offset (`2026-01-01T00:00:00.000Z`, as RFC 3339 writes it) into
+ * epoch milliseconds; undefined for anything else, a date the calendar does not have
+ * (`2026-02-30`) included. The one reader of the clock's instants, at start-up and in the admin API.
+ *
+ * @example
+ * parseInstant('2026-01-01T00:00:00Z'); // 1767225600000
+ * parseInstant('2026-02-30T00:00:00Z'); // undefined
+ */
+export function parseInstant(text: string): number | undefined {
+  const match = ISO_INSTANT.exec(text);
+  if (match === null) return undefined;
+  type Fields = [number, number, number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = match.slice(1).map((part) => Number(part ?? 0)) as Fields;
+  const valid =
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysIn(year, month) &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    offsetHours <= 23 &&
+    offsetMinutes <= 59;
+  const at = valid ? Date.parse(text) : NaN;
+  return Number.isFinite(at) ? at : undefined;
+}
+
 /** How the clock starts: following the system time, or frozen at an instant (epoch ms). */
 export type ClockSetting = { mode: 'system' } | { mode: 'frozen'; at: number };
 

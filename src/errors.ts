@@ -51,6 +51,7 @@ export const ERROR_CATALOGUE = {
   BODY_TOO_DEEP: { status: 400, code: 'BAD_REQUEST', message: 'Request body is nested too deeply.' },
   NOT_JSON: { status: 400, code: 'BAD_REQUEST', message: 'Request body is not JSON: {problem}.' },
   MISSING_HOST: { status: 400, code: 'BAD_REQUEST', message: 'The Host header is required.' },
+  EXPECTATION_FAILED: { status: 417, code: 'EXPECTATION_FAILED', message: 'Only Expect: 100-continue is supported.' },
   METHOD_NOT_ALLOWED: { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed.' },
   INVALID_TRANSITION: { status: 409, code: 'INVALID_TRANSITION', message: 'Cannot move a {record} from {from} to {to}.' },
   REQUEST_TIMEOUT: {
@@ -85,6 +86,7 @@ export const ERROR_CATALOGUE = {
     code: 'STORE_UNAVAILABLE',
     message: 'The store file cannot be written ({reason}).',
   },
+  STOPPING: { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'The fake is stopping.' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** The name of a catalogue entry, e.g. `NOT_FOUND`. */

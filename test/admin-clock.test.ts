@@ -1,6 +1,7 @@
 // The fake's clock over HTTP: read, set, freeze, advance; it drives timestamps and the rate window.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parseConfig } from '../src/config.js';
 import { validationError } from './support/envelopes.js';
 import { withFake } from './support/fake.js';
 import { KEYS } from './support/fixture-keys.js';
@@ -88,4 +89,33 @@ describe('/__admin/clock', () => {
       assert.deepEqual((await fake.call('GET', '/__admin/clock')).body, { now: '2026-01-01T00:00:00.000Z', frozen: true });
     });
   }
+
+  it('PUT takes exactly the instants --clock takes: a real calendar date and time, with seconds and an offset', async (t) => {
+    const fake = await withFake(t, { seed: 'none', clock: '2026-01-01T00:00:00.000Z' });
+    const TRIES = [
+      '2024-02-29T00:00:00Z',
+      '2026-06-01T12:00:00.5+02:00',
+      '2026-02-30T00:00:00Z',
+      '2025-02-29T12:00:00Z',
+      '2026-04-31T00:00:00Z',
+      '2026-01-01T24:00:00Z',
+      '2026-01-01T23:59:60Z',
+      '2026-01-01T00:00:00+24:00',
+      '2026-01-01T00:00Z',
+    ];
+    const taken: string[] = [];
+    for (const now of TRIES) {
+      let byCli: boolean;
+      try {
+        byCli = parseConfig({ clock: now }).clock.mode === 'frozen';
+      } catch {
+        byCli = false;
+      }
+      const res = await fake.call('PUT', '/__admin/clock', { body: { now } });
+      assert.equal(res.status === 200, byCli, now);
+      if (res.status === 200) taken.push(now);
+      else assert.deepEqual(res.body, validationError([{ field: 'now', message: 'Invalid datetime' }]), now);
+    }
+    assert.deepEqual(taken, TRIES.slice(0, 2));
+  });
 });

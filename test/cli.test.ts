@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { OPTIONS } from '../src/config.js';
 import { runCli, startCli } from './support/cli.js';
 import { KEYS } from './support/fixture-keys.js';
 import { call } from './support/http.js';
@@ -205,6 +206,12 @@ describe('athenty-fake CLI', () => {
     ]) {
       assert.ok(stdout.includes(text), text);
     }
+  });
+
+  it('--help wraps lines between words, never inside one', async () => {
+    const { stdout } = await runCli(['--help']);
+    const flowing = stdout.replace(/\s+/g, ' ');
+    for (const spec of Object.values(OPTIONS)) assert.ok(flowing.includes(spec.description), spec.description);
   });
 
   it('--version prints the package version', async () => {

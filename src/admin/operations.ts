@@ -5,10 +5,11 @@ import type { RunningResource } from '../api/dispatcher.js';
 import { collectionsOf, type ResourceAdminOperation, type ResourceAdminTree, type ResourceModule } from '../api/resource.js';
 import { STATE_SCHEMA } from '../api/schemas.js';
 import type { ApiKey } from '../auth/api-keys.js';
-import { clockRangeProblem, type ControllableClock } from '../clock.js';
+import { clockRangeProblem, parseInstant, type ControllableClock } from '../clock.js';
 import { ApiError, type FieldError } from '../errors.js';
 import { checkFaultRule, type FaultRuleInput } from '../faults/fault-rule.js';
 import type { FaultRules, ListedFaultRule } from '../faults/fault-rules.js';
+import { apiSegmentsOf, checkFaultRuleFires } from '../faults/reachable.js';
 import type { Ids } from '../ids.js';
 import type { Journal, JournalEntry, JournalFilter } from '../journal/journal.js';
 import type { RandomStreams } from '../random.js';
@@ -272,6 +273,7 @@ export const ADMIN_OPERATIONS = {
       summary: 'Add a fault rule (body: one rule); 201 with the stored rule, its id, remaining and hits',
       run: (parts, rule): ListedFaultRule => {
         validOrThrow(checkFaultRule(rule));
+        validOrThrow(checkFaultRuleFires(rule, parts.apiKeys, apiSegmentsOf(parts.resources.map((r) => r.module))));
         return parts.faultRules.add(rule);
       },
     }),
@@ -324,9 +326,10 @@ export const ADMIN_OPERATIONS = {
       run: (parts, setting): ClockState => {
         validOrThrow(checkFor('clock-setting.schema.json')(setting));
         const { clock } = parts;
-        const now = setting.now === undefined ? clock.now() : Date.parse(setting.now);
-        validClockInstantOrThrow(now, 'now');
-        clock.set(now, setting.frozen ?? clock.isFrozen());
+        const now = setting.now === undefined ? clock.now() : parseInstant(setting.now);
+        if (now === undefined) validOrThrow([{ field: 'now', message: 'Invalid datetime' }]);
+        validClockInstantOrThrow(now as number, 'now');
+        clock.set(now as number, setting.frozen ?? clock.isFrozen());
         return clockState(clock);
       },
     }),

@@ -132,9 +132,17 @@ export function parseFaultSpec(spec: string): FaultRuleInput {
     throw new Error('expected METHOD PATH [key=value ...], e.g. "POST /clients status=429 times=2"');
   }
   const rule: Record<string, unknown> = { method: method.toUpperCase(), path };
+  // Which option gave each field: a rule has one of each, so a second one is a mistake, not an override.
+  const givenBy = new Map<string, string>();
+  const give = (field: keyof FaultRuleInput, value: unknown, option: string): void => {
+    const earlier = givenBy.get(field);
+    if (earlier !== undefined) throw new Error(`'${option}' and '${earlier}' both give ${field}; a rule has one`);
+    givenBy.set(field, option);
+    rule[field] = value;
+  };
   for (const option of options) {
     if (option === 'reset' || option === 'hang' || option === 'malformed') {
-      rule.network = option;
+      give('network', option, option);
       continue;
     }
     const [name = '', value, ...rest] = option.split('=');
@@ -142,7 +150,7 @@ export function parseFaultSpec(spec: string): FaultRuleInput {
     if (field === undefined || value === undefined || rest.length > 0) {
       throw new Error(`unknown option '${option}' (use status=, delay=, times=, probability=, network=, apiKey=, orgId=)`);
     }
-    rule[field] = NUMERIC.includes(field) ? Number(value) : value;
+    give(field, NUMERIC.includes(field) ? Number(value) : value, option);
   }
   return rule as FaultRuleInput;
 }
