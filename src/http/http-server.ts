@@ -110,8 +110,12 @@ export function createHttpServer(app: RequestListener, timeouts: ServerTimeouts)
     listener,
   );
   server.on('connection', (socket: Socket) => {
+    // Decided after the event loop's poll phase: after a stall (a long store write, say) the timer
+    // runs before the bytes that arrived meanwhile are read, and would close a connection in use.
     const idle = setTimeout(() => {
-      if (socket.bytesRead === 0) socket.destroy();
+      setImmediate(() => {
+        if (fresh.has(socket) && socket.bytesRead === 0) socket.destroy();
+      });
     }, timeouts.keepAliveMs);
     fresh.set(socket, idle.unref());
     socket.once('close', () => forget(socket));
