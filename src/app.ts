@@ -1,11 +1,12 @@
 // The composition root: createApp wires the injected parts and the resources into one express app
 // (it never listens).
-import express, { type Express } from 'express';
+import type { RequestListener } from 'node:http';
+import express from 'express';
 import { adminOperationTree, type AdminParts } from './admin/operations.js';
 import { createAdminRouter } from './admin/router.js';
 import { createSeeder, isEmpty, type StateInput } from './admin/state.js';
-import { createApiDispatcher, type RunningResource } from './api/dispatcher.js';
-import { collectionsOf, type OrganisationProfile, type ResourceModule } from './api/resource.js';
+import { createApiDispatcher } from './api/dispatcher.js';
+import { collectionsOf, type OrganisationProfile, type ResourceModule, type RunningResource } from './api/resource.js';
 import { registerResourceSchemas } from './api/schemas.js';
 import { ApiKeyRing, type ApiKey } from './auth/api-keys.js';
 import { authenticate } from './auth/authenticate.js';
@@ -27,7 +28,8 @@ import { createOutboundHttp, DEFAULT_OUTBOUND, type OutboundOptions } from './ht
 import { logRequests } from './http/request-log.js';
 import { sendJson } from './http/respond.js';
 import { createIds, type Ids } from './ids.js';
-import { Journal, recordRequests } from './journal/journal.js';
+import { Journal } from './journal/journal.js';
+import { recordRequests } from './journal/record-requests.js';
 import { createLogger, type Logger } from './logger.js';
 import { apiOpenApi } from './openapi/openapi.js';
 import { createRandomStreams, type RandomStreams } from './random.js';
@@ -65,8 +67,11 @@ export interface AppDeps {
 
 /** The built app and the parts a server or a test drives it through. */
 export interface FakeApp {
-  /** The express app: pass it to `http.createServer` or `app.listen`. */
-  app: Express;
+  /**
+   * The app, as a request listener: pass it to `http.createServer`, or mount it in an express app
+   * with `use`. (Typed with node:http's types only, so that users need no express types.)
+   */
+  app: RequestListener;
   clock: ControllableClock;
   ids: Ids;
   keys: ApiKeyRing;

@@ -1,8 +1,13 @@
 // The admin API, declared once: each operation says how it travels over HTTP and what it does. The
 // express router, the admin OpenAPI document, the in-process handle of startFake() and the HTTP
 // client of connectFake() are all derived from this table, so they cannot drift apart.
-import type { RunningResource } from '../api/dispatcher.js';
-import { collectionsOf, type ResourceAdminOperation, type ResourceAdminTree, type ResourceModule } from '../api/resource.js';
+import {
+  collectionsOf,
+  type ResourceAdminOperation,
+  type ResourceAdminTree,
+  type ResourceModule,
+  type RunningResource,
+} from '../api/resource.js';
 import { STATE_SCHEMA } from '../api/schemas.js';
 import type { ApiKey } from '../auth/api-keys.js';
 import { clockRangeProblem, parseInstant, type ControllableClock } from '../clock.js';
@@ -13,7 +18,6 @@ import { apiSegmentsOf, checkFaultRuleFires } from '../faults/reachable.js';
 import type { Ids } from '../ids.js';
 import type { Journal, JournalEntry, JournalFilter } from '../journal/journal.js';
 import type { RandomStreams } from '../random.js';
-import type { RateLimits } from '../rate-limit/rate-limits.js';
 import type { Scheduler } from '../scheduler.js';
 import type { Store } from '../store/store.js';
 import { adminOpenApi } from '../openapi/openapi.js';
@@ -43,7 +47,8 @@ export interface AdminParts {
   random: RandomStreams;
   scheduler: Scheduler;
   faultRules: FaultRules;
-  rateLimits: RateLimits;
+  /** Of the rate limiter, what a reset needs: forgets the counts of every key, or of these keys. */
+  rateLimits: { reset(keys?: readonly ApiKey[]): void };
   journal: Journal;
   /** Puts the seed back: every organisation's records, or one's. */
   seed(orgId?: string): Promise<CollectionCounts>;

@@ -1,7 +1,6 @@
 // Reset, seeding, export and import over every resource: each contributes its collection and its
 // state hooks, and these functions treat them all alike.
-import type { RunningResource } from '../api/dispatcher.js';
-import type { RecordsFromEntries, ResourceCollection } from '../api/resource.js';
+import type { RecordsFromEntries, ResourceCollection, RunningResource } from '../api/resource.js';
 import type { Clock } from '../clock.js';
 import { ApiError, type FieldError } from '../errors.js';
 import { nextFreeId, type Ids } from '../ids.js';

@@ -10,16 +10,10 @@ import { contextOf } from '../http/context.js';
 import { compose } from '../http/compose.js';
 import { sendJson } from '../http/respond.js';
 import { bodyCheckFor, checkFor, coerceQueryFor, type Check } from '../validation/validator.js';
-import { servedPaths, type Operation, type OperationMethod, type ResourceInstance, type ResourceModule } from './resource.js';
+import { servedPaths, type Operation, type OperationMethod, type RunningResource } from './resource.js';
 
 /** Where the API is served: the root, and the real API's base path. */
 export const API_BASES = ['', '/v2/api'] as const;
-
-/** A resource and its running instance. */
-export interface RunningResource {
-  module: ResourceModule;
-  instance: ResourceInstance<unknown>;
-}
 
 /** An operation with its checks compiled once. */
 interface Dispatchable {

@@ -201,6 +201,12 @@ export interface ResourceModule<A = any> {
   create(parts: ResourceParts): ResourceInstance<A>;
 }
 
+/** A resource and its running instance. */
+export interface RunningResource {
+  module: ResourceModule;
+  instance: ResourceInstance<unknown>;
+}
+
 /**
  * Every collection of these resources, in the order of the store file and of snapshots.
  *

@@ -2,9 +2,6 @@
 // bytes (large bodies kept as a marker) so that neither a long run nor large bodies can exhaust
 // memory or make the journal too large to answer.
 import { parse as parseQueryString } from 'node:querystring';
-import type { RequestHandler } from 'express';
-import type { Clock } from '../clock.js';
-import { contextOf } from '../http/context.js';
 import { compilePathPattern } from '../http/path-pattern.js';
 
 /** One journaled request. */
@@ -198,63 +195,4 @@ export class Journal {
   #ordered(): Slot[] {
     return this.#slots.slice(this.#head);
   }
-}
-
-/** What the journal middleware records besides the request itself. */
-export interface JournalRecorderDeps {
-  journal: Journal;
-  clock: Clock;
-  /** Monotonic milliseconds, for durations. */
-  monotonicNow?: () => number;
-  /** Paths not to journal. */
-  skip?: (path: string) => boolean;
-}
-
-/**
- * The size of a parsed request body: its Content-Length as sent, when that is the JSON's own
- * (neither compressed nor chunked); otherwise its JSON made again, which only those rarer bodies pay.
- */
-function requestBytesOf(headers: Record<string, string | string[] | undefined>, body: unknown): number {
-  const length = headers['content-length'];
-  if (typeof length === 'string' && headers['content-encoding'] === undefined) return Number(length);
-  return Buffer.byteLength(JSON.stringify(body) ?? '');
-}
-
-/** Records every request (but those `skip` names) once its answer is done or the connection is gone. */
-export function recordRequests({
-  journal,
-  clock,
-  monotonicNow = () => performance.now(),
-  skip = () => false,
-}: JournalRecorderDeps): RequestHandler {
-  return (req, res, next) => {
-    if (skip(req.path)) {
-      next();
-      return;
-    }
-    const started = monotonicNow();
-    const atMs = clock.now();
-    const presented = req.headers['x-api-key'];
-    res.once('close', () => {
-      const { apiKey, responseBody, faultId } = contextOf(res);
-      const requestBody: unknown = req.body ?? null;
-      journal.add(
-        {
-          atMs,
-          method: req.method,
-          url: req.originalUrl,
-          status: res.headersSent ? res.statusCode : 0,
-          orgId: apiKey?.orgId ?? null,
-          apiKey: typeof presented === 'string' ? maskApiKey(presented) : null,
-          requestBody,
-          responseBody: responseBody ?? null,
-          durationMs: Math.round((monotonicNow() - started) * 1000) / 1000,
-          fault: faultId ?? null,
-        },
-        requestBody === null ? 0 : requestBytesOf(req.headers, requestBody),
-        responseBody === undefined ? 0 : Number(res.getHeader('content-length') ?? 0),
-      );
-    });
-    next();
-  };
 }
