@@ -7,7 +7,7 @@ FROM node:20-slim AS build
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: `prepare` would compile before src/ is here; the next step compiles.
+# --ignore-scripts: no install script is needed (the package has none); the next steps compile.
 RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY schemas ./schemas
@@ -23,7 +23,7 @@ LABEL org.opencontainers.image.title="athenty-fake" \
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: `prepare` runs tsc, a devDependency that is not installed here.
+# --ignore-scripts: no install script is needed here; dist/ comes from the build stage.
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier
 COPY schemas ./schemas
 COPY fixtures ./fixtures

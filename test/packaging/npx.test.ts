@@ -1,5 +1,6 @@
 // The packed tarball, installed into a fresh project, runs with npx: --help, the ready line, a
-// create and a read, and a clean stop. Proves the files whitelist, bin, shebang and dependencies.
+// create and a read, and a clean stop. Proves the files whitelist, bin, shebang and dependencies,
+// that installing it builds nothing, and that its types need no types the consumer lacks.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,7 @@ const ENV = Object.fromEntries(
 /** Runs a command to its end in `cwd`; rejects when it does not exit 0. */
 async function exec(command: string, args: string[], cwd: string): Promise<Finished> {
   const finished = await runToEnd(command, args, { cwd, env: ENV });
-  if (finished.code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${finished.code}:\n${finished.stderr}`);
+  if (finished.code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${finished.code}:\n${finished.stdout}${finished.stderr}`);
   return finished;
 }
 
@@ -52,7 +53,7 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
   let packedFiles: string[] = [];
 
   before(async () => {
-    // `npm pack` runs `prepare`, so dist/ is compiled from the current sources first.
+    // `npm pack` runs `prepack` (the build), so dist/ is compiled from the current sources first.
     const packed = await exec('npm', ['pack', '--json', '--pack-destination', work], ROOT);
     const [tarball] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
     assert.ok(tarball, packed.stdout);
@@ -86,6 +87,24 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
     assert.deepEqual(strays, []);
   });
 
+  it('has no script that npm runs on install, nor type packages among its dependencies', () => {
+    const installed = JSON.parse(readFileSync(join(project, 'node_modules', 'athenty-fake', 'package.json'), 'utf8')) as {
+      scripts?: Record<string, string>;
+      dependencies?: Record<string, string>;
+    };
+    // The package ships compiled: none of the scripts npm or another package manager may run
+    // for an installed package (npm runs `prepare` for a linked folder or a git checkout).
+    const onInstall = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'];
+    assert.deepEqual(
+      Object.keys(installed.scripts ?? {}).filter((name) => onInstall.includes(name)),
+      [],
+    );
+    assert.deepEqual(
+      Object.keys(installed.dependencies ?? {}).filter((name) => name.startsWith('@types/')),
+      [],
+    );
+  });
+
   it('its type definitions compile in a strict consumer project that checks library types too', async () => {
     const versionOf = (name: string): string =>
       (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
@@ -94,6 +113,8 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
       ['install', '--no-audit', '--no-fund', `typescript@${versionOf('typescript')}`, `@types/node@${versionOf('@types/node')}`],
       project,
     );
+    // The consumer has no express types: the package's types must not need them.
+    rmSync(join(project, 'node_modules', '@types', 'express'), { recursive: true, force: true });
     writeFileSync(
       join(project, 'tsconfig.json'),
       JSON.stringify({
@@ -112,6 +133,7 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
     writeFileSync(
       join(project, 'consumer.ts'),
       [
+        "import { createServer } from 'node:http';",
         "import { connectFake, createApp, FakeAdminError, parseConfig, PROGRAMMATIC_DEFAULTS, startFake, type ClientRecord, type FakeAdmin } from 'athenty-fake';",
         'export async function use(): Promise<void> {',
         "  const fake = await startFake({ port: 0, db: 'memory', strict: true });",
@@ -123,6 +145,7 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
         '  const rule = await fake.faults.add({ status: 503, times: 1 });',
         '  const health = await fake.health();',
         '  const embedded = createApp(parseConfig({}, {}, PROGRAMMATIC_DEFAULTS));',
+        '  createServer(embedded.app).close();',
         '  embedded.markReady();',
         '  console.log(clients[0]?.nameFirst, entries[0]?.status, count, now, rule.id, health.clients, new FakeAdminError(500, undefined, "x").status);',
         '  // @ts-expect-error an option that does not exist is refused',
