@@ -220,7 +220,8 @@ export const ADMIN_OPERATIONS = {
       method: 'GET',
       path: '/journal',
       deprecatedPaths: ['/requests'],
-      summary: 'The request journal, oldest first; filters method, path, status, orgId, since, limit',
+      summary:
+        'The request journal, oldest first; filters method, path, status, orgId, since, after (a cursor: entries after req_N), limit',
       querySchema: 'journal-filter.schema.json',
       input: (filter?: JournalFilter): JournalFilter => filter ?? {},
       toHttp: (filter: JournalFilter): AdminHttpRequest => ({ query: { ...filter } }),
@@ -233,7 +234,7 @@ export const ADMIN_OPERATIONS = {
       method: 'POST',
       path: '/journal/count',
       deprecatedPaths: ['/requests/count'],
-      summary: 'Count journal entries matching the body (method, path, status, orgId, since)',
+      summary: 'Count journal entries matching the body (method, path, status, orgId, since, after)',
       run: (parts, match): { count: number } => ({ count: selectJournal(parts.journal, { ...match, limit: undefined }).length }),
       result: (body): number => body.count,
     }),
