@@ -1,7 +1,7 @@
 // The admin API, declared once: each operation says how it travels over HTTP and what it does. The
 // express router, the admin OpenAPI document, the in-process handle of startFake() and the HTTP
 // client of connectFake() are all derived from this table, so they cannot drift apart.
-import type { RunningResource } from '../api/dispatcher.js';
+import { queryReaderFor, type RunningResource } from '../api/dispatcher.js';
 import type { ResourceAdminOperation, ResourceAdminTree, ResourceModule } from '../api/resource.js';
 import { STATE_SCHEMA } from '../api/schemas.js';
 import type { ApiKey } from '../auth/api-keys.js';
@@ -25,6 +25,16 @@ export type Health = { status: 'ok'; version: string; uptimeMs: number } & Colle
 
 /** What a reset did: what it put back, and the record count of each collection after it. */
 export type ResetSummary = { reset: string[]; orgId?: string } & CollectionCounts;
+
+/** An organisation as the admin API lists it: its id and the record count of each collection. */
+export type OrganisationSummary = { orgId: string } & CollectionCounts;
+
+/** Which page of an organisation's records of a collection to show, and the list operation's filters. */
+export interface RecordsQuery {
+  orgId: string;
+  collection: string;
+  query: Record<string, string | number | undefined>;
+}
 
 /** The clock as the admin API shows it. */
 export interface ClockState {
@@ -167,6 +177,19 @@ const toJournalFilter = coerceQueryFor('journal-filter.schema.json');
 
 function clockState(clock: ControllableClock): ClockState {
   return { now: new Date(clock.now()).toISOString(), frozen: clock.isFrozen() };
+}
+
+/**
+ * One page of an organisation's records of a collection, from the collection's own list operation
+ * (its query schema, paging and order), as if the organisation's key had asked.
+ */
+async function listRecords(parts: AdminParts, { orgId, collection, query }: RecordsQuery): Promise<unknown> {
+  const resource = parts.resources.find((r) => r.module.name === collection);
+  const list = resource?.module.operations.find((o) => o.method === 'GET' && 'page' in o.response && o.query !== undefined);
+  if (resource === undefined || list === undefined) throw new ApiError('NOT_FOUND');
+  const checked = queryReaderFor(list.query as string)(query);
+  const answer = await list.handle(resource.instance.api, { orgId, params: {}, query: checked, body: undefined, path: list.path });
+  return answer.body;
 }
 
 function selectJournal(journal: Journal, filter: JournalFilter): JournalEntry[] {
@@ -326,6 +349,32 @@ export const ADMIN_OPERATIONS = {
         parts.clock.advance(input.ms);
         return clockState(parts.clock);
       },
+    }),
+  },
+  organisations: {
+    list: op({
+      ...NO_INPUT,
+      method: 'GET',
+      path: '/organisations',
+      summary: 'The organisations the API keys belong to, each with the record count of every collection',
+      run: (parts): { organisations: OrganisationSummary[] } => ({
+        organisations: [...new Set(parts.apiKeys.map((k) => k.orgId))].map((orgId) => ({ orgId, ...countsOf(parts, orgId) })),
+      }),
+      result: (body): OrganisationSummary[] => body.organisations,
+    }),
+    records: op({
+      method: 'GET',
+      path: '/organisations/:orgId/:collection',
+      summary:
+        "One page of an organisation's records of a collection (clients, requests), answered by the collection's list operation with its query (page, limit, filters), without an API key; 404 for a collection without one",
+      input: (orgId: string, collection: string, query: RecordsQuery['query'] = {}): RecordsQuery => ({ orgId, collection, query }),
+      toHttp: ({ orgId, collection, query }: RecordsQuery): AdminHttpRequest => ({ params: { orgId, collection }, query }),
+      fromHttp: ({ params, query }: AdminHttpInput): RecordsQuery => ({
+        orgId: params.orgId ?? '',
+        collection: params.collection ?? '',
+        query: query as RecordsQuery['query'],
+      }),
+      run: listRecords,
     }),
   },
   state: {
