@@ -9,9 +9,9 @@ import { journalPanel } from './panels/journal.js';
 import { resetPanel } from './panels/reset.js';
 
 /** How often the journal and the clock are asked for news. */
-const POLL_MS = 500;
+const POLL_MS = 250;
 /** How often the other panels are refreshed when nothing said they changed. */
-const SLOW_EVERY = 10;
+const SLOW_EVERY = 20;
 
 const status = document.querySelector('#status');
 const alertLine = document.querySelector('#alert');

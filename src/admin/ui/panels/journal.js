@@ -26,6 +26,12 @@ function matches(entry, filter) {
   return true;
 }
 
+/** The path as the client wrote it, query included. */
+function pathAndQuery(entry) {
+  const query = new URLSearchParams(entry.query).toString();
+  return query === '' ? entry.path : `${entry.path}?${query}`;
+}
+
 function timeOf(iso) {
   return iso.slice(11, 23);
 }
@@ -105,50 +111,64 @@ export function journalPanel(view, { admin, announce }) {
     return { orgId: org.value, method: method.value, path: path.value, status: status.value, faultsOnly: faultsOnly.checked };
   }
 
-  function render() {
-    const wanted = filter();
-    const shown = [];
-    for (let i = entries.length - 1; i >= 0; i--) if (matches(entries[i], wanted)) shown.push(entries[i]);
-    count.textContent = `${shown.length} of ${entries.length} requests`;
-    body.replaceChildren(
-      ...shown.map((entry) =>
+  function rowOf(entry) {
+    return h(
+      'tr',
+      {
+        className: `${statusClass(entry.status)}${entry.fault === null ? '' : ' fault'}${entry.id === openId ? ' open' : ''}`,
+        'data-id': entry.id,
+      },
+      h('td', {}, entry.id),
+      h('td', {}, h('time', { datetime: entry.at }, timeOf(entry.at))),
+      h('td', {}, entry.method),
+      h(
+        'td',
+        {},
         h(
-          'tr',
-          {
-            className: `${statusClass(entry.status)}${entry.fault === null ? '' : ' fault'}${entry.id === openId ? ' open' : ''}`,
-            'data-id': entry.id,
-          },
-          h('td', {}, entry.id),
-          h('td', {}, h('time', { datetime: entry.at }, timeOf(entry.at))),
-          h('td', {}, entry.method),
-          h(
-            'td',
-            {},
-            h(
-              'button',
-              {
-                type: 'button',
-                className: 'link',
-                'aria-label': `Open ${entry.id} ${entry.method} ${entry.path}`,
-                onclick: () => open(entry),
-              },
-              entry.path,
-            ),
-          ),
-          h('td', { className: 'status' }, entry.status === 0 ? 'none' : entry.status),
-          h('td', {}, entry.orgId ?? '—'),
-          h('td', {}, entry.fault ?? ''),
-          h('td', { className: 'num' }, entry.durationMs.toFixed(1)),
+          'button',
+          { type: 'button', className: 'link', 'aria-label': `Open ${entry.id} ${entry.method} ${entry.path}`, onclick: () => open(entry) },
+          pathAndQuery(entry),
         ),
       ),
+      h('td', { className: 'status' }, entry.status === 0 ? 'none' : entry.status),
+      h('td', {}, entry.orgId ?? '—'),
+      h('td', {}, entry.fault ?? ''),
+      h('td', { className: 'num' }, entry.durationMs.toFixed(1)),
     );
+  }
+
+  function showCount() {
+    count.textContent = `${body.rows.length} of ${entries.length} requests`;
     const orgs = [...new Set(entries.map((e) => e.orgId).filter((o) => o !== null))].sort();
     fillSelect(org, [['', 'any'], ...orgs.map((o) => [o, o])]);
   }
 
+  /** Every row again: after a filter change or a reload. */
+  function render() {
+    const wanted = filter();
+    const shown = [];
+    for (let i = entries.length - 1; i >= 0; i--) if (matches(entries[i], wanted)) shown.push(rowOf(entries[i]));
+    body.replaceChildren(...shown);
+    showCount();
+  }
+
+  /** New entries on top and dropped ones gone, leaving the other rows be (a busy suite adds many). */
+  function update(added, dropped) {
+    for (const entry of dropped) body.querySelector(`tr[data-id="${entry.id}"]`)?.remove();
+    const wanted = filter();
+    const rows = [];
+    for (let i = added.length - 1; i >= 0; i--) if (matches(added[i], wanted)) rows.push(rowOf(added[i]));
+    body.prepend(...rows);
+    showCount();
+  }
+
+  function markOpen() {
+    for (const row of body.querySelectorAll('tr.open')) row.classList.remove('open');
+    if (openId !== undefined) body.querySelector(`tr[data-id="${openId}"]`)?.classList.add('open');
+  }
+
   function open(entry) {
     openId = entry.id;
-    const query = new URLSearchParams(entry.query).toString();
     replace(
       detail,
       h(
@@ -157,7 +177,7 @@ export function journalPanel(view, { admin, announce }) {
         h(
           'h3',
           { id: 'journal-detail-heading' },
-          `${entry.method} ${entry.path}${query === '' ? '' : `?${query}`} → ${entry.status === 0 ? 'no answer' : entry.status}`,
+          `${entry.method} ${pathAndQuery(entry)} → ${entry.status === 0 ? 'no answer' : entry.status}`,
         ),
         h('button', { type: 'button', onclick: closeDetail }, 'Close'),
       ),
@@ -183,14 +203,14 @@ export function journalPanel(view, { admin, announce }) {
       keyValueTable('Response headers', entry.responseHeaders),
       h('pre', { 'aria-label': 'Response body' }, entry.responseBody === null ? '(no body)' : json(entry.responseBody)),
     );
-    render();
+    markOpen();
     detail.focus();
   }
 
   function closeDetail() {
     openId = undefined;
     replace(detail, h('p', { className: 'muted' }, 'Open a request to see its headers and bodies.'));
-    render();
+    markOpen();
   }
 
   async function clearJournal() {
@@ -237,9 +257,11 @@ export function journalPanel(view, { admin, announce }) {
       if (count !== entries.length + added.length) return reload();
     }
     if (added.length === 0) return false;
-    entries = [...entries, ...added].slice(-KEEP);
+    const all = [...entries, ...added];
+    const dropped = all.slice(0, Math.max(0, all.length - KEEP));
+    entries = all.slice(dropped.length);
     announce(`${added.length} new request${added.length === 1 ? '' : 's'} in the journal`);
-    render();
+    update(added, dropped);
     return true;
   }
 
