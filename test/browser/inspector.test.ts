@@ -19,14 +19,17 @@ const LIVE_MS = 1000;
 
 let browser: Browser;
 
+// Hooks get a time limit too (the tests get theirs from --test-timeout): a stuck browser fails the run.
+const HOOK_LIMIT = { timeout: 60_000 };
+
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-});
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], timeout: HOOK_LIMIT.timeout });
+}, HOOK_LIMIT);
 
 after(async () => {
   await browser?.close();
-});
+}, HOOK_LIMIT);
 
 /** A test's fake and a laptop-sized browser context; the context closes first, so no poll is left open. */
 async function fakeAndContext(t: TestContext, options: Record<string, unknown> = {}): Promise<{ fake: TestFake; context: BrowserContext }> {
@@ -35,7 +38,7 @@ async function fakeAndContext(t: TestContext, options: Record<string, unknown> =
   t.after(async () => {
     await context.close();
     await fake.close();
-  });
+  }, HOOK_LIMIT);
   return { fake, context };
 }
 
