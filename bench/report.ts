@@ -10,6 +10,7 @@ import type { ResetResults } from './reset.js';
 import type { CreateKind, ExpirySummary } from './requests.js';
 import type { BenchSettings } from './settings.js';
 import type { ThroughputServer } from './throughput.js';
+import type { WebhookSummary } from './webhooks.js';
 
 /** Every figure of one run. */
 export interface BenchResults {
@@ -19,6 +20,7 @@ export interface BenchResults {
   reset: ResetResults;
   creates: Record<CreateKind, LoadSummary>;
   expiry: ExpirySummary;
+  webhooks: WebhookSummary;
 }
 
 /** One line of the table. */
@@ -178,6 +180,26 @@ function requestRows({ creates, expiry }: BenchResults): TableRow[] {
   ];
 }
 
+function webhookRows({ webhooks }: BenchResults): TableRow[] {
+  const { without, with: subscribed } = webhooks;
+  return [
+    baselineRow('POST /clients, no webhook subscription (memory store)', perSecond(without.requestsPerSecond)),
+    row('POST /clients, one active subscription (memory store)', perSecond(subscribed.requestsPerSecond), {
+      ratio: times(subscribed.requestsPerSecond, without.requestsPerSecond),
+      target: '>= 0.8x',
+      met: verdict(subscribed.requestsPerSecond >= 0.8 * without.requestsPerSecond),
+    }),
+    row('POST /clients p99 with / without a subscription', `${ms(subscribed.p99Ms)} / ${ms(without.p99Ms)}`, {
+      ratio: times(subscribed.p99Ms, without.p99Ms),
+    }),
+    row(`client.created to the local receiver (${count(webhooks.delivered)} events), p50`, ms(webhooks.latencyP50Ms)),
+    row('client.created to the local receiver, p99', ms(webhooks.latencyP99Ms), {
+      target: '<= 20 ms',
+      met: verdict(webhooks.latencyP99Ms <= 20),
+    }),
+  ];
+}
+
 function rssRows({ throughput, largeStore, reset }: BenchResults, settings: BenchSettings): TableRow[] {
   const n = count(settings.largeStoreSize);
   const base = throughput.bareExpress.peakRssMb ?? NaN;
@@ -205,15 +227,18 @@ export function tableRows(results: BenchResults, settings: BenchSettings): Table
     ...coldStartRows(results),
     ...resetRows(results, settings),
     ...requestRows(results),
+    ...webhookRows(results),
     ...rssRows(results, settings),
   ];
 }
 
 /** Answers with an unexpected status (e.g. 429) or connection errors over every load run; should be 0. */
-export function countUnexpectedAnswers({ throughput, largeStore, creates }: BenchResults): number {
+export function countUnexpectedAnswers({ throughput, largeStore, creates, webhooks }: BenchResults): number {
   const summaries = [
     ...Object.values(throughput),
     ...Object.values(creates),
+    webhooks.without,
+    webhooks.with,
     largeStore.getById,
     largeStore.listFirstPage,
     largeStore.postAtLargeStore,

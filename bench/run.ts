@@ -23,6 +23,7 @@ import { FAKE_LOG_LEVEL } from './servers.js';
 import { benchSettings, createContext, type BenchContext, type BenchSettings, type GeneratedStores } from './settings.js';
 import { spreadSample, writeClientsFile } from './store-file.js';
 import { measureThroughput } from './throughput.js';
+import { measureWebhooks } from './webhooks.js';
 
 function describeRun(settings: BenchSettings): string {
   const { connections, durationSeconds, warmupSeconds } = settings.load;
@@ -62,7 +63,9 @@ async function measureAll(context: BenchContext): Promise<BenchResults> {
   const creates = await measureRequestCreates(context);
   logProgress('expiry of 10,000 open requests');
   const expiry = await measureExpiry(context);
-  return { throughput, largeStore, coldStart, reset, creates, expiry };
+  logProgress('POST /clients with a webhook subscription, and its deliveries');
+  const webhooks = await measureWebhooks(context);
+  return { throughput, largeStore, coldStart, reset, creates, expiry, webhooks };
 }
 
 function formatReport(machine: MachineFacts, run: string, rows: readonly TableRow[], unexpected: number, file: string) {

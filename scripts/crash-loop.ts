@@ -114,9 +114,12 @@ function burstCreate(n: number, linkTo: readonly string[]): { path: string; body
   };
 }
 
-/** Files beside the store file: the temporary file of a write in progress (the folder holds nothing else). */
+/**
+ * Files beside the store file and its lock: the temporary file of a write in progress (the folder
+ * holds nothing else).
+ */
 function besideStore(db: string): string[] {
-  return readdirSync(dirname(db)).filter((name) => name !== basename(db));
+  return readdirSync(dirname(db)).filter((name) => name !== basename(db) && name !== `${basename(db)}.lock`);
 }
 
 /**

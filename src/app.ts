@@ -6,13 +6,13 @@ import { serveInspector } from './admin/inspector.js';
 import { createAdminRouter } from './admin/router.js';
 import { createSeeder, isEmpty, type StateInput } from './admin/state.js';
 import { createApiDispatcher, type RunningResource } from './api/dispatcher.js';
-import type { OrganisationProfile, ResourceModule } from './api/resource.js';
+import { collectionsOf, type OrganisationProfile, type ResourceModule } from './api/resource.js';
 import { registerResourceSchemas } from './api/schemas.js';
 import { ApiKeyRing, type ApiKey } from './auth/api-keys.js';
 import { authenticate } from './auth/authenticate.js';
 import { createClock, type ControllableClock } from './clock.js';
 import type { Config } from './config.js';
-import { loadApiKeys, loadOrganisations, loadSeed } from './fixtures.js';
+import { loadApiKeys, loadOrganisations, loadSeed, seedFromValue } from './fixtures.js';
 import { createEventBus, type EventBus } from './events.js';
 import type { FaultRuleInput } from './faults/fault-rule.js';
 import { FaultRules } from './faults/fault-rules.js';
@@ -22,6 +22,7 @@ import { compose } from './http/compose.js';
 import { allowCrossOrigin } from './http/cors.js';
 import { handleErrors, notFound } from './http/error-handler.js';
 import { requireHost } from './http/host.js';
+import { createOutboundHttp, DEFAULT_OUTBOUND, type OutboundOptions } from './http/outbound.js';
 import { logRequests } from './http/request-log.js';
 import { sendJson } from './http/respond.js';
 import { createIds, type Ids } from './ids.js';
@@ -41,7 +42,7 @@ export interface AppDeps {
   apiKeys?: readonly ApiKey[];
   /** The organisations' profiles, by orgId; default the config's keys file's. */
   organisations?: Readonly<Record<string, OrganisationProfile>>;
-  /** The records a reset restores, by collection; default the config's seed file. */
+  /** The records a reset restores, by collection (checked like a seed file, and copied); default the config's seed file. */
   seed?: StateInput;
   clock?: ControllableClock;
   /** Id generators by prefix. */
@@ -55,6 +56,10 @@ export interface AppDeps {
   delay?: (ms: number) => Promise<void>;
   /** The resources to serve; default every resource of `src/resources/`. */
   resources?: readonly ResourceModule[];
+  /** The system's time (signature timestamps of webhooks); default `Date.now`. */
+  realNow?: () => number;
+  /** How requests go out of the fake (webhooks): overrides of {@link DEFAULT_OUTBOUND}, e.g. a short timeout. */
+  outbound?: Partial<OutboundOptions>;
 }
 
 /** The built app and the parts a server or a test drives it through. */
@@ -72,12 +77,18 @@ export interface FakeApp {
   /** Says the app is serving: `/__admin/health` answers 503 until then. */
   markReady(): void;
   /**
-   * Puts the seed into a store that holds no record (a new store file, or memory); either way the
-   * resources then take up their stored records (their scheduled tasks, say).
+   * Puts the seed into a new store that holds no record (a store file that did not exist, or
+   * memory): a store file that exists keeps what it holds, even nothing. Either way the resources
+   * then take up their stored records (their scheduled tasks, say).
    */
   seedIfEmpty(): Promise<void>;
-  /** Ends requests that fault injection holds open (hang, delay) and scheduled tasks, for a prompt close. */
+  /**
+   * Ends requests that fault injection holds open (hang, delay), scheduled tasks, the resources'
+   * background work and outgoing requests, for a prompt close.
+   */
   releaseHeld(): void;
+  /** Lines the resources add to the command line's start-up banner (a generated webhook secret, say). */
+  startupNotes(): string[];
 }
 
 /** Where the OpenAPI document of the API is served: like the API, at both bases. */
@@ -113,20 +124,29 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
   registerResourceSchemas(modules);
   const deps = {
     ...given,
-    store: given.store ?? Store.inMemory(modules.map((m) => m.name)),
+    store: given.store ?? Store.inMemory(collectionsOf(modules).map((c) => c.name)),
     apiKeys: given.apiKeys ?? loadApiKeys(config.keysFile),
     organisations: given.organisations ?? loadOrganisations(config.keysFile),
-    seed: given.seed ?? (config.seedFile === undefined ? {} : loadSeed(config.seedFile)),
+    seed: given.seed === undefined ? (config.seedFile === undefined ? {} : loadSeed(config.seedFile)) : seedFromValue(given.seed),
   };
   const keys = new ApiKeyRing(deps.apiKeys);
-  const events = createEventBus((error) => logger.error(`an event listener failed: ${(error as Error)?.stack ?? String(error)}`));
+  const events = createEventBus(deps.store, (error) =>
+    logger.error(`an event listener failed: ${(error as Error)?.stack ?? String(error)}`),
+  );
   const scheduler = createScheduler(clock, (error) => logger.error(`a scheduled task failed: ${(error as Error)?.stack ?? String(error)}`));
+  const outbound = createOutboundHttp({ ...DEFAULT_OUTBOUND, ...deps.outbound });
+  const orgIds = [...new Set([...deps.apiKeys.map((k) => k.orgId), ...Object.keys(deps.organisations)])];
   const resources: RunningResource[] = modules.map((module) => ({
     module,
     instance: module.create({
       store: deps.store,
       clock,
-      ids: ids.for(module.idPrefix),
+      ids: ids.for(module.collections[0]?.idPrefix ?? `${module.name}_`),
+      idsFor: (prefix) => ids.for(prefix),
+      realNow: deps.realNow ?? Date.now,
+      outbound,
+      config,
+      orgIds,
       random: (name) => random.stream(`${module.name}:${name}`),
       scheduler,
       events,
@@ -212,13 +232,20 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
       readiness.ready = true;
     },
     async seedIfEmpty() {
-      if (isEmpty(admin) && Object.values<readonly unknown[] | undefined>(deps.seed ?? {}).some((entries) => (entries?.length ?? 0) > 0))
-        await seed();
+      const hasEntries = (snapshot: Readonly<Record<string, readonly unknown[] | undefined>>): boolean =>
+        Object.values(snapshot).some((entries) => (entries?.length ?? 0) > 0);
+      const seeded = hasEntries(deps.seed ?? {}) || resources.some(({ instance }) => hasEntries(instance.state.seedEntries?.() ?? {}));
+      if (!deps.store.existed && isEmpty(admin) && seeded) await seed();
       else for (const { instance } of resources) instance.state.afterLoad?.();
     },
     releaseHeld() {
       faults.releaseHeld();
       scheduler.stop();
+      for (const { instance } of resources) instance.stop?.();
+      outbound.close();
+    },
+    startupNotes() {
+      return resources.flatMap(({ instance }) => instance.startupNotes?.() ?? []);
     },
   };
 }

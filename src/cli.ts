@@ -43,7 +43,9 @@ function parseArgv(argv: string[]): CliOptions {
     .locale('en')
     .parserConfiguration({ 'parse-numbers': false })
     .usage(
-      `Usage: $0 [options]\n\nA local fake of the Athenty REST API (v2): ${RESOURCES.map((r) => `/${r.name}`).join(', ')} at the root and under /v2/api.\n` +
+      `Usage: $0 [options]\n\nA local fake of the Athenty REST API (v2): ${RESOURCES.filter((r) => r.operations.length > 0)
+        .map((r) => `/${r.name}`)
+        .join(', ')} at the root and under /v2/api.\n` +
         'Every option can also be set by its environment variable; a flag wins over the environment.\n' +
         `Switches (${SWITCHES.join(', ')}) take true/false, yes/no, on/off or 1/0, as --flag=WORD or in their variable; ` +
         '--flag alone is true, --no-flag false.',
@@ -53,6 +55,7 @@ function parseArgv(argv: string[]): CliOptions {
     .example('$0 --port 0 --db memory', 'take a free port and keep nothing on disk')
     .example('ATHENTY_FAKE_PORT=8080 $0 --strict', 'port from the environment; reject unknown body keys')
     .example('ATHENTY_FAKE_DURABLE=yes $0 --cors=off', 'write each create before answering; no CORS headers')
+    .example('$0 --webhook http://127.0.0.1:9000/hooks', 'send every event of the seeded organisations there, signed (secret on stderr)')
     .example(
       '$0 --clock 2026-01-01T00:00:00Z --magic-delay 500ms',
       'frozen clock; requests for name+approve@... approve 500 ms (of that clock) after creation',
@@ -88,6 +91,7 @@ function printKeys(server: FakeServer): void {
   });
   process.stderr.write(`API keys (send as X-Api-Key), base URL ${server.url}/v2/api:\n${lines.join('\n')}\n`);
   process.stderr.write(`Inspector: ${server.url}/__admin/ui/\n`);
+  for (const note of server.fake.startupNotes()) process.stderr.write(`${note}\n`);
 }
 
 /**

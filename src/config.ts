@@ -175,6 +175,46 @@ const faultRules: ValueType<readonly string[], readonly FaultRuleInput[]> = {
   },
 };
 
+/** The --webhook URLs: repeated flags, or one variable with URLs separated by spaces; each http or https. */
+const webhookUrls: ValueType<readonly string[], readonly string[]> = {
+  form: 'list',
+  parse(given) {
+    const { value, name } = given;
+    if (value === undefined) return [];
+    const urls =
+      typeof value === 'string'
+        ? name.startsWith('--')
+          ? [value]
+          : value.split(/\s+/).filter((url) => url !== '')
+        : Array.isArray(value)
+          ? value.map(String)
+          : fail(given, 'an http or https URL');
+    for (const url of urls) {
+      let protocol: string | undefined;
+      try {
+        protocol = new URL(url).protocol;
+      } catch {
+        protocol = undefined;
+      }
+      if (protocol !== 'http:' && protocol !== 'https:') fail({ ...given, value: url }, 'an http or https URL');
+    }
+    return urls;
+  },
+};
+
+/** A Standard Webhooks secret: `whsec_` and base64. */
+const webhookSecret: ValueType<string, string> = {
+  form: 'text',
+  parse(given) {
+    const secret = readText(given);
+    const key = secret.slice('whsec_'.length);
+    if (!secret.startsWith('whsec_') || !/^[A-Za-z0-9+/]{4,}={0,2}$/.test(key) || key.length % 4 !== 0) {
+      fail(given, 'whsec_ followed by base64, e.g. whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+    }
+    return secret;
+  },
+};
+
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** `system`, or an ISO 8601 instant to start frozen at. */
@@ -346,6 +386,22 @@ export const OPTIONS = {
     type: integer(1, 1_000_000),
     default: 1000,
     description: 'Requests the journal keeps (oldest dropped)',
+  },
+  webhook: {
+    flag: 'webhook',
+    env: 'ATHENTY_FAKE_WEBHOOK',
+    type: webhookUrls,
+    field: 'webhookUrls',
+    default: undefined,
+    description:
+      'Subscribe the seeded organisations to every webhook event at this http(s) URL (repeatable; in the variable, separate URLs with spaces)',
+  },
+  webhookSecret: {
+    flag: 'webhook-secret',
+    env: 'ATHENTY_FAKE_WEBHOOK_SECRET',
+    type: optional(webhookSecret),
+    default: undefined,
+    description: 'The whsec_ secret that signs the --webhook deliveries (default: generated, and printed on stderr beside the keys)',
   },
   adminToken: {
     flag: 'admin-token',

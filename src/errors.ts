@@ -49,6 +49,7 @@ export const ERROR_CATALOGUE = {
   MALFORMED_JSON: { status: 400, code: 'BAD_REQUEST', message: 'Request body is not valid JSON.' },
   BAD_REQUEST: { status: 400, code: 'BAD_REQUEST', message: 'Bad request.' },
   BODY_TOO_DEEP: { status: 400, code: 'BAD_REQUEST', message: 'Request body is nested too deeply.' },
+  NOT_JSON: { status: 400, code: 'BAD_REQUEST', message: 'Request body is not JSON: {problem}.' },
   MISSING_HOST: { status: 400, code: 'BAD_REQUEST', message: 'The Host header is required.' },
   METHOD_NOT_ALLOWED: { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed.' },
   INVALID_TRANSITION: { status: 409, code: 'INVALID_TRANSITION', message: 'Cannot move a {record} from {from} to {to}.' },
@@ -79,6 +80,11 @@ export const ERROR_CATALOGUE = {
     message: 'Service unavailable.',
   },
   NOT_READY: { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'The fake is starting.' },
+  STORE_UNAVAILABLE: {
+    status: 503,
+    code: 'STORE_UNAVAILABLE',
+    message: 'The store file cannot be written ({reason}).',
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** The name of a catalogue entry, e.g. `NOT_FOUND`. */

@@ -1,5 +1,7 @@
-// The in-process event bus: resources publish what happened (a record created, a status moved),
-// and other parts (webhooks, the inspector) subscribe, without either knowing the other.
+// The in-process event bus: resources commit what happened (a record created, a status moved) with
+// the store change that caused it, and other parts (webhooks, the inspector) record and subscribe,
+// without either knowing the other.
+import type { Change, Store } from './store/store.js';
 
 /** Something that happened, by type, with its data. */
 export interface FakeEvent {
@@ -12,33 +14,53 @@ export interface FakeEvent {
   readonly data: unknown;
 }
 
-/** Publish and subscribe, synchronously and in order. */
+/** Store changes that record events (an outbox), made while the change that caused them is written. */
+export type EventRecorder = (events: readonly FakeEvent[]) => readonly Change[];
+
+/** Commit, record and subscribe, synchronously and in order. */
 export interface EventBus {
-  publish(event: FakeEvent): void;
-  /** Calls `listener` for every event published after this; returns the unsubscribe function. */
+  /**
+   * Applies `changes` in one store write together with the changes the recorders make for `events`,
+   * then publishes `events` in order. When the write fails nothing is recorded nor published.
+   */
+  commit(changes: readonly Change[], events: readonly FakeEvent[]): Promise<void>;
+  /** Adds `recorder`'s changes to every commit; returns the function that removes it. */
+  record(recorder: EventRecorder): () => void;
+  /** Calls `listener` for every event published (committed) after this; returns the unsubscribe function. */
   subscribe(listener: (event: FakeEvent) => void): () => void;
 }
 
 /**
- * Creates an event bus. A listener that throws is reported and never stops the others, nor the
- * request that published the event.
+ * Creates an event bus over the store. A listener that throws is reported and never stops the
+ * others, nor the request that committed the event.
  *
  * @example
- * const events = createEventBus((error) => logger.error(String(error)));
+ * const events = createEventBus(store, (error) => logger.error(String(error)));
  * events.subscribe((event) => seen.push(event.type));
- * events.publish({ type: 'client.created', orgId, at, data: record });
+ * await events.commit([{ collection: 'clients', insert: record }], [{ type: 'client.created', orgId, at, data: record }]);
  */
-export function createEventBus(onListenerError: (error: unknown) => void): EventBus {
+export function createEventBus(store: Pick<Store, 'apply'>, onListenerError: (error: unknown) => void): EventBus {
   let listeners: ((event: FakeEvent) => void)[] = [];
+  let recorders: EventRecorder[] = [];
   return {
-    publish(event) {
-      for (const listener of listeners) {
-        try {
-          listener(event);
-        } catch (error) {
-          onListenerError(error);
+    async commit(changes, events) {
+      const recorded = events.length === 0 ? [] : recorders.flatMap((recorder) => recorder(events));
+      await store.apply(recorded.length === 0 ? changes : [...changes, ...recorded]);
+      for (const event of events) {
+        for (const listener of listeners) {
+          try {
+            listener(event);
+          } catch (error) {
+            onListenerError(error);
+          }
         }
       }
+    },
+    record(recorder) {
+      recorders = [...recorders, recorder];
+      return () => {
+        recorders = recorders.filter((r) => r !== recorder);
+      };
     },
     subscribe(listener) {
       listeners = [...listeners, listener];

@@ -8,6 +8,7 @@ import { StartupError } from './errors.js';
 import { describeFileError } from './file-errors.js';
 import { checkFaultRule, type FaultRuleInput } from './faults/fault-rule.js';
 import { PACKAGE_FIXTURES } from './paths.js';
+import { checkEntryDepth, findJsonProblem } from './validation/json-value.js';
 import { checkFor } from './validation/validator.js';
 
 function readJson(what: string, path: string): unknown {
@@ -79,6 +80,20 @@ export function loadOrganisations(path: string): Record<string, OrganisationProf
 }
 
 /**
+ * Checks a seed: each entry nested at most as deep as a request body may be, against the state
+ * schema of the registered resources, and no id used twice. `what` names it in the error (`seed file PATH`).
+ */
+function checkSeed(what: string, data: unknown): StateInput {
+  const first = [...checkEntryDepth(data), ...checkFor(STATE_SCHEMA)(data)][0];
+  if (first !== undefined) throw new StartupError(`${what}: ${first.field || '(root)'}: ${first.message}`);
+  for (const entries of Object.values(data as Record<string, { id?: string }[]>)) {
+    const duplicateId = firstDuplicate(entries.flatMap((entry) => (entry.id === undefined ? [] : [entry.id])));
+    if (duplicateId !== undefined) throw new StartupError(`${what}: the id ${duplicateId} is used twice`);
+  }
+  return data as StateInput;
+}
+
+/**
  * Reads a seed file (`--seed FILE`): records by collection, checked against the state schema of
  * the registered resources. The package's default seed is its fixture files together
  * (`fixtures/clients.json` and the other collections' files beside it).
@@ -89,19 +104,25 @@ export function loadOrganisations(path: string): Record<string, OrganisationProf
  */
 export function loadSeed(path: string): StateInput {
   // The package's files are checked together: only their union is a whole snapshot.
-  const data = (
+  const data =
     path === PACKAGE_FIXTURES.seed
       ? Object.assign({}, ...[path, ...PACKAGE_FIXTURES.seedCompanions].map((file) => readJson('seed file', file)))
-      : readJson('seed file', path)
-  ) as Record<string, { id?: string }[]>;
-  checkFixture('seed file', path, STATE_SCHEMA, data);
-  for (const entries of Object.values(data)) {
-    const duplicateId = firstDuplicate(entries.flatMap((entry) => (entry.id === undefined ? [] : [entry.id])));
-    if (duplicateId !== undefined) {
-      throw new StartupError(`seed file ${path}: the id ${duplicateId} is used twice`);
-    }
-  }
-  return data as StateInput;
+      : readJson('seed file', path);
+  return checkSeed(`seed file ${path}`, data);
+}
+
+/**
+ * A seed given in-process (`createApp(config, { seed })`), checked like a seed file after making
+ * sure JSON can hold it (no cycle, bigint, function, ...), and copied: later changes to the
+ * caller's object do not reach the fake.
+ *
+ * @example
+ * const seed = seedFromValue({ clients: [{ orgId: 'org_acme', nameFirst: 'Ada' }] });
+ */
+export function seedFromValue(value: unknown): StateInput {
+  const found = findJsonProblem(value, Number.POSITIVE_INFINITY);
+  if (found !== undefined) throw new StartupError(`seed: ${found.field || '(root)'} is ${found.problem}`);
+  return JSON.parse(JSON.stringify(checkSeed('seed', value))) as StateInput;
 }
 
 /**

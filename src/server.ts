@@ -2,15 +2,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inProcessAdmin, type FakeAdmin } from './admin/handle.js';
+import { collectionsOf } from './api/resource.js';
 import { registerResourceSchemas, STORE_FILE_SCHEMA } from './api/schemas.js';
 import { createApp, createParts, type AppDeps, type FakeApp } from './app.js';
 import type { ApiKey } from './auth/api-keys.js';
 import type { Config } from './config.js';
 import { StartupError } from './errors.js';
 import { answerClientError, answerConnect } from './http/client-errors.js';
-import { loadApiKeys, loadFaultRules, loadOrganisations, loadSeed } from './fixtures.js';
+import { loadApiKeys, loadFaultRules, loadOrganisations } from './fixtures.js';
 import { RESOURCES } from './resources/index.js';
 import { Store } from './store/store.js';
+import { checkEntryDepth } from './validation/json-value.js';
 import { checkFor } from './validation/validator.js';
 
 /**
@@ -99,34 +101,50 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
   registerResourceSchemas(resources);
   const apiKeys = deps.apiKeys ?? loadApiKeys(config.keysFile);
   const organisations = deps.organisations ?? loadOrganisations(config.keysFile);
-  const seed = deps.seed ?? (config.seedFile === undefined ? {} : loadSeed(config.seedFile));
   const faultRules = deps.faultRules ?? (config.faultsFile === undefined ? [] : loadFaultRules(config.faultsFile));
   const store =
     deps.store ??
     (await Store.open(
       config.store,
-      resources.map((r) => r.name),
+      collectionsOf(resources).map((c) => c.name),
       {
         durable: config.durable,
-        onWriteError: (error) => logger.error(`could not write the store file: ${error.message}`),
-        checkFile: checkFor(STORE_FILE_SCHEMA),
+        onWriteError: (error) =>
+          logger.error(
+            `could not write the store file: ${error.message}; changes are refused until it can be written (tried every second)`,
+          ),
+        onWriteRecovered: () => logger.warn('the store file can be written again'),
+        checkFile: (data) => {
+          // Depth first: the schema's checks then meet only records every answer can hold.
+          const tooDeep = checkEntryDepth(data);
+          return tooDeep.length > 0 ? tooDeep : checkFor(STORE_FILE_SCHEMA)(data);
+        },
       },
     ));
 
-  const fake = createApp(config, {
-    store,
-    apiKeys,
-    organisations,
-    seed,
-    clock,
-    ids,
-    random,
-    logger,
-    faultRules,
-    delay: deps.delay,
-    resources,
-  });
-  await fake.seedIfEmpty();
+  let fake: FakeApp;
+  try {
+    fake = createApp(config, {
+      store,
+      apiKeys,
+      organisations,
+      seed: deps.seed,
+      clock,
+      ids,
+      random,
+      logger,
+      faultRules,
+      delay: deps.delay,
+      resources,
+      realNow: deps.realNow,
+      outbound: deps.outbound,
+    });
+    await fake.seedIfEmpty();
+  } catch (error) {
+    // The store's lock goes with the start that failed.
+    await store.close().catch(() => undefined);
+    throw error;
+  }
   const timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
   const server = createServer(
     {

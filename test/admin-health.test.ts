@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import express from 'express';
+import { collectionsOf } from '../src/api/resource.js';
 import { createApp } from '../src/app.js';
 import { parseConfig, PROGRAMMATIC_DEFAULTS } from '../src/config.js';
 import { loadApiKeys } from '../src/fixtures.js';
@@ -19,8 +20,20 @@ describe('GET /__admin/health', () => {
     const fake = await withFake(t);
     const res = await fake.call('GET', '/__admin/health');
     assert.equal(res.status, 200);
-    assert.deepEqual(Object.keys(res.body), ['status', 'version', 'uptimeMs', 'clients', 'requests']);
-    assert.deepEqual({ ...res.body, uptimeMs: 0 }, { status: 'ok', version, uptimeMs: 0, clients: 2, requests: 0 });
+    assert.deepEqual(Object.keys(res.body), [
+      'status',
+      'version',
+      'uptimeMs',
+      'clients',
+      'requests',
+      'webhooks',
+      'webhookEvents',
+      'webhookDeliveries',
+    ]);
+    assert.deepEqual(
+      { ...res.body, uptimeMs: 0 },
+      { status: 'ok', version, uptimeMs: 0, clients: 2, requests: 0, webhooks: 0, webhookEvents: 0, webhookDeliveries: 0 },
+    );
     assert.ok(Number.isInteger(res.body.uptimeMs) && res.body.uptimeMs >= 0);
     const head = await fake.call('HEAD', '/__admin/health');
     assert.equal(head.status, 200);
@@ -31,7 +44,7 @@ describe('GET /__admin/health', () => {
     const config = parseConfig({ seed: 'none' }, {}, PROGRAMMATIC_DEFAULTS);
     const store = await Store.open(
       { kind: 'memory' },
-      RESOURCES.map((r) => r.name),
+      collectionsOf(RESOURCES).map((c) => c.name),
     );
     const built = createApp(config, { store, apiKeys: loadApiKeys(config.keysFile) });
     const server = express().use(built.app).listen(0);

@@ -15,8 +15,8 @@ describe('GET /__admin/organisations', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, {
       organisations: [
-        { orgId: 'org_acme', clients: 2, requests: 0 },
-        { orgId: 'org_globex', clients: 1, requests: 0 },
+        { orgId: 'org_acme', clients: 2, requests: 0, webhooks: 0, webhookEvents: 0, webhookDeliveries: 0 },
+        { orgId: 'org_globex', clients: 1, requests: 0, webhooks: 0, webhookEvents: 1, webhookDeliveries: 0 },
       ],
     });
     assert.deepEqual(await fake.organisations.list(), res.body.organisations);
@@ -66,7 +66,7 @@ describe('GET /__admin/organisations/{orgId}/{collection}', () => {
         { field: 'limit', message: 'Number must be less than or equal to 100' },
       ]),
     );
-    for (const collection of ['nope', 'journal', '__proto__']) {
+    for (const collection of ['nope', 'journal', '__proto__', 'webhooks', 'webhookDeliveries']) {
       const res = await fake.call('GET', `/__admin/organisations/org_acme/${collection}`);
       assert.deepEqual([res.status, res.body], [404, ENVELOPES.NOT_FOUND], collection);
     }

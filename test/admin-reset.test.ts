@@ -24,9 +24,12 @@ describe('POST /__admin/reset', () => {
     const res = await fake.call('POST', '/__admin/reset');
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, {
-      reset: ['clients', 'requests', 'journal', 'faults', 'rateLimits', 'clock', 'ids'],
+      reset: ['clients', 'requests', 'webhooks', 'webhookEvents', 'webhookDeliveries', 'journal', 'faults', 'rateLimits', 'clock', 'ids'],
       clients: 2,
       requests: 0,
+      webhooks: 0,
+      webhookEvents: 0,
+      webhookDeliveries: 0,
     });
     // Written before the answer: the file holds exactly the seed.
     const stored = JSON.parse(readFileSync(db, 'utf8'));
@@ -59,7 +62,15 @@ describe('POST /__admin/reset', () => {
     await fake.faults.add({ method: 'DELETE', status: 500 });
 
     const res = await fake.call('POST', '/__admin/reset?orgId=org_acme');
-    assert.deepEqual(res.body, { reset: ['clients', 'requests', 'journal', 'rateLimits'], orgId: 'org_acme', clients: 2, requests: 0 });
+    assert.deepEqual(res.body, {
+      reset: ['clients', 'requests', 'webhooks', 'webhookEvents', 'webhookDeliveries', 'journal', 'rateLimits'],
+      orgId: 'org_acme',
+      clients: 2,
+      requests: 0,
+      webhooks: 0,
+      webhookEvents: 0,
+      webhookDeliveries: 0,
+    });
 
     const acme = await fake.call('GET', '/clients', { key: KEYS.acme });
     assert.deepEqual(
@@ -82,10 +93,13 @@ describe('POST /__admin/reset', () => {
     const fake = await withFake(t);
     await fake.create({}, KEYS.globex);
     assert.deepEqual(await fake.reset({ orgId: 'org_globex' }), {
-      reset: ['clients', 'requests', 'journal', 'rateLimits'],
+      reset: ['clients', 'requests', 'webhooks', 'webhookEvents', 'webhookDeliveries', 'journal', 'rateLimits'],
       orgId: 'org_globex',
       clients: 0,
       requests: 0,
+      webhooks: 0,
+      webhookEvents: 0,
+      webhookDeliveries: 0,
     });
     assert.equal((await fake.call('GET', '/clients', { key: KEYS.globex })).body.pagination.total, 0);
     assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).body.pagination.total, 2);

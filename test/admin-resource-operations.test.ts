@@ -20,6 +20,7 @@ interface Counter {
 }
 const widgets = {
   name: 'widgets',
+  collections: [],
   admin: {
     spin: {
       method: 'POST',
@@ -56,7 +57,7 @@ describe('resource admin operations', () => {
       ...fake.fake.admin,
       resources: [
         ...fake.fake.admin.resources,
-        { module: widgets, instance: { api: counter, state: { recordsFrom: () => [] }, sample: () => ({}) } },
+        { module: widgets, instance: { api: counter, state: { recordsFrom: {} }, sample: () => ({}) } },
       ],
       operations: adminOperationTree([...RESOURCES, widgets]),
     };

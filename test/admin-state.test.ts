@@ -17,8 +17,20 @@ describe('/__admin/state', () => {
       all.body.clients.map((c: { id: string }) => c.id),
       [...SEEDED_IDS, globex.id],
     );
-    assert.deepEqual((await fake.call('GET', '/__admin/state?orgId=org_globex')).body, { clients: [globex], requests: [] });
-    assert.deepEqual((await fake.call('GET', '/__admin/state?orgId=org_none')).body, { clients: [], requests: [] });
+    // The create's event is listed too, with the client as the API answered it.
+    const { webhookEvents, ...globexState } = (await fake.call('GET', '/__admin/state?orgId=org_globex')).body;
+    assert.deepEqual(globexState, { clients: [globex], requests: [], webhooks: [], webhookDeliveries: [] });
+    assert.deepEqual(
+      webhookEvents.map((e: { type: string; data: unknown }) => [e.type, e.data]),
+      [['client.created', globex]],
+    );
+    assert.deepEqual((await fake.call('GET', '/__admin/state?orgId=org_none')).body, {
+      clients: [],
+      requests: [],
+      webhooks: [],
+      webhookEvents: [],
+      webhookDeliveries: [],
+    });
   });
 
   it('round-trips: what one fake exports, another imports and serves the same', async (t) => {
@@ -27,7 +39,7 @@ describe('/__admin/state', () => {
     await source.create({ nameFirst: 'Moved', metadata: { a: [1, { b: null }] } });
     const snapshot = await source.state.export();
     const res = await target.call('PUT', '/__admin/state', { body: snapshot });
-    assert.deepEqual(res.body, { clients: 3, requests: 0 });
+    assert.deepEqual(res.body, { clients: 3, requests: 0, webhooks: 0, webhookEvents: 1, webhookDeliveries: 0 });
     assert.deepEqual(await target.state.export(), snapshot);
     const listed = await target.call('GET', '/clients', { key: KEYS.acme });
     assert.deepEqual(listed.body.data, [...snapshot.clients].reverse());
@@ -39,7 +51,7 @@ describe('/__admin/state', () => {
     const res = await fake.call('PUT', '/__admin/state?orgId=org_globex', {
       body: { clients: [{ orgId: 'org_globex', businessName: 'Imported', memberType: 'business' }] },
     });
-    assert.deepEqual(res.body, { clients: 1, requests: 0 });
+    assert.deepEqual(res.body, { clients: 1, requests: 0, webhooks: 0, webhookEvents: 0, webhookDeliveries: 0 });
     const stored = JSON.parse(readFileSync(db, 'utf8')).clients;
     assert.equal(stored.length, 3);
     const imported = stored[2];

@@ -27,6 +27,8 @@ describe('parseConfig', () => {
       journalSize: 1000,
       durable: false,
       cors: true,
+      webhookUrls: [],
+      webhookSecret: undefined,
     });
   });
 

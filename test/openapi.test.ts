@@ -113,6 +113,14 @@ describe('OpenAPI documents', () => {
       '/__admin/requests/{id}/status',
       '/__admin/reset',
       '/__admin/state',
+      '/__admin/webhooks',
+      '/__admin/webhooks/deliveries',
+      '/__admin/webhooks/deliveries/wait',
+      '/__admin/webhooks/deliveries/{id}/redeliver',
+      '/__admin/webhooks/events',
+      '/__admin/webhooks/{id}',
+      '/__admin/webhooks/{id}/ping',
+      '/__admin/webhooks/{id}/rotate-secret',
     ]);
     // The old journal paths still work, documented as deprecated aliases of the new ones.
     assert.deepEqual(doc.paths['/__admin/requests'].get, { ...doc.paths['/__admin/journal'].get, deprecated: true });

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startFake } from '../src/index.js';
-import { ENVELOPES } from './support/envelopes.js';
+import { storeUnavailable } from './support/envelopes.js';
 import { withFake } from './support/fake.js';
 import { KEYS, SEEDED_IDS } from './support/fixture-keys.js';
 import { call } from './support/http.js';
@@ -35,9 +35,15 @@ describe('file store', () => {
     const b = await fake.create({ nameFirst: 'B' });
     await fake.close();
     const text = readFileSync(db, 'utf8');
-    assert.deepEqual(JSON.parse(text), { clients: [a.body, b.body], requests: [] });
-    // The opening line, one per client, the requests' (empty) list, and the final newline.
-    assert.equal(text.split('\n').length, 6);
+    const { webhookEvents, ...rest } = JSON.parse(text);
+    assert.deepEqual(rest, { clients: [a.body, b.body], requests: [], webhooks: [], webhookDeliveries: [] });
+    assert.deepEqual(
+      webhookEvents.map((e: { data: unknown }) => e.data),
+      [a.body, b.body],
+    );
+    // The opening line, one per client, the requests' and webhooks' (empty) lists, the events' header
+    // and one line per event, the deliveries' (empty) list, the closing line and the final newline.
+    assert.equal(text.split('\n').length, 11);
     assert.equal(existsSync(join(db, '..', '.db.json.tmp')), false);
   });
 
@@ -83,21 +89,22 @@ describe('file store', () => {
     await pretty.create({ nameFirst: 'after hand edit' });
     await pretty.close();
     const rewritten = readFileSync(db, 'utf8');
-    // A line per client, the opening line, and three closing lines (the requests' empty list among them).
-    assert.equal(rewritten.split('\n').length, clients.length + 1 + 4);
+    // A line per client, the opening line, the line of the create's event, and six closing lines
+    // (the requests', webhooks' and deliveries' empty lists among them).
+    assert.equal(rewritten.split('\n').length, clients.length + 1 + 1 + 7);
     assert.deepEqual(JSON.parse(rewritten).clients.slice(0, -1), clients);
   });
 
-  it('--durable: a create that cannot be written is refused and not kept; writes resume when they can', async (t) => {
+  it('--durable: a create that cannot be written is refused with a 503 and not kept; writes resume when they can', async (t) => {
     const dir = tempDir();
     const db = join(dir, 'db.json');
     const fake = await withFake(t, { db, seed: 'none', durable: true, logLevel: 'silent' });
     assert.equal((await fake.create({ nameFirst: 'kept' })).status, 201);
-    // steno writes db.json by way of .db.json.tmp: a directory there makes every write fail.
+    // The store writes db.json by way of .db.json.tmp: a directory there makes every write fail.
     mkdirSync(join(dir, '.db.json.tmp'));
     const refused = await fake.create({ nameFirst: 'not on disk' });
-    assert.equal(refused.status, 500);
-    assert.deepEqual(refused.body, ENVELOPES.INTERNAL_ERROR);
+    assert.equal(refused.status, 503);
+    assert.deepEqual(refused.body, storeUnavailable(`EISDIR: illegal operation on a directory, open '${join(dir, '.db.json.tmp')}'`));
     assert.deepEqual(
       (await fake.state.export()).clients.map((c) => c.nameFirst),
       ['kept'],

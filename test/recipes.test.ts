@@ -1,12 +1,16 @@
-// The Docker recipes in examples/ parse and agree with the Dockerfile: image, health probe, port, key;
+// The Docker recipes in examples/ and the README's Testcontainers recipes parse and agree with the
+// Dockerfile, the options and the fake's output: image, health probe, port, variables, key, ready line;
 // and the health probe passes on a running fake.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { OPTIONS } from '../src/config.js';
 import { runNode, startCli } from './support/cli.js';
-import { ACTIONS_RECIPE, COMPOSE_RECIPE, readYaml, splitOptions } from './docker/recipes.js';
+import { ACTIONS_RECIPE, COMPOSE_RECIPE, readTestcontainersRecipes, readYaml, splitOptions } from './docker/recipes.js';
+import { runToEnd } from './support/processes.js';
 import { tempDir } from './support/temp-dir.js';
 
 const root = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -117,4 +121,151 @@ describe('examples/github-actions.yml', () => {
     assert.equal(job.env.ATHENTY_BASE_URL, `http://localhost:${port}/v2/api`);
     assert.ok(seededKeys().includes(job.env.ATHENTY_API_KEY), 'the job uses a seeded, usable key');
   });
+});
+
+// ---- the README's Testcontainers recipes ---------------------------------------------------------
+
+/** How one language's recipe names the image, the port and the wait, and how its library reads the wait. */
+interface RecipeSpec {
+  /** Group 1: the image name. */
+  image: RegExp;
+  /** Global patterns, each found at least once; group 1 of every match is the container port. */
+  ports: RegExp[];
+  /** Group 1: the log wait's argument as written. */
+  wait: RegExp;
+  /** Whether the library's log wait, given that argument, accepts a line the container printed. */
+  accepts(written: string, line: string): boolean;
+  /** How to check the syntax offline, without the library; absent: names only. */
+  syntax?: { tool: string; file: (code: string) => string; command: string; args: (file: string) => string[] };
+}
+
+/** A Java, Go or Python string literal's body as the string it means (their escapes agree with JSON's here). */
+const unquote = (body: string): string => JSON.parse(`"${body}"`);
+
+const RECIPES: Record<string, RecipeSpec> = {
+  // testcontainers (Node): a RegExp is tested against each line, without its newline.
+  js: {
+    image: /new GenericContainer\('([^']+)'\)/,
+    ports: [/withExposedPorts\((\d+)\)/g, /getMappedPort\((\d+)\)/g],
+    wait: /Wait\.forLogMessage\((\/.+\/\w*)\)/,
+    accepts: (written, line) => {
+      const [, source, flags] = /^\/(.+)\/(\w*)$/.exec(written) ?? [];
+      return new RegExp(source ?? '', flags).test(line);
+    },
+    syntax: { tool: 'node --check', file: () => 'recipe.mjs', command: process.execPath, args: (file) => ['--check', file] },
+  },
+  // Testcontainers for Java: the regex, with (?s) before it, must match the whole frame, newline included.
+  java: {
+    image: /DockerImageName\.parse\("([^"]+)"\)/,
+    ports: [/withExposedPorts\((\d+)\)/g, /getMappedPort\((\d+)\)/g],
+    wait: /Wait\.forLogMessage\("((?:[^"\\]|\\.)*)", 1\)/,
+    accepts: (written, line) => new RegExp(`^(?:${unquote(written)})$`, 's').test(`${line}\n`),
+    // javac stops after parsing (no Maven Central here, so no library to resolve the names against).
+    syntax: {
+      tool: 'javac, stopped after parsing',
+      file: (code) => `${/\bclass (\w+)/.exec(code)?.[1]}.java`,
+      command: 'javac',
+      args: (file) => ['--should-stop=ifNoError=PARSE', '-d', join(file, '..', 'classes'), file],
+    },
+  },
+  // testcontainers-go: wait.ForLog looks for the text in the log (a regexp only with AsRegexp()). No Go
+  // toolchain here: names only.
+  go: {
+    image: /Image:\s+"([^"]+)"/,
+    ports: [/"(\d+)\/tcp"/g],
+    wait: /wait\.ForLog\("((?:[^"\\]|\\.)*)"\)(?!\.AsRegexp)/,
+    accepts: (written, line) => line.includes(unquote(written)),
+  },
+  // testcontainers-python: LogMessageWaitStrategy searches the log with the text as a regular expression.
+  python: {
+    image: /DockerContainer\("([^"]+)"\)/,
+    ports: [/with_exposed_ports\((\d+)\)/g, /get_exposed_port\((\d+)\)/g],
+    wait: /LogMessageWaitStrategy\("((?:[^"\\]|\\.)*)"\)/,
+    accepts: (written, line) => new RegExp(unquote(written)).test(line),
+    syntax: {
+      tool: "python3's ast",
+      file: () => 'recipe.py',
+      command: 'python3',
+      args: (file) => ['-c', 'import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])', file],
+    },
+  },
+};
+
+/** Whether `command --version` (or -version) runs here. */
+const available = (command: string): boolean =>
+  [['--version'], ['-version']].some((args) => spawnSync(command, args, { stdio: 'ignore' }).status === 0);
+
+describe("the README's Testcontainers recipes", () => {
+  const recipes = readTestcontainersRecipes();
+  const dockerfile = readFileSync(root('Dockerfile'), 'utf8');
+  const builtImage = /docker build -t (\S+) \./.exec(dockerfile)?.[1];
+  const exposedPort = /^EXPOSE (\d+)$/m.exec(dockerfile)?.[1];
+  const optionEnvs = new Set<string>(Object.values(OPTIONS).map((spec) => spec.env));
+
+  it('has one recipe each for Node, Java, Go and Python, and the Dockerfile agrees with itself on the port', () => {
+    assert.deepEqual(
+      recipes.map((block) => block.lang),
+      Object.keys(RECIPES),
+    );
+    assert.equal(builtImage, 'athenty-fake:latest');
+    assert.match(dockerfile, new RegExp(`^\\s*ATHENTY_FAKE_PORT=${exposedPort} \\\\$`, 'm'));
+  });
+
+  /** The fake's real output, started as the image starts it: every interface, the port its environment gives. */
+  let output: Promise<{ ready: string; others: string[] }> | undefined;
+  const realOutput = (): Promise<{ ready: string; others: string[] }> => {
+    output ??= (async () => {
+      const cli = await startCli(['--db', 'memory'], { ATHENTY_FAKE_HOST: '0.0.0.0', ATHENTY_FAKE_PORT: '0' });
+      // Everything it prints from start to stop: the ready line, the keys, the stop.
+      await cli.stop();
+      await cli.closed;
+      const [ready = '', ...rest] = cli.stdout().split('\n');
+      return { ready, others: [...rest, ...cli.stderr().split('\n')].filter((line) => line !== '') };
+    })();
+    return output;
+  };
+
+  for (const { lang, code } of recipes) {
+    const spec = RECIPES[lang];
+    if (!spec) continue;
+
+    it(`${lang}: runs the image the Dockerfile builds, on the port it exposes`, () => {
+      assert.equal(spec.image.exec(code)?.[1], builtImage);
+      for (const pattern of spec.ports) {
+        const ports = [...code.matchAll(pattern)].map((m) => m[1]);
+        assert.ok(ports.length > 0, `no ${pattern}`);
+        for (const port of ports) assert.equal(port, exposedPort, String(pattern));
+      }
+    });
+
+    it(`${lang}: names only options the fake has, and seeded, usable keys`, () => {
+      const envs = code.match(/\bATHENTY_FAKE_[A-Z_]+\b/g) ?? [];
+      assert.ok(envs.length > 0, 'sets at least one option');
+      for (const env of envs) assert.ok(optionEnvs.has(env), `${env} is not in the OPTIONS table`);
+      const keys = code.match(/\bath_test_\w+/g) ?? [];
+      assert.ok(keys.length > 0, 'uses a key');
+      for (const key of keys) assert.ok(seededKeys().includes(key), `${key} is not a seeded, usable key`);
+    });
+
+    it(`${lang}: waits for a pattern that accepts the fake's real ready line and no other line it prints`, async () => {
+      const written = spec.wait.exec(code)?.[1];
+      assert.ok(written, `no ${spec.wait}`);
+      const { ready, others } = await realOutput();
+      assert.match(ready, /^athenty-fake listening on http:\/\/0\.0\.0\.0:\d+$/);
+      assert.ok(spec.accepts(written, ready), `${written} does not accept ${JSON.stringify(ready)}`);
+      assert.ok(others.length > 0);
+      for (const line of others) assert.ok(!spec.accepts(written, line), `${written} also accepts ${JSON.stringify(line)}`);
+    });
+
+    const { syntax } = spec;
+    if (syntax) {
+      const missing = !available(syntax.command) && `${syntax.command} is not installed here`;
+      it(`${lang}: parses (${syntax.tool}, offline, without the Testcontainers library)`, { skip: missing }, async () => {
+        const file = join(tempDir(), syntax.file(code));
+        writeFileSync(file, code);
+        const result = await runToEnd(syntax.command, syntax.args(file));
+        assert.equal(result.code, 0, `${result.stdout}${result.stderr}`);
+      });
+    }
+  }
 });

@@ -44,7 +44,7 @@ describe('requests in the state', () => {
     await source.call('POST', '/requests', { key: KEYS.acme, body: body({ clientId: SEEDED_IDS[0] }) });
     const snapshot = await source.state.export();
     const target = await withFake(t, { clock: FROZEN_AT, seed: 'none' });
-    assert.deepEqual(await target.state.import(snapshot), { clients: 2, requests: 3 });
+    assert.deepEqual(await target.state.import(snapshot), { clients: 2, requests: 3, webhooks: 0, webhookEvents: 3, webhookDeliveries: 0 });
     assert.deepEqual(await target.state.export(), snapshot);
     const sorted = await target.call('GET', '/clients?sort=request_count', { key: KEYS.acme });
     assert.deepEqual(
@@ -98,10 +98,13 @@ describe('requests in the state', () => {
     await fake.call('POST', '/requests', { key: KEYS.acme, body: body({ clientId: SEEDED_IDS[0] }) });
     const globex = await fake.call('POST', '/requests', { key: KEYS.globex, body: body() });
     assert.deepEqual(await fake.reset({ orgId: 'org_acme' }), {
-      reset: ['clients', 'requests', 'journal', 'rateLimits'],
+      reset: ['clients', 'requests', 'webhooks', 'webhookEvents', 'webhookDeliveries', 'journal', 'rateLimits'],
       orgId: 'org_acme',
       clients: 2,
       requests: 0,
+      webhooks: 0,
+      webhookEvents: 0,
+      webhookDeliveries: 0,
     });
     const state = await fake.state.export();
     assert.deepEqual(

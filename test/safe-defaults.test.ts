@@ -43,7 +43,7 @@ describe('safe defaults', () => {
     });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
-    assert.equal(preflight.headers.get('access-control-allow-methods'), 'GET, HEAD, POST, PUT, DELETE, OPTIONS');
+    assert.equal(preflight.headers.get('access-control-allow-methods'), 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
     assert.equal(preflight.headers.get('access-control-allow-headers'), 'x-api-key, content-type');
     const res = await fake.call('POST', '/clients', { key: KEYS.acme, body: {}, headers: { Origin: 'http://localhost:5173' } });
     assert.equal(res.status, 201);

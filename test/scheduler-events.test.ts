@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
 import { createClock } from '../src/clock.js';
 import { createEventBus, type FakeEvent } from '../src/events.js';
+import type { Change } from '../src/store/store.js';
 import { createScheduler } from '../src/scheduler.js';
 
 const START = Date.parse('2026-01-01T00:00:00.000Z');
@@ -81,9 +82,9 @@ describe('scheduler', () => {
 describe('event bus', () => {
   const event = (type: string): FakeEvent => ({ type, orgId: 'org_acme', at: '2026-01-01T00:00:00.000Z', data: { type } });
 
-  it('delivers every event to every subscriber in order, until it unsubscribes; a throwing listener stops no one', () => {
+  it('publishes every committed event to every subscriber in order, until it unsubscribes; a throwing listener stops no one', async () => {
     const errors: unknown[] = [];
-    const bus = createEventBus((error) => errors.push(error));
+    const bus = createEventBus({ apply: async () => {} }, (error) => errors.push(error));
     const a: string[] = [];
     const b: string[] = [];
     const stopA = bus.subscribe((e) => a.push(e.type));
@@ -91,11 +92,42 @@ describe('event bus', () => {
       throw new Error('listener failed');
     });
     bus.subscribe((e) => b.push(e.type));
-    bus.publish(event('client.created'));
+    await bus.commit([], [event('client.created')]);
     stopA();
-    bus.publish(event('request.created'));
+    await bus.commit([], [event('request.created')]);
     assert.deepEqual(a, ['client.created']);
     assert.deepEqual(b, ['client.created', 'request.created']);
     assert.equal(errors.length, 2);
+  });
+
+  it("writes the recorders' changes in the same store write as the commit's, and publishes nothing when it fails", async () => {
+    const writes: Change[][] = [];
+    let fail = false;
+    const bus = createEventBus(
+      {
+        apply: async (changes) => {
+          if (fail) throw new Error('disk full');
+          writes.push([...changes]);
+        },
+      },
+      () => {},
+    );
+    const published: string[] = [];
+    bus.subscribe((e) => published.push(e.type));
+    const stop = bus.record((events) =>
+      events.map((e) => ({ collection: 'outbox', insert: { id: e.type, orgId: e.orgId, createdAt: e.at } })),
+    );
+    const client = { collection: 'clients', insert: { id: 'clt_1', orgId: 'org_acme', createdAt: '2026-01-01T00:00:00.000Z' } };
+    await bus.commit([client], [event('client.created')]);
+    assert.deepEqual(writes, [
+      [client, { collection: 'outbox', insert: { id: 'client.created', orgId: 'org_acme', createdAt: '2026-01-01T00:00:00.000Z' } }],
+    ]);
+    fail = true;
+    await assert.rejects(bus.commit([client], [event('request.created')]), /disk full/);
+    assert.deepEqual(published, ['client.created']);
+    fail = false;
+    stop();
+    await bus.commit([client], [event('request.created')]);
+    assert.deepEqual(writes[1], [client]);
   });
 });

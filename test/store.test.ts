@@ -90,7 +90,7 @@ describe('store', () => {
     const store = await openFile(path, true);
     const client = thing('c_1', 'org_a', 1);
     await store.apply([{ collection: 'clients', insert: client }]);
-    // steno writes db.json by way of .db.json.tmp: a directory there makes every write fail.
+    // The store writes db.json by way of .db.json.tmp: a directory there makes every write fail.
     mkdirSync(join(dir, '.db.json.tmp'));
     try {
       await assert.rejects(
@@ -98,7 +98,7 @@ describe('store', () => {
           { collection: 'clients', update: { ...client, n: 5 } as Thing },
           { collection: 'things', insert: thing('t_1', 'org_a', 2) },
         ]),
-        { code: 'EISDIR' },
+        { name: 'ApiError', kind: 'STORE_UNAVAILABLE', status: 503, message: /^The store file cannot be written \(EISDIR: / },
       );
       assert.equal(store.collection<Thing>('clients').get('c_1'), client);
       assert.deepEqual(store.collection('clients').all(), [client]);

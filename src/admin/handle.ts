@@ -1,8 +1,10 @@
 // The admin operations as one asynchronous, typed interface, derived from the operation table: the
 // in-process handle of startFake() runs them directly, connectFake() sends them over HTTP, and
 // test code can switch between the two.
+import { asJsonBody } from '../validation/json-value.js';
 import {
   flattenAdminOperations,
+  type AdminHttpInput,
   type ADMIN_OPERATIONS,
   type AdminHandleOf,
   type AdminHttpRequest,
@@ -51,10 +53,15 @@ export function buildAdminHandle(tree: AdminOperationTree, transport: Transport)
       branch[part] ??= {};
       branch = branch[part] as Record<string, unknown>;
     }
-    branch[path.at(-1) as string] = async (...args: unknown[]) => {
-      const body = await transport(operation, operation.input(...args));
-      return operation.result === undefined ? body : operation.result(body);
-    };
+    const send = (input: unknown): Promise<unknown> => transport(operation, input);
+    branch[path.at(-1) as string] =
+      operation.call === undefined
+        ? async (...args: unknown[]) => {
+            const body = await send(operation.input(...args));
+            return operation.result === undefined ? body : operation.result(body);
+          }
+        : (...args: unknown[]) =>
+            (operation.call as (send: (input: unknown) => Promise<unknown>, ...args: unknown[]) => Promise<unknown>)(send, ...args);
   }
   const admin = handle as unknown as FakeAdmin;
   // A resource's branch may have the name of a deprecated method (`requests`): the method then
@@ -71,14 +78,32 @@ export function buildAdminHandle(tree: AdminOperationTree, transport: Transport)
 }
 
 /**
- * The in-process handle: each method runs its operation on the app's parts.
+ * A request as the admin router receives it: the body as JSON would carry it (a copy; a 400 when
+ * JSON cannot hold it), query values as text.
+ */
+function asReceived(request: AdminHttpRequest): AdminHttpInput {
+  const query = Object.entries(request.query ?? {}).filter(([, value]) => value !== undefined);
+  return {
+    params: request.params ?? {},
+    query: Object.fromEntries(query.map(([name, value]) => [name, String(value)])),
+    body: request.body === undefined ? undefined : asJsonBody(request.body),
+  };
+}
+
+/**
+ * The in-process handle: each method runs its operation on the app's parts, exactly as if it came
+ * over HTTP. Its input is checked and copied as a request body would be, and its answer is a copy:
+ * a caller never holds a stored object, and nothing it passes in can reach the store by reference.
  *
  * @example
  * const admin = inProcessAdmin(fake.admin);
  * await admin.faults.add({ status: 503, times: 1 });
  */
 export function inProcessAdmin(parts: AdminParts): FakeAdmin {
-  return buildAdminHandle(parts.operations, async (operation, input) => operation.run(parts, input));
+  return buildAdminHandle(parts.operations, async (operation, input) => {
+    const body = await operation.run(parts, operation.fromHttp(asReceived(operation.toHttp(input))));
+    return body === undefined ? undefined : JSON.parse(JSON.stringify(body));
+  });
 }
 
 /** Fills an operation's path template with its parameters. */

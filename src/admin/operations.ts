@@ -2,7 +2,7 @@
 // express router, the admin OpenAPI document, the in-process handle of startFake() and the HTTP
 // client of connectFake() are all derived from this table, so they cannot drift apart.
 import { queryReaderFor, type RunningResource } from '../api/dispatcher.js';
-import type { ResourceAdminOperation, ResourceAdminTree, ResourceModule } from '../api/resource.js';
+import { collectionsOf, type ResourceAdminOperation, type ResourceAdminTree, type ResourceModule } from '../api/resource.js';
 import { STATE_SCHEMA } from '../api/schemas.js';
 import type { ApiKey } from '../auth/api-keys.js';
 import type { ControllableClock } from '../clock.js';
@@ -81,7 +81,7 @@ export interface AdminHttpRequest {
  * on, `Body` the JSON it answers and `Result` what the handle method resolves to.
  */
 export interface AdminOperation<Args extends unknown[], Input, Body, Result> {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Under /__admin, in the router's syntax (`/faults/:id`). */
   path: string;
   /** Older paths that still work, documented as deprecated. */
@@ -104,6 +104,11 @@ export interface AdminOperation<Args extends unknown[], Input, Body, Result> {
   run(parts: AdminParts, input: Input): Body | Promise<Body>;
   /** The handle method's result from the answer's body; the body itself when left out. */
   result?(body: Body): Result;
+  /**
+   * How the handle method runs when it is more than one call of the operation (a wait that resumes
+   * until a condition holds): `send` runs the operation once, in-process or over HTTP alike.
+   */
+  call?(send: (input: Input) => Promise<Body>, ...args: Args): Promise<Result>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the table holds operations of every type.
@@ -208,9 +213,12 @@ export const ADMIN_OPERATIONS = {
     ...NO_INPUT,
     method: 'GET',
     path: '/health',
-    summary: 'Readiness: 503 until the store is loaded and the server listens, then status, version, uptime and record counts (HEAD too)',
-    run: (parts): Health => {
+    summary:
+      'Readiness: 503 until the store is loaded and the server listens, and while the store file cannot be written (with the reason); then status, version, uptime and record counts (HEAD too)',
+    run: async (parts): Promise<Health> => {
       if (!parts.readiness.ready) throw new ApiError('NOT_READY');
+      // After a failed write this tries one, so that a store that can be written again says so at once.
+      await parts.store.check();
       return { status: 'ok', version: packageVersion(), uptimeMs: Math.round(parts.readiness.uptimeMs()), ...countsOf(parts) };
     },
   }),
@@ -221,7 +229,9 @@ export const ADMIN_OPERATIONS = {
     summary:
       'Back to the seeded state (records from the seed, journal, fault rules, rate-limit counts, clock, ids, scheduled tasks); ?orgId= resets only that organisation',
     async run(parts, { orgId }): Promise<ResetSummary> {
-      const collections = parts.resources.map((r) => r.module.name);
+      // A store that cannot be written refuses the reset before anything is reset (503).
+      await parts.store.check();
+      const collections = collectionsOf(parts.resources.map((r) => r.module)).map((c) => c.name);
       if (orgId !== undefined) {
         parts.rateLimits.reset(parts.apiKeys.filter((k) => k.orgId === orgId));
         parts.journal.clear(orgId);
@@ -479,7 +489,9 @@ export type AdminHandleOf<T> = {
  * type RequestsHandle = ResourceAdminHandleOf<typeof REQUEST_ADMIN>; // { completeStep(id): Promise<...>, ... }
  */
 export type ResourceAdminHandleOf<T> = {
-  [K in keyof T]: T[K] extends { input(...args: infer Args): unknown; run(...args: never[]): infer Body }
-    ? (...args: Args) => Promise<T[K] extends { result(body: never): infer Result } ? Result : Awaited<Body>>
-    : ResourceAdminHandleOf<T[K]>;
+  [K in keyof T]: T[K] extends { call(send: never, ...args: infer Args): infer Called }
+    ? (...args: Args) => Called
+    : T[K] extends { input(...args: infer Args): unknown; run(...args: never[]): infer Body }
+      ? (...args: Args) => Promise<T[K] extends { result(body: never): infer Result } ? Result : Awaited<Body>>
+      : ResourceAdminHandleOf<T[K]>;
 };

@@ -15,7 +15,7 @@ export function createAdminRouter(tree: AdminOperationTree, parts: AdminParts, a
   const router = Router();
   router.use(requireAdminToken(adminToken));
   for (const [, operation] of flattenAdminOperations(tree)) {
-    const method = operation.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
+    const method = operation.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
     router[method]([operation.path, ...(operation.deprecatedPaths ?? [])], async (req, res) => {
       const input = operation.fromHttp({
         params: req.params as Record<string, string>,

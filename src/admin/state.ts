@@ -1,6 +1,7 @@
 // Reset, seeding, export and import over every resource: each contributes its collection and its
 // state hooks, and these functions treat them all alike.
 import type { RunningResource } from '../api/dispatcher.js';
+import type { RecordsFromEntries, ResourceCollection } from '../api/resource.js';
 import type { Clock } from '../clock.js';
 import { ApiError, type FieldError } from '../errors.js';
 import { nextFreeId, type Ids } from '../ids.js';
@@ -55,24 +56,52 @@ async function storeSettled(
   for (const { instance } of parts.resources) {
     if (instance.state.settle !== undefined) records = { ...records, ...instance.state.settle(records, given) };
   }
-  await parts.store.replace(records, orgId);
-  for (const { instance } of parts.resources) instance.state.afterLoad?.();
+  try {
+    await parts.store.replace(records, orgId);
+  } finally {
+    // After a failed write too: the records are then the ones from before, whose tasks a reset dropped.
+    for (const { instance } of parts.resources) instance.state.afterLoad?.();
+  }
+}
+
+/** A collection with the resource that keeps it. */
+interface HeldCollection {
+  resource: RunningResource;
+  collection: ResourceCollection;
+}
+
+/** Every collection of the running resources, with its resource, in snapshot order. */
+function heldCollections(resources: readonly RunningResource[]): HeldCollection[] {
+  return resources.flatMap((resource) => resource.module.collections.map((collection) => ({ resource, collection })));
+}
+
+/** The builder of a collection's records from entries. */
+function recordsFromOf({ resource, collection }: HeldCollection): RecordsFromEntries {
+  const build = resource.instance.state.recordsFrom[collection.name];
+  if (build === undefined) throw new Error(`the resource ${resource.module.name} builds no records of ${collection.name}`);
+  return build;
 }
 
 /**
- * The records of each resource's entries. A resource whose seed entries all give their id and
- * creation time makes the same records every time: they are built once and reused, so that a reset
- * of an unchanged store has nothing to build, index or write.
+ * The records of each collection's entries (the seed file's, and those the resources add). A
+ * collection whose seed entries all give their id and creation time makes the same records every
+ * time: they are built once and reused, so that a reset of an unchanged store has nothing to
+ * build, index or write.
  */
 export function createSeeder(parts: StateParts): (orgId?: string) => Promise<CollectionCounts> {
   const fixed = new Map<string, readonly StoredRecord[] | null>();
-  const recordsOf = (resource: RunningResource, orgId: string | undefined): readonly StoredRecord[] => {
-    const { name, idPrefix } = resource.module;
-    const entries = (parts.seed[name] ?? []) as Entry[];
+  const held = heldCollections(parts.resources);
+  const entriesOf = ({ resource, collection }: HeldCollection): Entry[] => [
+    ...((parts.seed[collection.name] ?? []) as Entry[]),
+    ...((resource.instance.state.seedEntries?.()[collection.name] ?? []) as Entry[]),
+  ];
+  const recordsOf = (entry: HeldCollection, orgId: string | undefined): readonly StoredRecord[] => {
+    const { name, idPrefix } = entry.collection;
+    const entries = entriesOf(entry);
     let cached = fixed.get(name);
     if (cached === undefined) {
-      const complete = entries.every((entry) => entry.id !== undefined && entry.createdAt !== undefined);
-      cached = complete ? resource.instance.state.recordsFrom(entries, { nextId: () => '', now: '' }) : null;
+      const complete = entries.every((e) => e.id !== undefined && e.createdAt !== undefined);
+      cached = complete ? recordsFromOf(entry)(entries, { nextId: () => '', now: '' }) : null;
       fixed.set(name, cached);
     }
     if (cached !== null) return orgId === undefined ? cached : cached.filter((record) => record.orgId === orgId);
@@ -80,14 +109,14 @@ export function createSeeder(parts: StateParts): (orgId?: string) => Promise<Col
     // Ids other organisations hold stay theirs when only one organisation is seeded again.
     const heldElsewhere = (id: string): boolean => orgId !== undefined && (collection.get(id)?.orgId ?? orgId) !== orgId;
     const ids = parts.ids.for(idPrefix);
-    return resource.instance.state.recordsFrom(
-      entries.filter((entry) => orgId === undefined || entry.orgId === orgId),
+    return recordsFromOf(entry)(
+      entries.filter((e) => orgId === undefined || e.orgId === orgId),
       { nextId: () => nextFreeId(ids, heldElsewhere), now: new Date(parts.clock.now()).toISOString() },
     );
   };
   const given = new Set(Object.keys(parts.seed));
   return async (orgId) => {
-    const records = Object.fromEntries(parts.resources.map((r) => [r.module.name, recordsOf(r, orgId)]));
+    const records = Object.fromEntries(held.map((entry) => [entry.collection.name, recordsOf(entry, orgId)]));
     await storeSettled(parts, records, given, orgId);
     return countsOf(parts, orgId);
   };
@@ -96,19 +125,19 @@ export function createSeeder(parts: StateParts): (orgId?: string) => Promise<Col
 /** How many records each collection holds (of one organisation, with `orgId`). */
 export function countsOf(parts: Pick<StateParts, 'resources' | 'store'>, orgId?: string): CollectionCounts {
   return Object.fromEntries(
-    parts.resources.map((r) => [r.module.name, parts.store.collection(r.module.name).count(orgId)]),
+    heldCollections(parts.resources).map(({ collection: { name } }) => [name, parts.store.collection(name).count(orgId)]),
   ) as CollectionCounts;
 }
 
 /** Whether the store holds no record at all. */
 export function isEmpty(parts: Pick<StateParts, 'resources' | 'store'>): boolean {
-  return parts.resources.every((r) => parts.store.collection(r.module.name).size === 0);
+  return heldCollections(parts.resources).every(({ collection: { name } }) => parts.store.collection(name).size === 0);
 }
 
 /** Every record (of one organisation, with `orgId`), by collection, in stored order. */
 export function exportState(parts: Pick<StateParts, 'resources' | 'store'>, orgId?: string): StateSnapshot {
   return Object.fromEntries(
-    parts.resources.map((r) => [r.module.name, parts.store.collection(r.module.name).all(orgId)]),
+    heldCollections(parts.resources).map(({ collection: { name } }) => [name, parts.store.collection(name).all(orgId)]),
   ) as unknown as StateSnapshot;
 }
 
@@ -120,42 +149,45 @@ export async function importState(parts: StateParts, input: StateInput, orgId?: 
   const snapshot = input as AnySnapshot;
   const problems: FieldError[] = [];
   const taken = new Map<string, Set<string>>();
-  for (const { module, instance } of parts.resources) {
-    const entries = (snapshot[module.name] ?? []) as Entry[];
+  const held = heldCollections(parts.resources);
+  for (const { resource, collection } of held) {
+    const { name } = collection;
+    const entries = (snapshot[name] ?? []) as Entry[];
     const kept =
       orgId === undefined
         ? []
         : parts.store
-            .collection(module.name)
+            .collection(name)
             .all()
             .filter((r) => r.orgId !== orgId);
     const ids = new Set(kept.map((r) => r.id));
-    taken.set(module.name, ids);
+    taken.set(name, ids);
     entries.forEach((entry, index) => {
       if (orgId !== undefined && entry.orgId !== orgId) {
-        problems.push({ field: `${module.name}.${index}.orgId`, message: `Invalid literal value, expected "${orgId}"` });
+        problems.push({ field: `${name}.${index}.orgId`, message: `Invalid literal value, expected "${orgId}"` });
       }
       if (entry.id !== undefined) {
-        if (ids.has(entry.id)) problems.push({ field: `${module.name}.${index}.id`, message: `Duplicate id ${entry.id}` });
+        if (ids.has(entry.id)) problems.push({ field: `${name}.${index}.id`, message: `Duplicate id ${entry.id}` });
         ids.add(entry.id);
       }
     });
-    for (const problem of instance.state.check?.(entries, snapshot as Record<string, readonly unknown[]>) ?? []) {
-      problems.push({ ...problem, field: `${module.name}.${problem.field}` });
+    for (const problem of resource.instance.state.check?.[name]?.(entries, snapshot as Record<string, readonly unknown[]>) ?? []) {
+      problems.push({ ...problem, field: `${name}.${problem.field}` });
     }
   }
   if (problems.length > 0) throw new ApiError('VALIDATION_ERROR', { errors: problems });
   const now = new Date(parts.clock.now()).toISOString();
   const records = Object.fromEntries(
-    parts.resources.map(({ module, instance }) => {
-      const ids = taken.get(module.name) as Set<string>;
-      const generator = parts.ids.for(module.idPrefix);
+    held.map((entry) => {
+      const { name, idPrefix } = entry.collection;
+      const ids = taken.get(name) as Set<string>;
+      const generator = parts.ids.for(idPrefix);
       const nextId = (): string => {
         const id = nextFreeId(generator, (candidate) => ids.has(candidate));
         ids.add(id);
         return id;
       };
-      return [module.name, instance.state.recordsFrom(snapshot[module.name] ?? [], { nextId, now })];
+      return [name, recordsFromOf(entry)(snapshot[name] ?? [], { nextId, now })];
     }),
   );
   await storeSettled(parts, records, new Set(Object.keys(snapshot)), orgId);

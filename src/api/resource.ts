@@ -2,8 +2,10 @@
 // parts it is built from. A resource folder under src/resources/ exports one ResourceModule.
 import type { AdminOperation } from '../admin/operations.js';
 import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
 import type { FieldError } from '../errors.js';
 import type { EventBus } from '../events.js';
+import type { OutboundHttp } from '../http/outbound.js';
 import type { IdGenerator } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { RandomSource } from '../random.js';
@@ -70,15 +72,26 @@ export type RecordsFromEntries = (
   },
 ) => StoredRecord[];
 
+/** Checks entries against what a schema cannot see (e.g. a reference to another collection of the snapshot). */
+export type EntriesCheck = (entries: readonly unknown[], snapshot: Readonly<Record<string, readonly unknown[]>>) => FieldError[];
+
 /** A resource's part in seeding, reset, export and import. */
 export interface StateHooks {
-  /** Records from entries of a seed file or state import (already checked against `entrySchema`). */
-  recordsFrom: RecordsFromEntries;
   /**
-   * Checks that do not fit a schema (e.g. a reference to another collection), with dotted fields
-   * relative to the entry list; run before anything is imported.
+   * Records from entries of a seed file or state import (already checked against the collection's
+   * `entrySchema`), by collection: one builder for each collection the resource keeps.
    */
-  check?(entries: readonly unknown[], snapshot: Readonly<Record<string, readonly unknown[]>>): FieldError[];
+  recordsFrom: Readonly<Record<string, RecordsFromEntries>>;
+  /**
+   * Checks that do not fit a schema, by collection, with dotted fields relative to the entry list;
+   * run before anything is imported.
+   */
+  check?: Readonly<Record<string, EntriesCheck>>;
+  /**
+   * Entries every seeding adds to the seed file's, by collection (those the options ask for, such
+   * as the subscriptions of `--webhook`); a reset puts them back too.
+   */
+  seedEntries?(): Readonly<Record<string, readonly unknown[]>>;
   /**
    * Settles what one collection says about another in records about to replace the stored ones
    * (seed, reset, import): `records` holds every collection's, `given` names the collections the
@@ -96,11 +109,25 @@ export interface OrganisationProfile {
   company?: string;
 }
 
-/** What a resource is built from: the shared parts, its own id generator and random streams. */
+/** What a resource is built from: the shared parts, its own id generators and random streams. */
 export interface ResourceParts {
   store: Store;
   clock: Clock;
+  /** The id generator of its first collection's prefix. */
   ids: IdGenerator;
+  /** The id generator of any prefix (for its other collections). */
+  idsFor(prefix: string): IdGenerator;
+  /**
+   * The system's time in epoch milliseconds, never the fake's clock: for what someone else checks
+   * against their own clock (a webhook's signature timestamp).
+   */
+  realNow(): number;
+  /** Sends HTTP requests out of the fake (webhooks): bounded sockets, a timeout, no redirects followed. */
+  outbound: OutboundHttp;
+  /** The fake's configuration, for the options a resource reads itself. */
+  config: Config;
+  /** The organisations the keys file names (the seeded ones), in its order. */
+  orgIds: readonly string[];
   /** A random stream of the resource's own, by name (`<resource>:<name>`). */
   random(name: string): RandomSource;
   scheduler: Scheduler;
@@ -116,6 +143,10 @@ export interface ResourceParts {
 export interface ResourceInstance<A> {
   api: A;
   state: StateHooks;
+  /** Lines for the command line's start-up banner, beside the keys (a generated secret, say). */
+  startupNotes?(): readonly string[];
+  /** Stops background work at once (on close); what is stored stays for the next start. */
+  stop?(): void;
   /**
    * A plausible record for a `malformed` fault to cut short: from `fields` when given (a create
    * body), otherwise made up.
@@ -135,22 +166,30 @@ export interface ResourceAdminTree<A> {
   [name: string]: ResourceAdminOperation<A> | ResourceAdminTree<A>;
 }
 
-/** One resource, as `src/resources/index.ts` lists it. */
-// biome-ignore lint/suspicious/noExplicitAny: a list of resources holds modules of different handler types.
-export interface ResourceModule<A = any> {
-  /** The collection name, the store file's key and the state snapshot's key, e.g. `clients`. */
+/** One collection a resource keeps in the store. */
+export interface ResourceCollection {
+  /** The store file's key and the state snapshot's key, e.g. `clients`. */
   name: string;
   /** Prefix of its ids, e.g. `clt_`. */
   idPrefix: string;
-  /** Its JSON Schema files, in its `schemas/` folder. */
-  schemaFiles: readonly string[];
   /** Schema id of one stored record (the store file is checked against it). */
   recordSchema: string;
   /** Schema id of one entry of a seed file or state import. */
   entrySchema: string;
   /** Whether a seed file or state import must have this collection (a snapshot always has). */
   requiredInSnapshot: boolean;
-  /** Its operations, served at `/` and under `/v2/api`. */
+}
+
+/** One resource, as `src/resources/index.ts` lists it. */
+// biome-ignore lint/suspicious/noExplicitAny: a list of resources holds modules of different handler types.
+export interface ResourceModule<A = any> {
+  /** The resource's name: its admin operations' path (`/__admin/<name>`) and its random streams' prefix, e.g. `clients`. */
+  name: string;
+  /** The collections it keeps, the first named like the resource. */
+  collections: readonly ResourceCollection[];
+  /** Its JSON Schema files, in its `schemas/` folder. */
+  schemaFiles: readonly string[];
+  /** Its operations, served at `/` and under `/v2/api` (none for a resource of admin operations only). */
   operations: readonly Operation<A>[];
   /**
    * Other first path segments that serve the same operations, by the segment they stand for:
@@ -160,6 +199,16 @@ export interface ResourceModule<A = any> {
   /** Its admin operations (test controls the real API does not have), if any. */
   admin?: ResourceAdminTree<A>;
   create(parts: ResourceParts): ResourceInstance<A>;
+}
+
+/**
+ * Every collection of these resources, in the order of the store file and of snapshots.
+ *
+ * @example
+ * collectionsOf(RESOURCES).map((c) => c.name); // ['clients', 'requests', 'webhooks', ...]
+ */
+export function collectionsOf(resources: readonly Pick<ResourceModule, 'collections'>[]): ResourceCollection[] {
+  return resources.flatMap((r) => r.collections);
 }
 
 /**

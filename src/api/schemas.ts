@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resourceSchemaUrl } from '../paths.js';
 import { registerSchema, type JsonSchema } from '../validation/schemas.js';
 import { declareBodySchema } from '../validation/validator.js';
-import type { ResourceModule } from './resource.js';
+import { collectionsOf, type ResourceModule } from './resource.js';
 
 /** The id of the snapshot schema: seed files, `GET`/`PUT /__admin/state`. */
 export const STATE_SCHEMA = 'state.schema.json';
@@ -19,8 +19,10 @@ function snapshotSchema(resources: readonly ResourceModule[]): JsonSchema {
     description:
       'Records by collection: a seed file (--seed FILE), an export (GET /__admin/state) or an import (PUT /__admin/state). Each entry names its orgId; other fields are filled in as a create would.',
     type: 'object',
-    properties: Object.fromEntries(resources.map((r) => [r.name, { type: 'array', items: { $ref: r.entrySchema } }])),
-    required: resources.filter((r) => r.requiredInSnapshot).map((r) => r.name),
+    properties: Object.fromEntries(collectionsOf(resources).map((c) => [c.name, { type: 'array', items: { $ref: c.entrySchema } }])),
+    required: collectionsOf(resources)
+      .filter((c) => c.requiredInSnapshot)
+      .map((c) => c.name),
     additionalProperties: false,
   };
 }
@@ -32,9 +34,11 @@ function storeFileSchema(resources: readonly ResourceModule[]): JsonSchema {
     title: 'StoreFile',
     description: 'The JSON file the fake keeps its records in (--db PATH): one array per collection.',
     type: 'object',
-    properties: Object.fromEntries(resources.map((r) => [r.name, { type: 'array', items: { $ref: r.recordSchema } }])),
+    properties: Object.fromEntries(collectionsOf(resources).map((c) => [c.name, { type: 'array', items: { $ref: c.recordSchema } }])),
     // A file written before a resource existed has no array for it, and loads with none.
-    required: resources.slice(0, 1).map((r) => r.name),
+    required: collectionsOf(resources)
+      .slice(0, 1)
+      .map((c) => c.name),
     additionalProperties: false,
   };
 }

@@ -2,7 +2,7 @@
 import type { RequestHandler } from 'express';
 
 const EXPOSED = ['Location', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'Retry-After'].join(', ');
-const METHODS = 'GET, HEAD, POST, PUT, DELETE, OPTIONS';
+const METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 const HEADERS = 'X-Api-Key, Content-Type, Prefer, Authorization';
 
 /**

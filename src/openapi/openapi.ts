@@ -167,7 +167,10 @@ export function apiOpenApi(resources: readonly ResourceModule[]): Json {
     info: {
       title: 'Athenty API (athenty-fake)',
       version: packageVersion(),
-      description: `The ${resources.map((r) => r.name).join(', ')} endpoints of the Athenty REST API v2 as athenty-fake serves them, at the root and under /v2/api.`,
+      description: `The ${resources
+        .filter((r) => r.operations.length > 0)
+        .map((r) => r.name)
+        .join(', ')} endpoints of the Athenty REST API v2 as athenty-fake serves them, at the root and under /v2/api.`,
     },
     servers: [{ url: '/v2/api' }, { url: '/' }],
     security: [{ apiKey: [] }],

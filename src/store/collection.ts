@@ -99,14 +99,25 @@ export class IndexedCollection<R extends StoredRecord> implements Collection<R> 
     list.splice(low, 0, record);
   }
 
-  remove(record: R): void {
+  /** Removes the record; answers where it stood in stored order (for {@link restore}), -1 if it was not there. */
+  remove(record: R): number {
     this.#byId.delete(record.id);
-    const drop = (list: R[] | undefined): void => {
+    const drop = (list: R[] | undefined): number => {
       const at = list?.lastIndexOf(record) ?? -1;
       if (at !== -1) list?.splice(at, 1);
+      return at;
     };
-    drop(this.#ordered);
+    const at = drop(this.#ordered);
     drop(this.#byOrg.get(record.orgId));
+    return at;
+  }
+
+  /** Puts a removed record back where it stood in stored order (`at` from {@link remove}). */
+  restore(record: R, at: number): void {
+    this.add(record);
+    if (at === -1 || at >= this.#ordered.length - 1) return;
+    this.#ordered.pop();
+    this.#ordered.splice(at, 0, record);
   }
 
   /**

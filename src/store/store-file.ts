@@ -1,13 +1,58 @@
-// The lowdb adapter of the file store: reads and checks the file, writes it atomically with steno
-// (temporary file, then rename), and keeps the bytes of runs of records so that a write only
-// serialises what changed since the last one.
-import { readFile } from 'node:fs/promises';
+// The lowdb adapter of the file store: reads and checks the file, writes it atomically (temporary
+// file, then rename; the temporary file removed when a write fails), and keeps the bytes of runs of
+// records so that a write only serialises what changed since the last one.
+import * as fs from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { Writer } from 'steno';
 import type { FieldError } from '../errors.js';
 import { StartupError } from '../errors.js';
 import { describeFileError } from '../file-errors.js';
 import type { StoredRecord } from './stored-record.js';
+
+/** The file-system calls a store file's writes make; tests inject failing ones (a full disk, say). */
+export interface StoreFileSystem {
+  writeFile(path: string, data: readonly Buffer[]): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  rm(path: string, options: { force: true }): Promise<void>;
+  mkdir(path: string, options: { recursive: true }): Promise<unknown>;
+}
+
+/** Node's own file system. */
+export const NODE_FILE_SYSTEM: StoreFileSystem = {
+  writeFile: (path, data) => fs.writeFile(path, data),
+  rename: fs.rename,
+  rm: fs.rm,
+  mkdir: fs.mkdir,
+};
+
+/**
+ * Writes `data` to `path` through a temporary file beside it and a rename, so that the file is
+ * always either the old one or the new one. A folder deleted since start-up is made again; a
+ * failed write removes its temporary file (a full disk leaves nothing half-written behind).
+ *
+ * @example
+ * await writeAtomically(NODE_FILE_SYSTEM, '/data/db.json', [Buffer.from('{}')]);
+ */
+export async function writeAtomically(fileSystem: StoreFileSystem, path: string, data: readonly Buffer[]): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path)}.tmp`);
+  const write = async (): Promise<void> => {
+    await fileSystem.writeFile(temporary, data);
+    await fileSystem.rename(temporary, path);
+  };
+  try {
+    try {
+      await write();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      // The folder was deleted while the fake ran (before or during this write): make it again, as start-up does.
+      await fileSystem.mkdir(dirname(path), { recursive: true });
+      await write();
+    }
+  } catch (error) {
+    await fileSystem.rm(temporary, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
 
 /** What the store file holds: one array of records per collection. */
 export type StoreData = Record<string, readonly StoredRecord[]>;
@@ -114,7 +159,7 @@ export class StoreFile implements Adapter<StoreData> {
   readonly #path: string;
   readonly #collections: readonly string[];
   readonly #check: StoreFileCheck;
-  readonly #writer: Writer;
+  readonly #fileSystem: StoreFileSystem;
   // Records never change in place: a full run whose records are the same objects, in the same
   // order, as last time keeps its bytes. Appends only serialise the open run at the end.
   #chunks = new Map<string, Chunk[]>();
@@ -122,17 +167,17 @@ export class StoreFile implements Adapter<StoreData> {
   // serialised again on every write.
   #known = new Map<StoredRecord, string>();
 
-  constructor(path: string, collections: readonly string[], check: StoreFileCheck) {
+  constructor(path: string, collections: readonly string[], check: StoreFileCheck, fileSystem: StoreFileSystem = NODE_FILE_SYSTEM) {
     this.#path = path;
     this.#collections = collections;
     this.#check = check;
-    this.#writer = new Writer(path);
+    this.#fileSystem = fileSystem;
   }
 
   async read(): Promise<StoreData | null> {
     let bytes: Buffer;
     try {
-      bytes = await readFile(this.#path);
+      bytes = await fs.readFile(this.#path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw new StartupError(`store file ${this.#path} ${describeFileError(error)}`);
@@ -152,8 +197,8 @@ export class StoreFile implements Adapter<StoreData> {
         `store file ${this.#path} does not have the expected shape (${first.field || '(root)'}: ${first.message}); it was left untouched`,
       );
     }
-    this.#chunks = own?.chunks ?? new Map();
     const read = data as Record<string, StoredRecord[] | undefined>;
+    this.#chunks = own?.chunks ?? new Map();
     return Object.fromEntries(this.#collections.map((name) => [name, read[name] ?? []]));
   }
 
@@ -205,7 +250,7 @@ export class StoreFile implements Adapter<StoreData> {
     parts.push(Buffer.from(`${END}\n`));
     this.#chunks = chunksByName;
     this.#known = kept;
-    // steno hands the parts to fs.writeFile one by one: nothing is copied into one large buffer.
-    return this.#writer.write(parts);
+    // fs.writeFile takes the parts one by one: nothing is copied into one large buffer.
+    return writeAtomically(this.#fileSystem, this.#path, parts);
   }
 }

@@ -1,4 +1,5 @@
-// The recipes in examples/, read for checks: YAML parsed as-is, and docker options split into words.
+// The recipes in examples/ and the README, read for checks: YAML parsed as-is, docker options split into
+// words, and the README's Testcontainers code blocks.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -19,4 +20,28 @@ export function readYaml(file: string): any {
  */
 export function splitOptions(options: string): string[] {
   return [...options.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+}
+
+/** The README, whose Docker section holds the Testcontainers recipes. */
+export const README = fileURLToPath(new URL('../../README.md', import.meta.url));
+
+/** One fenced code block: its language tag and its text. */
+export interface CodeBlock {
+  lang: string;
+  code: string;
+}
+
+/**
+ * The fenced code blocks of the README's Testcontainers recipes: from the `**Testcontainers.**`
+ * paragraph to the end of the Docker section.
+ *
+ * @example
+ * readTestcontainersRecipes().map((block) => block.lang); // ['js', 'java', 'go', 'python']
+ */
+export function readTestcontainersRecipes(): CodeBlock[] {
+  const readme = readFileSync(README, 'utf8');
+  const start = readme.indexOf('**Testcontainers.**');
+  const end = readme.indexOf('\n## ', start);
+  if (start < 0 || end < 0) throw new Error('README.md has no **Testcontainers.** paragraph in a section');
+  return [...readme.slice(start, end).matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1] ?? '', code: m[2] ?? '' }));
 }

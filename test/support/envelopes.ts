@@ -59,3 +59,13 @@ export function validationError(errors: readonly ExpectedFieldError[]): {
 } {
   return { code: 'VALIDATION_ERROR', message: 'Validation failed', statusCode: 422, errors };
 }
+
+/**
+ * The 503 of a store file that cannot be written, with the reason (the write's error message).
+ *
+ * @example
+ * assert.deepEqual(res.body, storeUnavailable('ENOSPC: no space left on device, write'));
+ */
+export function storeUnavailable(reason: string): { code: 'STORE_UNAVAILABLE'; message: string; statusCode: 503 } {
+  return { code: 'STORE_UNAVAILABLE', message: `The store file cannot be written (${reason}).`, statusCode: 503 };
+}

@@ -16,17 +16,22 @@ const SAMPLE_ID = 'clt_00000000000000000000000000';
  */
 export const clients: ResourceModule<ClientsApi> = {
   name: CLIENTS,
-  idPrefix: 'clt_',
+  collections: [
+    {
+      name: CLIENTS,
+      idPrefix: 'clt_',
+      recordSchema: 'client.schema.json',
+      entrySchema: 'client-entry.schema.json',
+      requiredInSnapshot: true,
+    },
+  ],
   schemaFiles: ['client.schema.json', 'client-create.schema.json', 'client-list-query.schema.json', 'client-entry.schema.json'],
-  recordSchema: 'client.schema.json',
-  entrySchema: 'client-entry.schema.json',
-  requiredInSnapshot: true,
   operations: CLIENT_OPERATIONS,
   create(parts) {
     return {
       api: { service: createClientsService(parts), store: parts.store },
       state: {
-        recordsFrom: (entries, fill) => (entries as ClientSeed[]).map((entry) => seededClientRecord(entry, fill)),
+        recordsFrom: { [CLIENTS]: (entries, fill) => (entries as ClientSeed[]).map((entry) => seededClientRecord(entry, fill)) },
       },
       sample: (fields, orgId) =>
         newClientRecord(fields as ClientInput, { id: SAMPLE_ID, orgId, now: new Date(parts.clock.now()).toISOString() }),

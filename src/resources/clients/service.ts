@@ -40,8 +40,7 @@ export function createClientsService({ store, clock, ids, events }: ClientsServi
       const id = nextFreeId(ids, (candidate) => clients.get(candidate) !== undefined);
       const now = new Date(clock.now()).toISOString();
       const record = newClientRecord(input, { id, orgId, now });
-      await store.apply([{ collection: CLIENTS, insert: record }]);
-      events.publish({ type: 'client.created', orgId, at: now, data: record });
+      await events.commit([{ collection: CLIENTS, insert: record }], [{ type: 'client.created', orgId, at: now, data: record }]);
       return record;
     },
 

@@ -31,7 +31,15 @@ function countsByClient(requests: readonly RequestRecord[]): Map<string, number>
  */
 export const requests: ResourceModule<RequestsApi> = {
   name: REQUESTS,
-  idPrefix: 'req_',
+  collections: [
+    {
+      name: REQUESTS,
+      idPrefix: 'req_',
+      recordSchema: 'request-record.schema.json',
+      entrySchema: 'request-entry.schema.json',
+      requiredInSnapshot: false,
+    },
+  ],
   schemaFiles: [
     'request.schema.json',
     'request-detail.schema.json',
@@ -41,9 +49,6 @@ export const requests: ResourceModule<RequestsApi> = {
     'request-entry.schema.json',
     'request-move.schema.json',
   ],
-  recordSchema: 'request-record.schema.json',
-  entrySchema: 'request-entry.schema.json',
-  requiredInSnapshot: false,
   operations: REQUEST_OPERATIONS,
   pathAliases: { '/verifications': '/requests' },
   admin: REQUEST_ADMIN,
@@ -53,24 +58,28 @@ export const requests: ResourceModule<RequestsApi> = {
     return {
       api: { service },
       state: {
-        recordsFrom: (entries, fill) =>
-          (entries as RequestSeed[]).map((entry) =>
-            seededRequestRecord(entry, {
-              ...fill,
-              accessToken: () => accessTokenOf(seedTokens),
-              organisation: parts.organisation(entry.orgId),
-            }),
-          ),
-        check(entries, snapshot) {
-          // A request links a client of its own organisation, in the same snapshot.
-          const clients = new Map((snapshot[CLIENTS] ?? []).map((c) => [(c as ClientRecord).id, (c as ClientRecord).orgId]));
-          const problems: FieldError[] = [];
-          (entries as RequestSeed[]).forEach((entry, index) => {
-            if (entry.clientId !== undefined && entry.clientId !== null && clients.get(entry.clientId) !== entry.orgId) {
-              problems.push({ field: `${index}.clientId`, message: 'Client not found' });
-            }
-          });
-          return problems;
+        recordsFrom: {
+          [REQUESTS]: (entries, fill) =>
+            (entries as RequestSeed[]).map((entry) =>
+              seededRequestRecord(entry, {
+                ...fill,
+                accessToken: () => accessTokenOf(seedTokens),
+                organisation: parts.organisation(entry.orgId),
+              }),
+            ),
+        },
+        check: {
+          [REQUESTS]: (entries, snapshot) => {
+            // A request links a client of its own organisation, in the same snapshot.
+            const clients = new Map((snapshot[CLIENTS] ?? []).map((c) => [(c as ClientRecord).id, (c as ClientRecord).orgId]));
+            const problems: FieldError[] = [];
+            (entries as RequestSeed[]).forEach((entry, index) => {
+              if (entry.clientId !== undefined && entry.clientId !== null && clients.get(entry.clientId) !== entry.orgId) {
+                problems.push({ field: `${index}.clientId`, message: 'Client not found' });
+              }
+            });
+            return problems;
+          },
         },
         settle(records, given): Record<string, readonly StoredRecord[]> {
           // A snapshot without requests (older than them) keeps the counts it gives.

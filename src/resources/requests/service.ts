@@ -3,6 +3,7 @@
 // touches HTTP.
 import type { ResourceParts } from '../../api/resource.js';
 import { ApiError } from '../../errors.js';
+import type { FakeEvent } from '../../events.js';
 import { nextFreeId } from '../../ids.js';
 import type { ScheduledTask } from '../../scheduler.js';
 import type { Change } from '../../store/store.js';
@@ -56,8 +57,13 @@ export function createRequestsService(parts: ResourceParts): RequestsService {
   const detail = parts.random('detail');
   const nowIso = (): string => new Date(clock.now()).toISOString();
 
-  const publish = (type: string, record: RequestRecord): void =>
-    events.publish({ type, orgId: record.orgId, at: record.updatedAt, data: toRequestDetail(record) });
+  /** The event of a version of a request: the Request with its detail, as the API answers it then. */
+  const eventOf = (type: string, record: RequestRecord): FakeEvent => ({
+    type,
+    orgId: record.orgId,
+    at: record.updatedAt,
+    data: toRequestDetail(record),
+  });
 
   /** The record after completing its current step at `now` (detail filled; submitted after the last). */
   const withStepCompleted = (record: RequestRecord, now: string): RequestRecord => {
@@ -95,11 +101,13 @@ export function createRequestsService(parts: ResourceParts): RequestsService {
   const invalidMove = (from: RequestStatus, to: RequestStatus): ApiError =>
     new ApiError('INVALID_TRANSITION', { fill: { record: 'request', from, to } });
 
-  /** Stores the final version and publishes each move that led to it, in order. */
+  /** Stores the final version with the events of each move that led to it, in order. */
   const commit = async (versions: readonly { type: string; record: RequestRecord }[]): Promise<RequestDetail> => {
     const last = versions[versions.length - 1]?.record as RequestRecord;
-    await store.apply([{ collection: REQUESTS, update: last }]);
-    for (const { type, record } of versions) publish(type, record);
+    await events.commit(
+      [{ collection: REQUESTS, update: last }],
+      versions.map(({ type, record }) => eventOf(type, record)),
+    );
     return toRequestDetail(last);
   };
 
@@ -145,11 +153,11 @@ export function createRequestsService(parts: ResourceParts): RequestsService {
       .map((r) => withStatus(r, 'expired', now));
     armExpiry();
     if (expired.length === 0) return;
-    store
-      .apply(expired.map((record): Change => ({ collection: REQUESTS, update: record })))
-      .then(() => {
-        for (const record of expired) publish('request.expired', record);
-      })
+    events
+      .commit(
+        expired.map((record): Change => ({ collection: REQUESTS, update: record })),
+        expired.map((record) => eventOf('request.expired', record)),
+      )
       .catch((error: unknown) => logger.error(`could not expire requests: ${(error as Error).message}`));
   }
 
@@ -194,8 +202,7 @@ export function createRequestsService(parts: ResourceParts): RequestsService {
       const changes: Change[] = [{ collection: REQUESTS, insert: record }];
       // The client's count moves in the same write as the request it counts.
       if (client !== undefined) changes.push({ collection: CLIENTS, update: withRequestCount(client, client.requestCount + 1, now) });
-      await store.apply(changes);
-      publish('request.created', record);
+      await events.commit(changes, [eventOf('request.created', record)]);
       if (isOpen(record.status)) armExpiryAt(record.expiresAt);
       armMagic(record);
       return record;

@@ -19,7 +19,7 @@ function steps(request) {
   );
 }
 
-/** The columns of each collection the page knows; any other shows id and creation time. */
+/** The columns of each collection the tab shows (those with a list operation; webhooks have their own tab). */
 const COLUMNS = {
   clients: [
     ['Id', (c) => c.id],
@@ -41,10 +41,6 @@ const COLUMNS = {
     ['Updated', (r) => r.updatedAt],
   ],
 };
-const DEFAULT_COLUMNS = [
-  ['Id', (r) => r.id],
-  ['Created', (r) => r.createdAt ?? ''],
-];
 
 /**
  * Mounts the data panel in `view`.
@@ -95,7 +91,7 @@ export function dataPanel(view, { admin }) {
 
   async function refresh() {
     const { organisations } = await admin('GET', '/organisations');
-    const collections = organisations.length === 0 ? [] : Object.keys(organisations[0]).filter((key) => key !== 'orgId');
+    const collections = Object.keys(COLUMNS);
     fillSelect(
       org,
       organisations.map((o) => [o.orgId, `${o.orgId} (${collections.map((c) => `${o[c]} ${c}`).join(', ')})`]),
@@ -112,7 +108,7 @@ export function dataPanel(view, { admin }) {
     if (text === last) return false;
     last = text;
     const { data, pagination } = answer;
-    const columns = COLUMNS[collection.value] ?? DEFAULT_COLUMNS;
+    const columns = COLUMNS[collection.value];
     summary.textContent = `Page ${pagination.page} of ${Math.max(pagination.totalPages, 1)} — ${pagination.total} ${collection.value} of ${org.value}, newest first`;
     replace(
       table,
