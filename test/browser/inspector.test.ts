@@ -8,6 +8,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestFake, type TestFake } from '../support/fake.js';
 import { KEYS } from '../support/fixture-keys.js';
+import { NO_CONTENT, startReceiver } from '../support/receiver.js';
 
 /** The system browser; `CHROMIUM_PATH` names another. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -270,6 +271,50 @@ describe('the inspector page', () => {
     assert.equal((await fake.call('GET', '/__admin/clock', { headers: { Authorization: `Bearer ${TOKEN}` } })).body.frozen, false);
   });
 
+  it('shows a failed webhook delivery and, once the clock is advanced, its retry delivered', async (t) => {
+    const { fake, page } = await open(t);
+    const receiver = await startReceiver(t, (res) => res.writeHead(500, { 'Content-Type': 'text/plain' }).end('receiver down'));
+    const subscription = await fake.webhooks.create({
+      orgId: 'org_acme',
+      url: receiver.url,
+      events: ['client.created'],
+      description: 'ci',
+    });
+    await page.getByRole('tab', { name: 'Webhooks' }).click();
+    await page.locator(`#webhooks-table tbody tr[data-id="${subscription.id}"]`).waitFor();
+
+    assert.equal((await fake.create({ nameFirst: 'Ada' })).status, 201);
+    await receiver.nth(1);
+    const [delivery] = await fake.webhooks.deliveries.list({ orgId: 'org_acme' });
+    assert.ok(delivery);
+    const row = page.locator(`#deliveries-table tbody tr[data-id="${delivery.id}"]`);
+    await row.getByText('500: ', { exact: false }).waitFor();
+    const cells = () => row.locator('td').allTextContents();
+    const [, , , status, attempts, , next] = await cells();
+    assert.deepEqual([status, attempts, next], ['pending', '1', '2026-03-04T05:06:12.089Z']);
+    await page.getByRole('button', { name: `Open ${delivery.id} client.created` }).click();
+    await page.locator('#attempts-table tbody tr').first().getByText('receiver down').waitFor();
+
+    // The retry is due 5 s later on the fake's clock: advance it from the page.
+    receiver.answerWith(NO_CONTENT);
+    await page.getByLabel('Advance by').fill('5s');
+    await page.getByRole('button', { name: 'Advance' }).click();
+    await receiver.nth(2);
+    await row.locator('td.status').getByText('delivered', { exact: true }).waitFor();
+    assert.deepEqual((await cells()).slice(3), ['delivered', '2', '204', '']);
+    assert.equal(await page.locator('#attempts-table tbody tr').count(), 2);
+    assert.deepEqual(
+      await page
+        .locator('#attempts-table tbody tr')
+        .evaluateAll((rows: any[]) => rows.map((r) => [r.cells[0].textContent, r.cells[2].textContent])),
+      [
+        ['1', '500: answered 500'],
+        ['2', '204'],
+      ],
+    );
+    await shot(page, 'webhooks');
+  });
+
   it('pages through 100,000 clients without loading them all', async (t) => {
     const { fake, page } = await open(t, { seed: 'none', bodyLimit: '50mb' });
     const clients = Array.from({ length: 100_000 }, (_, i) => ({
@@ -300,7 +345,10 @@ describe('the inspector page', () => {
     await page.getByRole('tab', { name: 'Reset' }).click();
     await page.getByRole('tabpanel', { name: 'Reset' }).getByLabel('Organisation').selectOption('org_acme');
     await page.getByRole('button', { name: 'Reset organisation' }).click();
-    await page.locator('#status').getByText('Reset org_acme: clients, requests, journal, rateLimits').waitFor();
+    await page
+      .locator('#status')
+      .getByText(/^Reset org_acme: clients, requests, .*journal, rateLimits$/)
+      .waitFor();
     await page.getByRole('tab', { name: 'Journal' }).click();
     await page.locator('#journal-table tbody tr[data-id="req_1"]').waitFor({ state: 'detached' });
     assert.deepEqual(

@@ -7,6 +7,7 @@ import { dataPanel } from './panels/data.js';
 import { faultsPanel } from './panels/faults.js';
 import { journalPanel } from './panels/journal.js';
 import { resetPanel } from './panels/reset.js';
+import { webhooksPanel } from './panels/webhooks.js';
 
 /** How often the journal and the clock are asked for news. */
 const POLL_MS = 250;
@@ -40,11 +41,13 @@ const live = {
   journal: journalPanel(document.querySelector('#view-journal'), context),
   clock: clockPanel(document.querySelector('#clock'), context),
 };
-const others = [
-  dataPanel(document.querySelector('#view-data'), context),
-  faultsPanel(document.querySelector('#view-faults'), context),
-  resetPanel(document.querySelector('#view-reset'), context),
-];
+// The other tabs, by their panel's id: the one on screen is refreshed on every poll too.
+const others = new Map([
+  ['view-data', dataPanel(document.querySelector('#view-data'), context)],
+  ['view-webhooks', webhooksPanel(document.querySelector('#view-webhooks'), context)],
+  ['view-faults', faultsPanel(document.querySelector('#view-faults'), context)],
+  ['view-reset', resetPanel(document.querySelector('#view-reset'), context)],
+]);
 
 // Tabs: arrow keys move between them, as the ARIA tabs pattern has it.
 const tabs = [...document.querySelectorAll('[role="tab"]')];
@@ -95,7 +98,11 @@ async function poll() {
     const [journalChanged, clockJumped] = await Promise.all([live.journal.refresh({ thorough: slow }), live.clock.refresh()]);
     if (journalChanged || clockJumped || slow) {
       dirty = false;
-      await Promise.all(others.map((panel) => panel.refresh()));
+      await Promise.all([...others.values()].map((panel) => panel.refresh()));
+    } else {
+      // Deliveries and other changes the journal does not show: the tab on screen keeps up anyway.
+      const shown = others.get(document.querySelector('[role="tabpanel"]:not([hidden])')?.id);
+      await shown?.refresh();
     }
     document.body.dataset.ready = 'true';
   } catch (error) {
