@@ -12,10 +12,12 @@ import { ApiKeyRing, type ApiKey } from './auth/api-keys.js';
 import { authenticate } from './auth/authenticate.js';
 import { createClock, type ControllableClock } from './clock.js';
 import type { Config } from './config.js';
+import { StartupError } from './errors.js';
 import { loadApiKeys, loadOrganisations, loadSeed, seedFromValue } from './fixtures.js';
 import { createEventBus, type EventBus } from './events.js';
 import type { FaultRuleInput } from './faults/fault-rule.js';
 import { FaultRules } from './faults/fault-rules.js';
+import { apiSegmentsOf, checkFaultRuleFires } from './faults/reachable.js';
 import { createFaultInjector } from './faults/inject.js';
 import { parseJsonBody } from './http/body.js';
 import { compose } from './http/compose.js';
@@ -94,6 +96,18 @@ export interface FakeApp {
 /** Where the OpenAPI document of the API is served: like the API, at both bases. */
 const OPENAPI_PATHS = ['/openapi.json', '/v2/api/openapi.json'];
 
+/**
+ * What express serves a path as, besides the API: the admin API or the OpenAPI document. Express
+ * matches routes ignoring case and a trailing slash, so this does too (`/__ADMIN/health/` is the
+ * health check).
+ */
+function servedAs(path: string): 'health' | 'admin' | 'document' | undefined {
+  const route = path.toLowerCase().replace(/\/+$/, '');
+  if (route === '/__admin/health') return 'health';
+  if (route === '/__admin' || route.startsWith('/__admin/')) return 'admin';
+  return OPENAPI_PATHS.includes(route) ? 'document' : undefined;
+}
+
 /** The stateful parts the config describes, for those the caller did not supply. */
 export function createParts(
   config: Config,
@@ -156,9 +170,15 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
     }),
   }));
   const rateLimits = createRateLimits({ limit: config.rateLimit, windowSeconds: config.rateWindowSeconds }, deps.apiKeys, clock);
-  const faultRules = new FaultRules([...config.faultRules, ...(deps.faultRules ?? [])], random.stream('faults'));
+  const startupRules = [...config.faultRules, ...(deps.faultRules ?? [])];
+  const segments = apiSegmentsOf(modules);
+  for (const rule of startupRules) {
+    const never = checkFaultRuleFires(rule, deps.apiKeys, segments)[0];
+    if (never !== undefined) throw new StartupError(`fault rule ${JSON.stringify(rule)}: ${never.field}: ${never.message}`);
+  }
+  const faultRules = new FaultRules(startupRules, random.stream('faults'));
   const faults = createFaultInjector({ rules: faultRules, rateLimits, clock, delay: deps.delay });
-  const journal = new Journal(config.journalSize);
+  const journal = new Journal({ capacity: config.journalSize, maxBytes: config.journalBytes });
   const seed = createSeeder({ resources, store: deps.store, clock, ids, seed: (deps.seed ?? {}) as Record<string, readonly unknown[]> });
   const startedAt = performance.now();
   const readiness = { ready: false, uptimeMs: () => performance.now() - startedAt };
@@ -189,9 +209,10 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
   app.use(
     compose(
       // 1. one log line per request, when info lines are wanted
-      ...(logger.enabled('info') ? [logRequests(logger)] : []),
+      //    (health probes at debug)
+      ...(logger.enabled('info') ? [logRequests(logger, (path) => servedAs(path) === 'health')] : []),
       // 2. the request journal (every call but the admin API's and the OpenAPI document's)
-      recordRequests({ journal, clock, skip: (path) => path.startsWith('/__admin') || OPENAPI_PATHS.includes(path) }),
+      recordRequests({ journal, clock, skip: (path) => servedAs(path) !== undefined }),
       // 3. a Host header, as HTTP/1.1 requires (400)
       requireHost,
       // 4. CORS headers, and the answer to preflights, unless --no-cors

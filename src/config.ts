@@ -1,6 +1,6 @@
 // Every option of the fake, declared once with the parser of its value, and parseConfig: flags, then
 // environment, then defaults, each read by its option's parser into one frozen Config.
-import type { ClockSetting } from './clock.js';
+import { clockRangeProblem, parseInstant, type ClockSetting } from './clock.js';
 import { StartupError } from './errors.js';
 import { checkFaultRule, parseFaultSpec, type FaultRuleInput } from './faults/fault-rule.js';
 import { LOG_LEVELS } from './logger.js';
@@ -215,15 +215,15 @@ const webhookSecret: ValueType<string, string> = {
   },
 };
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
-
 /** `system`, or an ISO 8601 instant to start frozen at. */
 const clockSetting: ValueType<string, ClockSetting> = {
   form: 'text',
   parse(given) {
     if (given.value === 'system') return { mode: 'system' };
-    const at = typeof given.value === 'string' && ISO_INSTANT.test(given.value) ? Date.parse(given.value) : NaN;
-    if (!Number.isFinite(at)) fail(given, "'system' or an ISO 8601 instant such as 2026-01-01T00:00:00.000Z");
+    const at = typeof given.value === 'string' ? parseInstant(given.value) : undefined;
+    if (at === undefined) fail(given, "'system' or an ISO 8601 instant such as 2026-01-01T00:00:00.000Z");
+    const outOfRange = clockRangeProblem(at as number);
+    if (outOfRange !== undefined) throw new StartupError(`${given.name}: ${outOfRange}, got ${JSON.stringify(given.value)}`);
     return { mode: 'frozen', at };
   },
 };
@@ -386,6 +386,14 @@ export const OPTIONS = {
     type: integer(1, 1_000_000),
     default: 1000,
     description: 'Requests the journal keeps (oldest dropped)',
+  },
+  journalBytes: {
+    flag: 'journal-bytes',
+    env: 'ATHENTY_FAKE_JOURNAL_BYTES',
+    type: byteSize,
+    default: '32mb',
+    description:
+      'Bytes the journal keeps (bodies, URLs, headers; oldest requests dropped beyond it); a body over 64 KB is kept as {truncated, bytes}',
   },
   webhook: {
     flag: 'webhook',

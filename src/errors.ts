@@ -51,6 +51,7 @@ export const ERROR_CATALOGUE = {
   BODY_TOO_DEEP: { status: 400, code: 'BAD_REQUEST', message: 'Request body is nested too deeply.' },
   NOT_JSON: { status: 400, code: 'BAD_REQUEST', message: 'Request body is not JSON: {problem}.' },
   MISSING_HOST: { status: 400, code: 'BAD_REQUEST', message: 'The Host header is required.' },
+  EXPECTATION_FAILED: { status: 417, code: 'EXPECTATION_FAILED', message: 'Only Expect: 100-continue is supported.' },
   METHOD_NOT_ALLOWED: { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed.' },
   INVALID_TRANSITION: { status: 409, code: 'INVALID_TRANSITION', message: 'Cannot move a {record} from {from} to {to}.' },
   REQUEST_TIMEOUT: {
@@ -85,10 +86,27 @@ export const ERROR_CATALOGUE = {
     code: 'STORE_UNAVAILABLE',
     message: 'The store file cannot be written ({reason}).',
   },
+  STOPPING: { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'The fake is stopping.' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** The name of a catalogue entry, e.g. `NOT_FOUND`. */
 export type ErrorKind = keyof typeof ERROR_CATALOGUE;
+
+/**
+ * The real API's documented errors: their message is fixed, word for word (never replaced). The
+ * other entries are the fake's choices.
+ *
+ * @example
+ * DOCUMENTED_ERRORS.includes('NOT_FOUND'); // true
+ */
+export const DOCUMENTED_ERRORS: readonly ErrorKind[] = [
+  'UNAUTHORIZED',
+  'PAYMENT_REQUIRED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'VALIDATION_ERROR',
+  'RATE_LIMITED',
+];
 
 /** What an {@link ApiError} may carry besides its catalogue entry. */
 export interface ApiErrorOptions {

@@ -9,15 +9,19 @@ import { describeFileError } from './file-errors.js';
 import { checkFaultRule, type FaultRuleInput } from './faults/fault-rule.js';
 import { PACKAGE_FIXTURES } from './paths.js';
 import { checkEntryDepth, findJsonProblem } from './validation/json-value.js';
+import { withoutByteOrderMark } from './text-file.js';
 import { checkFor } from './validation/validator.js';
 
-function readJson(what: string, path: string): unknown {
-  let text: string;
+function readText(what: string, path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return withoutByteOrderMark(readFileSync(path)).toString('utf8');
   } catch (error) {
     throw new StartupError(`${what} ${path} ${describeFileError(error)}`);
   }
+}
+
+function readJson(what: string, path: string): unknown {
+  const text = readText(what, path);
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -56,6 +60,14 @@ function firstDuplicate(values: readonly string[]): string | undefined {
 export function loadApiKeys(path: string): ApiKey[] {
   const data = readJsonFixture('keys file', path, 'api-keys.schema.json') as { keys: ApiKey[] };
   const keys = data.keys.map((k) => ({ ...k, revoked: k.revoked ?? false }));
+  const padded = keys.findIndex((k) => k.key.trim() !== k.key);
+  if (padded !== -1) {
+    const text = readText('keys file', path);
+    const line = text.slice(0, text.indexOf(JSON.stringify(keys[padded]?.key))).split('\n').length;
+    throw new StartupError(
+      `keys file ${path}: line ${line}: keys.${padded}.key has spaces around it, so no request's X-Api-Key could ever match it`,
+    );
+  }
   const duplicateKey = firstDuplicate(keys.map((k) => k.key));
   if (duplicateKey !== undefined) {
     const labels = keys.filter((k) => k.key === duplicateKey).map((k) => k.label);

@@ -1,5 +1,5 @@
 // startServer: loads fixtures and the store, builds the app and listens; close() stops it cleanly.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inProcessAdmin, type FakeAdmin } from './admin/handle.js';
 import { collectionsOf } from './api/resource.js';
@@ -8,12 +8,14 @@ import { createApp, createParts, type AppDeps, type FakeApp } from './app.js';
 import type { ApiKey } from './auth/api-keys.js';
 import type { Config } from './config.js';
 import { StartupError } from './errors.js';
-import { answerClientError, answerConnect } from './http/client-errors.js';
+import { createHttpServer, DEFAULT_TIMEOUTS, type ServerTimeouts } from './http/http-server.js';
 import { loadApiKeys, loadFaultRules, loadOrganisations } from './fixtures.js';
 import { RESOURCES } from './resources/index.js';
 import { Store } from './store/store.js';
 import { checkEntryDepth } from './validation/json-value.js';
 import { checkFor } from './validation/validator.js';
+
+export { DEFAULT_TIMEOUTS, type ServerTimeouts } from './http/http-server.js';
 
 /**
  * Parts a caller may supply instead of the ones the config describes (by default the keys, seed
@@ -22,31 +24,6 @@ import { checkFor } from './validation/validator.js';
 export type ServerDeps = Partial<AppDeps> & {
   /** Overrides of {@link DEFAULT_TIMEOUTS}. */
   timeouts?: Partial<ServerTimeouts>;
-};
-
-/** How long a client may take; a slow-loris client cannot hold a connection longer. */
-export interface ServerTimeouts {
-  /** Until the request headers are complete. */
-  headersMs: number;
-  /** Until the whole request (headers and body) is received; answers may take longer (fault delays). */
-  requestMs: number;
-  /** An idle keep-alive connection is closed after this. */
-  keepAliveMs: number;
-  /** How often Node checks the two request timeouts. */
-  checkIntervalMs: number;
-}
-
-/**
- * The defaults: generous for tests on a busy machine, short enough to shed stuck clients.
- *
- * @example
- * startServer(config, { timeouts: { headersMs: DEFAULT_TIMEOUTS.headersMs * 2 } });
- */
-export const DEFAULT_TIMEOUTS: ServerTimeouts = {
-  headersMs: 10_000,
-  requestMs: 30_000,
-  keepAliveMs: 5_000,
-  checkIntervalMs: 1_000,
 };
 
 /** A running fake: its address, its keys, and the admin operations (reset, journal, faults, clock, state). */
@@ -62,7 +39,11 @@ export interface FakeServerInfo {
   readonly apiKeys: Readonly<Record<string, ApiKey>>;
   /** The app and its parts, for embedding and tests. */
   readonly fake: FakeApp;
-  /** Stops accepting, ends open connections, writes the store; resolves when all is done. */
+  /**
+   * Stops: no new requests (a request on an open connection gets a 503 and `Connection: close`),
+   * idle connections closed at once, requests in flight given {@link ServerTimeouts.graceMs}, then
+   * the store written; resolves when all is done.
+   */
   close(): Promise<void>;
 }
 
@@ -146,19 +127,7 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
     throw error;
   }
   const timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
-  const server = createServer(
-    {
-      headersTimeout: timeouts.headersMs,
-      requestTimeout: timeouts.requestMs,
-      keepAliveTimeout: timeouts.keepAliveMs,
-      connectionsCheckingInterval: timeouts.checkIntervalMs,
-      // The app answers a missing Host in the envelope; Node's own answer is a bare 400.
-      requireHostHeader: false,
-    },
-    fake.app,
-  );
-  server.on('clientError', answerClientError);
-  server.on('connect', answerConnect);
+  const { server, stop } = createHttpServer(fake.app, timeouts);
   try {
     await listen(server, config.port, config.host);
   } catch (error) {
@@ -172,20 +141,17 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive connections and held (hang, delay) requests would hold close() open;
-        // requests in flight still finish.
-        server.closeIdleConnections();
-        fake.releaseHeld();
-      });
+      const stopped = stop();
+      // Requests that fault injection holds (hang, delay) would use up the whole grace period.
+      fake.releaseHeld();
+      await stopped;
       await store.close();
     })();
     return closing;
   };
 
   return {
-    ...inProcessAdmin(fake.admin),
+    ...inProcessAdmin(fake.admin, () => closing !== undefined),
     url: `http://${urlHost}:${port}`,
     port,
     host: config.host,

@@ -204,6 +204,80 @@ describe('GET /__admin/requests', () => {
     assert.deepEqual((await fake.call('GET', '/__admin/requests')).body, { requests: [] });
   });
 
+  it('keeps a body over 64 KB as a marker with its size, and smaller ones as they are', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    const big = { nameFirst: 'Big', metadata: { blob: 'x'.repeat(70_000) } };
+    const bigText = JSON.stringify(big);
+    const created = await fake.call('POST', '/clients', { key: KEYS.acme, body: bigText });
+    assert.equal(created.status, 201);
+    // Chunked, so the size comes from the parsed body rather than Content-Length.
+    const chunked = await fetch(`${fake.url}/clients`, {
+      method: 'POST',
+      headers: { 'X-Api-Key': KEYS.acme, 'Content-Type': 'application/json' },
+      body: new Blob([bigText]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    assert.equal(chunked.status, 201);
+    const chunkedText = await chunked.text();
+    await fake.create({ nameFirst: 'Small' });
+    const [first, second, small] = await fake.journal.list();
+    assert.deepEqual(
+      [first?.requestBody, first?.responseBody],
+      [
+        { truncated: true, bytes: Buffer.byteLength(bigText) },
+        { truncated: true, bytes: Buffer.byteLength(created.text) },
+      ],
+    );
+    assert.deepEqual(
+      [second?.requestBody, second?.responseBody],
+      [
+        { truncated: true, bytes: Buffer.byteLength(bigText) },
+        { truncated: true, bytes: Buffer.byteLength(chunkedText) },
+      ],
+    );
+    assert.deepEqual(small?.requestBody, { nameFirst: 'Small' });
+    assert.equal((small?.responseBody as { nameFirst?: string } | undefined)?.nameFirst, 'Small');
+  });
+
+  it('keeps at most --journal-bytes, dropping the oldest entries, and answers the listing', async (t) => {
+    const fake = await withFake(t, { seed: 'none', journalBytes: '250kb', bodyLimit: '2mb' });
+    // Each create sends about 60 KB and gets as much back: two fit in 250 KB.
+    for (let i = 1; i <= 10; i++) {
+      assert.equal((await fake.create({ nameFirst: `n${i}`, metadata: { blob: 'x'.repeat(60_000) } })).status, 201);
+    }
+    const res = await fake.call('GET', '/__admin/journal');
+    assert.equal(res.status, 200);
+    assert.deepEqual(
+      res.body.requests.map((e: { id: string; requestBody: { nameFirst: string } }) => [e.id, e.requestBody.nameFirst]),
+      [
+        ['req_9', 'n9'],
+        ['req_10', 'n10'],
+      ],
+    );
+    // One entry larger than the bound on its own is still kept: the newest always is.
+    const tiny = await withFake(t, { seed: 'none', journalBytes: '1kb' });
+    await tiny.create({ nameFirst: 'a' });
+    await tiny.create({ nameFirst: 'b', metadata: { blob: 'x'.repeat(2_000) } });
+    assert.deepEqual(
+      (await tiny.journal.list()).map((e) => e.id),
+      ['req_2'],
+    );
+  });
+
+  it('counts the headers kept against --journal-bytes too', async (t) => {
+    const fake = await withFake(t, { seed: 'none', journalBytes: '20kb' });
+    // Bodiless GETs whose 8 KB header is all they weigh: two fit in 20 KB, three do not.
+    for (let i = 1; i <= 4; i++) await fake.call('GET', '/clients', { key: KEYS.acme, headers: { 'X-Pad': `${i}`.repeat(8_000) } });
+    const kept = await fake.journal.list();
+    assert.deepEqual(
+      kept.map((e) => [e.id, e.requestHeaders['x-pad']?.length]),
+      [
+        ['req_3', 8_000],
+        ['req_4', 8_000],
+      ],
+    );
+  });
+
   it('keeps only the newest --journal-size entries', async (t) => {
     const fake = await withFake(t, { seed: 'none', journalSize: 3 });
     for (let i = 1; i <= 5; i++) await fake.create({ nameFirst: `n${i}` });

@@ -70,7 +70,7 @@ describe('resource admin operations', () => {
     await new Promise((resolve) => server.once('listening', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    const local = inProcessAdmin(parts) as unknown as {
+    const local = inProcessAdmin(parts, () => false) as unknown as {
       widgets: { spin(by: number): Promise<unknown>; reading: { get(id: string): Promise<unknown> } };
     };
     const remote = connectAdmin(parts.operations, url) as unknown as typeof local;

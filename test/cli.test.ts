@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { OPTIONS } from '../src/config.js';
 import { runCli, startCli } from './support/cli.js';
 import { KEYS } from './support/fixture-keys.js';
 import { call } from './support/http.js';
@@ -208,6 +209,12 @@ describe('athenty-fake CLI', () => {
     }
   });
 
+  it('--help wraps lines between words, never inside one', async () => {
+    const { stdout } = await runCli(['--help']);
+    const flowing = stdout.replace(/\s+/g, ' ');
+    for (const spec of Object.values(OPTIONS)) assert.ok(flowing.includes(spec.description), spec.description);
+  });
+
   it('--version prints the package version', async () => {
     const { code, stdout } = await runCli(['--version']);
     assert.equal(code, 0);
@@ -279,6 +286,18 @@ describe('athenty-fake CLI', () => {
     } finally {
       await first.stop();
     }
+  });
+
+  it('exits 1 with one line for a start-up fault rule with a header Node cannot send', async () => {
+    const faults = join(tempDir(), 'faults.json');
+    writeFileSync(faults, JSON.stringify([{ status: 503, headers: { 'X-Price': '5 €' } }]));
+    const { code, stdout, stderr } = await runCli(['--port', '0', '--db', 'memory', '--faults', faults]);
+    assert.equal(code, 1);
+    assert.equal(stdout, '');
+    assert.equal(
+      stderr,
+      `athenty-fake: faults file ${faults}: 0.headers.X-Price: Invalid header value: characters beyond Latin-1, NUL, CR and LF cannot be sent\n`,
+    );
   });
 
   it('exits 1 on a corrupt store file and leaves it byte-identical', async () => {

@@ -5,6 +5,7 @@ import { createClock } from '../src/clock.js';
 import { startTestFake, type TestFake, withFake } from './support/fake.js';
 import { RECORD_KEYS } from './support/contract-oracle.js';
 import { KEYS } from './support/fixture-keys.js';
+import { validationError } from './support/envelopes.js';
 
 const FROZEN_AT = '2026-03-04T05:06:07.089Z';
 const ID_PATTERN = /^clt_[0-7][0-9a-hjkmnp-tv-z]{25}$/;
@@ -95,11 +96,11 @@ describe('POST /clients', () => {
     assert.equal(res.body.country, null);
   });
 
-  it('accepts an empty object, and an empty body sent as JSON', async () => {
+  it('accepts an empty object, but an empty body sent as JSON is no body (the body is required)', async () => {
     assert.equal((await fake.create({})).status, 201);
     const empty = await fake.call('POST', '/clients', { key: KEYS.acme, headers: { 'Content-Type': 'application/json' } });
-    assert.equal(empty.status, 201);
-    assert.equal(empty.body.nameFirst, null);
+    assert.equal(empty.status, 422);
+    assert.deepEqual(empty.body, validationError([{ field: '', message: 'Required' }]));
   });
 
   it('drops unknown and read-only keys instead of storing them', async () => {

@@ -169,8 +169,14 @@ describe('fault rules through the admin API', () => {
     [{ status: 500, times: 0 }, [{ field: 'times', message: 'Number must be greater than or equal to 1' }]],
     [{ status: 500, colour: 'red' }, [{ field: '', message: "Unrecognized key(s) in object: 'colour'" }]],
     [{ status: 500, path: 'clients' }, [{ field: 'path', message: 'Invalid' }]],
-    [{ status: 500, headers: { 'Bad Header': 'x' } }, [{ field: 'headers', message: 'Invalid' }]],
-    [{ status: 500, headers: { 'X-Ok': 'a\r\nInjected: 1' } }, [{ field: 'headers.X-Ok', message: 'Invalid' }]],
+    [
+      { status: 500, headers: { 'Bad Header': 'x' } },
+      [{ field: 'headers.Bad Header', message: "Invalid header name: use letters, digits and !#$%&'*+-.^_`|~" }],
+    ],
+    [
+      { status: 500, headers: { 'X-Ok': 'a\r\nInjected: 1' } },
+      [{ field: 'headers.X-Ok', message: 'Invalid header value: characters beyond Latin-1, NUL, CR and LF cannot be sent' }],
+    ],
     [{ delayMs: 5, body: {} }, [{ field: 'body', message: 'body and headers go with a status' }]],
     [[], [{ field: '', message: 'Expected object, received array' }]],
   ];
@@ -369,6 +375,45 @@ describe('probability', () => {
     await fake.faults.add({ status: 500, probability: 0 });
     await fake.faults.add({ status: 503, probability: 1 });
     for (let i = 0; i < 10; i++) assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 503);
+  });
+});
+
+describe('fault rule headers', () => {
+  it('refuses a header Node cannot send or one that breaks framing with a 422 naming it, and adds nothing', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    const euro = await fake.call('POST', '/__admin/faults', { body: { status: 500, headers: { 'X-Price': '5 €' } } });
+    assert.equal(euro.status, 422);
+    assert.deepEqual(
+      euro.body,
+      validationError([
+        { field: 'headers.X-Price', message: 'Invalid header value: characters beyond Latin-1, NUL, CR and LF cannot be sent' },
+      ]),
+    );
+    const framing = await fake.call('POST', '/__admin/faults', { body: { status: 500, headers: { 'Transfer-Encoding': 'gzip' } } });
+    assert.equal(framing.status, 422);
+    assert.deepEqual(
+      framing.body,
+      validationError([
+        {
+          field: 'headers.Transfer-Encoding',
+          message: 'Transfer-Encoding frames the answer or governs the connection; a rule cannot set it',
+        },
+      ]),
+    );
+    assert.deepEqual(await fake.faults.list(), []);
+    assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 200);
+  });
+
+  it('refuses such a header in start-up rules, whichever door they come through', async () => {
+    const file = join(tempDir(), 'faults.json');
+    writeFileSync(file, JSON.stringify([{ status: 500, headers: { 'X-Nul': 'a\u0000b' } }]));
+    await assert.rejects(startTestFake({ faults: file }), {
+      message: `faults file ${file}: 0.headers.X-Nul: Invalid header value: characters beyond Latin-1, NUL, CR and LF cannot be sent`,
+    });
+    await assert.rejects(startTestFake({}, { faultRules: [{ status: 500, headers: { Connection: 'close' } }] }), {
+      name: 'StartupError',
+      message: 'fault rule 0.headers.Connection: Connection frames the answer or governs the connection; a rule cannot set it',
+    });
   });
 });
 

@@ -16,11 +16,8 @@ describe('parseFaultSpec', () => {
     ['delete /v2/api/clients/* delay=0', { method: 'DELETE', path: '/v2/api/clients/*', delayMs: 0 }],
     [' \t get   /clients/*\tSTATUS=503  ', { method: 'GET', path: '/clients/*', status: 503 }],
     ['* * delayms=250', { method: '*', path: '*', delayMs: 250 }],
-    ['* * Delay=10 DELAYMS=20', { method: '*', path: '*', delayMs: 20 }],
-    ['GET /x status=500 status=503', { method: 'GET', path: '/x', status: 503 }],
     ['PUT /x network=malformed', { method: 'PUT', path: '/x', network: 'malformed' }],
     ['GET /x malformed', { method: 'GET', path: '/x', network: 'malformed' }],
-    ['GET /x reset hang', { method: 'GET', path: '/x', network: 'hang' }],
     ['GET /x apikey=MyKey ORGID=123 status=500', { method: 'GET', path: '/x', apiKey: 'MyKey', orgId: '123', status: 500 }],
     ['HEAD /x probability=.25 times=3 status=404', { method: 'HEAD', path: '/x', probability: 0.25, times: 3, status: 404 }],
   ];
@@ -38,6 +35,11 @@ describe('parseFaultSpec', () => {
     ['GET /x status', unknownOption('status')],
     ['GET /x status=5=0', unknownOption('status=5=0')],
     ['GET /x =5', unknownOption('=5')],
+    ['* * Delay=10 DELAYMS=20', "'DELAYMS=20' and 'Delay=10' both give delayMs; a rule has one"],
+    ['GET /x status=500 status=503', "'status=503' and 'status=500' both give status; a rule has one"],
+    ['GET /x reset hang', "'hang' and 'reset' both give network; a rule has one"],
+    ['GET /x network=reset malformed', "'malformed' and 'network=reset' both give network; a rule has one"],
+    ['GET /x times=1 status=500 times=2', "'times=2' and 'times=1' both give times; a rule has one"],
     ['GET /x after=1', unknownOption('after=1')],
   ];
   for (const [spec, message] of REFUSED) {
@@ -74,6 +76,7 @@ describe('checkFaultRule', () => {
     { status: 599, headers: {} },
     { status: 500, body: null },
     { status: 418, body: 'plain text', headers: { 'X-Trace': 'a b; c=d' } },
+    { status: 503, headers: { 'Retry-After': '30', 'X-Latin-1': 'café', 'Content-Type': 'text/plain' } },
     { delayMs: 0 },
     { delayMs: 600_000 },
     { network: 'hang' },
@@ -111,6 +114,27 @@ describe('checkFaultRule', () => {
     [{ delayMs: 1.5 }, [{ field: 'delayMs', message: 'Expected integer, received float' }]],
     [{ status: 500, headers: [] }, [{ field: 'headers', message: 'Expected object, received array' }]],
     [{ status: 500, headers: { 'X-A': 1 } }, [{ field: 'headers.X-A', message: 'Expected string, received number' }]],
+    ...(
+      [
+        ['X-Price', '5 €'],
+        ['X-Nul', 'a\u0000b'],
+        ['X-Split', 'a\r\nSet-Cookie: x=1'],
+        ['X-Lf', 'a\nb'],
+      ] as const
+    ).map(([name, value]): [unknown, ExpectedFieldError[]] => [
+      { status: 500, headers: { 'X-Ok': 'fine', [name]: value } },
+      [{ field: `headers.${name}`, message: 'Invalid header value: characters beyond Latin-1, NUL, CR and LF cannot be sent' }],
+    ]),
+    ...['X Space', 'X:Colon', 'Ünicode', ''].map((name): [unknown, ExpectedFieldError[]] => [
+      { status: 500, headers: { [name]: 'v' } },
+      [{ field: `headers.${name}`, message: "Invalid header name: use letters, digits and !#$%&'*+-.^_`|~" }],
+    ]),
+    ...['Transfer-Encoding', 'content-length', 'Connection', 'Keep-Alive', 'Upgrade', 'TE', 'Trailer', 'Proxy-Connection'].map(
+      (name): [unknown, ExpectedFieldError[]] => [
+        { status: 500, headers: { [name]: 'chunked' } },
+        [{ field: `headers.${name}`, message: `${name} frames the answer or governs the connection; a rule cannot set it` }],
+      ],
+    ),
     [{ body: {} }, [{ field: '', message: 'A rule needs an effect: status, delayMs or network' }]],
     [{ network: 'reset', body: {} }, [{ field: 'body', message: 'body and headers go with a status' }]],
     [{ network: 'reset', headers: {} }, [{ field: 'headers', message: 'body and headers go with a status' }]],

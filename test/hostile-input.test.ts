@@ -373,7 +373,28 @@ describe('hostile input: bodies that are not objects', () => {
 
 describe('hostile input: empty bodies and content types', () => {
   runCases([
-    { name: 'an empty body with a JSON Content-Type (an empty client)', send: postBytes(''), status: 201, check: created({}) },
+    ...(
+      [
+        ['an empty body with a JSON Content-Type', postBytes('')],
+        [
+          'an empty chunked body with a JSON Content-Type',
+          rawBytes(`${rawHead('POST', '/clients', [ACME, JSON_TYPE, 'Transfer-Encoding: chunked'])}0\r\n\r\n`),
+        ],
+        [
+          'an empty chunked body sent as text/plain',
+          rawBytes(`${rawHead('POST', '/clients', [ACME, 'Content-Type: text/plain', 'Transfer-Encoding: chunked'])}0\r\n\r\n`),
+        ],
+        ['an empty body with a UTF-16 JSON Content-Type', postBytes('', [ACME, 'Content-Type: application/json; charset=utf-16le'])],
+        ['a gzip-encoded empty body', postBytes(gzipSync(''), [ACME, JSON_TYPE, 'Content-Encoding: gzip'])],
+        ['a body of a byte order mark only', postBytes('\uFEFF')],
+      ] as const
+    ).map(([name, send]) => ({
+      name: `${name} (no body: Required)`,
+      send,
+      status: 422,
+      body: validationError([{ field: '', message: 'Required' }]),
+      check: nothingStored,
+    })),
     {
       name: 'no body and no Content-Type',
       send: request('POST', '/clients'),
@@ -1259,7 +1280,14 @@ describe('hostile input: /requests bodies that are broken or not objects', () =>
         name: 'an empty request body with a JSON Content-Type',
         send: postRequestBytes(''),
         status: 422,
-        body: requestOracle422('{}'),
+        body: validationError([{ field: '', message: 'Required' }]),
+        check: noRequestStored,
+      },
+      {
+        name: 'an empty chunked request body with a JSON Content-Type',
+        send: rawBytes(`${rawHead('POST', '/requests', [ACME, JSON_TYPE, 'Transfer-Encoding: chunked'])}0\r\n\r\n`),
+        status: 422,
+        body: validationError([{ field: '', message: 'Required' }]),
         check: noRequestStored,
       },
       {

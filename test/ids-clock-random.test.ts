@@ -33,6 +33,20 @@ describe('createClock', () => {
     assert.equal(clock.now(), 100);
     assert.equal(clock.isFrozen(), true);
   });
+
+  it('refuses to start or move outside four-digit years, and stays where it was', () => {
+    const latest = Date.parse('9998-12-31T23:59:59.999Z');
+    const earliest = Date.parse('0000-01-01T00:00:00.000Z');
+    assert.throws(() => createClock({ mode: 'frozen', at: latest + 1 }), RangeError);
+    const clock = createClock({ mode: 'frozen', at: latest });
+    assert.throws(() => clock.advance(1), RangeError);
+    assert.throws(() => clock.set(8.64e15, true), RangeError);
+    assert.throws(() => clock.set(earliest - 1, false), RangeError);
+    assert.equal(clock.now(), latest);
+    assert.equal(clock.isFrozen(), true);
+    clock.set(earliest, true);
+    assert.equal(new Date(clock.now()).toISOString(), '0000-01-01T00:00:00.000Z');
+  });
 });
 
 describe('createRandom', () => {

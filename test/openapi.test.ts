@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { startTestFake, type TestFake } from './support/fake.js';
+import { KEYS, MAGIC_KEYS } from './support/fixture-keys.js';
+import type { Reply } from './support/http.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 function refsOf(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) {
@@ -34,7 +39,7 @@ describe('OpenAPI documents', () => {
   });
   after(() => fake.close());
 
-  it('GET /openapi.json describes the three client operations without an API key', async () => {
+  it("GET /openapi.json has the real document's shape: title, version, security scheme, tags, every answer of each operation", async () => {
     const res = await fake.call('GET', '/openapi.json');
     assert.equal(res.status, 200);
     assert.deepEqual((await fake.call('GET', '/v2/api/openapi.json')).body, res.body);
@@ -52,13 +57,72 @@ describe('OpenAPI documents', () => {
       [doc.paths['/clients'].post.operationId, doc.paths['/clients'].get.operationId, doc.paths['/clients/{id}'].get.operationId],
       ['createClient', 'listClients', 'getClient'],
     );
-    assert.deepEqual(Object.keys(doc.paths['/clients'].post.responses), ['201', '401', '422', '429']);
+    assert.deepEqual(Object.keys(doc.paths['/clients'].post.responses), ['201', '400', '401', '402', '403', '413', '415', '422', '429']);
+    assert.deepEqual(Object.keys(doc.paths['/clients'].get.responses), ['200', '401', '402', '403', '422', '429']);
+    assert.deepEqual(Object.keys(doc.paths['/clients/{id}'].get.responses), ['200', '401', '402', '403', '404', '429']);
     assert.deepEqual(
       doc.paths['/clients'].get.parameters.map((p: { name: string }) => p.name),
       ['search', 'memberType', 'active', 'sort', 'page', 'limit'],
     );
-    assert.deepEqual(doc.components.securitySchemes.apiKey, { type: 'apiKey', in: 'header', name: 'X-Api-Key' });
+    assert.deepEqual(doc.components.securitySchemes, { ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } });
+    assert.deepEqual(doc.security, [{ ApiKeyAuth: [] }]);
+    assert.deepEqual([doc.info.title, doc.info.version], ['Athenty API', '2.0.0']);
+    assert.deepEqual(doc.tags, [{ name: 'Clients' }, { name: 'Requests' }]);
+    for (const [path, methods] of Object.entries<Record<string, { tags: string[] }>>(doc.paths)) {
+      for (const operation of Object.values(methods)) {
+        assert.deepEqual(operation.tags, [path.startsWith('/clients') ? 'Clients' : 'Requests'], path);
+      }
+    }
+    // What the fake adds to the real document is said in the document.
+    assert.equal(doc['x-athenty-fake'].version, version);
+    assert.ok(doc['x-athenty-fake'].additions.length >= 5);
+    for (const addition of doc['x-athenty-fake'].additions) assert.ok(doc.info.description.includes(addition), addition);
     for (const ref of refsOf(doc)) assert.notEqual(resolve(doc, ref), undefined, ref);
+  });
+
+  it('describes each error answer by its exact body, which every real error answer matches and no other body does', async () => {
+    const doc = (await fake.call('GET', '/openapi.json')).body;
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    ajv.addSchema({ ...doc, $id: 'openapi.json' });
+    const bodyCheckOf = (status: string) => {
+      const name = doc.paths['/clients'].post.responses[status]?.$ref ?? doc.paths['/clients/{id}'].get.responses[status].$ref;
+      const response = resolve(doc, name) as { content: { 'application/json': { schema: { $ref: string } } } };
+      const check = ajv.getSchema(`openapi.json${response.content['application/json'].schema.$ref}`);
+      assert.ok(check, status);
+      return check;
+    };
+    const answers: [string, Reply][] = [
+      ['400', await fake.call('POST', '/clients', { key: KEYS.acme, body: '{"nameFirst":' })],
+      ['401', await fake.call('GET', '/clients', { key: 'wrong-key-1234' })],
+      ['402', await fake.call('GET', '/clients', { key: MAGIC_KEYS.inactive })],
+      ['403', await fake.call('GET', '/clients', { key: MAGIC_KEYS.noApiPlan })],
+      ['404', await fake.call('GET', '/clients/clt_missing', { key: KEYS.acme })],
+      ['413', await fake.call('POST', '/clients', { key: KEYS.acme, body: { metadata: { blob: 'x'.repeat(1_100_000) } } })],
+      ['415', await fake.call('POST', '/clients', { key: KEYS.acme, body: '{}', headers: { 'Content-Type': 'text/plain' } })],
+      ['422', await fake.create({ email: 'bad' })],
+      ['429', await fake.call('GET', '/clients', { key: MAGIC_KEYS.rateLimited })],
+    ];
+    for (const [status, answer] of answers) {
+      assert.equal(String(answer.status), status);
+      const check = bodyCheckOf(status);
+      assert.ok(check(answer.body), `${status}: ${JSON.stringify(check.errors)}`);
+      // Exact: another status's body, or a changed message, does not match.
+      assert.equal(check({ ...answer.body, statusCode: 418 }), false, status);
+      if (status !== '400') assert.equal(check({ ...answer.body, message: 'Something else.' }), false, status);
+    }
+    assert.equal(bodyCheckOf('422')({ code: 'VALIDATION_ERROR', message: 'Validation failed', statusCode: 422 }), false);
+    // A 429 always carries its three headers, and the document says so.
+    const limited = answers[8]?.[1] as Reply;
+    const headers = (resolve(doc, doc.paths['/clients'].get.responses['429'].$ref) as { headers: Record<string, { required: boolean }> })
+      .headers;
+    assert.deepEqual(
+      Object.entries(headers).map(([name, header]) => [name, header.required, limited.headers.get(name) !== null]),
+      [
+        ['X-RateLimit-Limit', true, true],
+        ['X-RateLimit-Remaining', true, true],
+        ['Retry-After', true, true],
+      ],
+    );
   });
 
   it('embeds every schema file as it is, but for $id, $schema and $refs pointing into components', async () => {

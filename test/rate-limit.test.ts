@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { createClock } from '../src/clock.js';
 import { DOCUMENTED } from './support/envelopes.js';
 import { withFake } from './support/fake.js';
-import { KEYS } from './support/fixture-keys.js';
+import { KEYS, MAGIC_KEYS } from './support/fixture-keys.js';
 import { rateHeaders } from './support/http.js';
 import { tempDir } from './support/temp-dir.js';
 
@@ -112,6 +112,39 @@ describe('rate limiting', () => {
     const res = await fake.create({});
     assert.equal(res.headers.get('x-ratelimit-limit'), null);
     assert.equal(res.headers.get('x-ratelimit-remaining'), null);
+  });
+
+  it('gives every 429 the three headers, forced or real, also with --rate-limit 0', async (t) => {
+    const off = await withFake(t, { seed: 'none', rateLimit: 0 });
+    await off.faults.add({ method: 'GET', path: '/clients', status: 429 });
+    const unlimited = { limit: '0', remaining: '0', retryAfter: '1' };
+    const forced = [
+      await off.call('GET', '/clients', { key: MAGIC_KEYS.rateLimited }),
+      await off.call('GET', '/clients', { key: KEYS.acme }),
+      await off.call('POST', '/clients', { key: KEYS.acme, body: {}, headers: { Prefer: 'code=429' } }),
+      await off.call('GET', '/requests', { key: KEYS.acme, headers: { Prefer: 'code=429' } }),
+    ];
+    assert.deepEqual(
+      forced.map((res) => [res.status, rateHeaders(res.headers), res.body]),
+      forced.map(() => [429, unlimited, DOCUMENTED.RATE_LIMITED]),
+    );
+    const on = await withFake(t, { seed: 'none', rateLimit: 5 });
+    const limited = await on.call('GET', '/clients', { key: KEYS.acme, headers: { Prefer: 'code=429' } });
+    assert.deepEqual(rateHeaders(limited.headers), { limit: '5', remaining: '0', retryAfter: '60' });
+  });
+
+  it('ends a window no later than its length after the current time when the clock moves back', async (t) => {
+    const clock = createClock({ mode: 'frozen', at: T0 });
+    const fake = await withFake(t, { seed: 'none', rateLimit: 1, rateWindow: 60 }, { clock });
+    assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).status, 200);
+    clock.advance(-86_400_000);
+    const limited = await fake.call('GET', '/clients', { key: KEYS.acme });
+    assert.equal(limited.status, 429);
+    assert.deepEqual(rateHeaders(limited.headers), { limit: '1', remaining: '0', retryAfter: '60' });
+    clock.advance(60_000);
+    const fresh = await fake.call('GET', '/clients', { key: KEYS.acme });
+    assert.equal(fresh.status, 200);
+    assert.deepEqual(rateHeaders(fresh.headers), { limit: '1', remaining: '0', retryAfter: null });
   });
 
   it('defaults to 100 requests per 60 seconds', async (t) => {

@@ -18,6 +18,13 @@ describe('OpenAPI documents: verification requests', () => {
       $ref: '#/components/schemas/RequestDetail',
     });
     assert.ok(doc.paths['/requests'].post.responses['201'].headers.Location);
+    // The documented answers of each operation (REQUESTS.md), with the fake's 400, 413 and 415 on create.
+    assert.deepEqual(Object.keys(doc.paths['/requests'].post.responses), ['201', '400', '401', '402', '403', '413', '415', '422', '429']);
+    assert.deepEqual(Object.keys(doc.paths['/requests'].get.responses), ['200', '401', '402', '403', '422', '429']);
+    assert.deepEqual(Object.keys(doc.paths['/requests/{id}'].get.responses), ['200', '401', '402', '403', '404', '429']);
+    assert.deepEqual(doc.paths['/requests'].post.responses['422'], { $ref: '#/components/responses/ValidationError' });
+    assert.deepEqual([doc.paths['/requests'].post.tags, doc.paths['/verifications/{id}'].get.tags], [['Requests'], ['Requests']]);
+    assert.ok(doc['x-athenty-fake'].additions.includes('/verifications answers as /requests (described as "Same as ...").'));
     const { operationId: _id, ...post } = doc.paths['/requests'].post;
     assert.deepEqual(doc.paths['/verifications'].post, { ...post, description: 'Same as /requests.' });
     assert.equal(doc.paths['/verifications/{id}'].get.description, 'Same as /requests/{id}.');

@@ -94,6 +94,16 @@ describe('safe defaults', () => {
     assert.equal((await fake.call('GET', '/__admin/health')).status, 200);
   });
 
+  it('answers an Expect other than 100-continue with a 417 envelope and stays up', async (t) => {
+    const fake = await withFake(t, { seed: 'none' });
+    const response = await rawExchange(fake.url, `GET /clients HTTP/1.1\r\nHost: x\r\nX-Api-Key: ${KEYS.acme}\r\nExpect: 200-ok\r\n\r\n`);
+    const { status, headers, body } = parseRaw(response);
+    assert.equal(status, 417);
+    assert.match(headers, /Connection: close/);
+    assert.deepEqual(body, ENVELOPES.EXPECTATION_FAILED);
+    assert.equal((await fake.call('GET', '/__admin/health')).status, 200);
+  });
+
   it('never echoes a presented key in an error answer', async (t) => {
     const fake = await withFake(t, { seed: 'none' });
     const secret = 'ath_live_this_is_a_secret_0000';

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { RESOURCES } from '../src/resources/index.js';
+import { collectionsOf } from '../src/api/resource.js';
 import { Store } from '../src/store/store.js';
 import { createTestDisk, ENOSPC_MESSAGE, type TestDisk } from './support/disk.js';
 import { storeUnavailable } from './support/envelopes.js';
@@ -36,7 +37,7 @@ async function fakeOnDisk(
   const db = join(tempDir(), 'db.json');
   const store = await Store.open(
     { kind: 'file', path: db },
-    RESOURCES.map((r) => r.name),
+    collectionsOf(RESOURCES).map((c) => c.name),
     { durable: options.durable, fileSystem: disk.fileSystem, flushIntervalMs: NEVER_BY_TIMER_MS },
   );
   const fakeOptions = options.seed === undefined ? {} : { seed: options.seed };

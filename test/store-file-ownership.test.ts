@@ -92,6 +92,12 @@ describe('a store file that holds no record', () => {
     const second = await withFake(t, { db });
     assert.equal((await second.call('GET', '/clients', { key: KEYS.acme })).body.pagination.total, 0);
     await second.close();
-    assert.deepEqual(JSON.parse(readFileSync(db, 'utf8')), { clients: [], requests: [] });
+    assert.deepEqual(JSON.parse(readFileSync(db, 'utf8')), {
+      clients: [],
+      requests: [],
+      webhooks: [],
+      webhookEvents: [],
+      webhookDeliveries: [],
+    });
   });
 });

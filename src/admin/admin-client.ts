@@ -43,12 +43,22 @@ function queryString(params: Record<string, unknown> = {}): string {
 
 /**
  * A handle on a running fake's admin API for these operations (see connectFake for the fake's own).
+ * Throws when `url` is the API's base path (`.../v2/api`) rather than the fake's URL.
  *
  * @example
  * const fake = connectAdmin(adminOperationTree(RESOURCES), 'http://127.0.0.1:4010');
  */
 export function connectAdmin(tree: AdminOperationTree, url: string, options: ConnectOptions = {}): RemoteFake {
   const base = url.replace(/\/+$/, '');
+  // The API's base path is what an integration is configured with, so it is the likely mistake; the
+  // admin API under it would answer every call with a bare 404.
+  const apiBase = /\/v2\/api$/i.exec(base);
+  if (apiBase !== null) {
+    const fakeUrl = base.slice(0, apiBase.index);
+    throw new Error(
+      `connectFake(${JSON.stringify(url)}): give the fake's own URL (${fakeUrl}), not the API's base path /v2/api: the admin API is at ${fakeUrl}/__admin`,
+    );
+  }
   const handle = buildAdminHandle(tree, async (operation, input) => {
     const request = operation.toHttp(input);
     const headers: Record<string, string> = {};

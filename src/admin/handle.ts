@@ -92,15 +92,18 @@ function asReceived(request: AdminHttpRequest): AdminHttpInput {
 
 /**
  * The in-process handle: each method runs its operation on the app's parts, exactly as if it came
- * over HTTP. Its input is checked and copied as a request body would be, and its answer is a copy:
- * a caller never holds a stored object, and nothing it passes in can reach the store by reference.
+ * over HTTP, until `closed()` says the fake has stopped; from then on every method rejects (an import
+ * would write a closed store). Its input is checked and copied as a request body would be, and its
+ * answer is a copy: a caller never holds a stored object, and nothing it passes in can reach the
+ * store by reference.
  *
  * @example
- * const admin = inProcessAdmin(fake.admin);
+ * const admin = inProcessAdmin(fake.admin, () => false);
  * await admin.faults.add({ status: 503, times: 1 });
  */
-export function inProcessAdmin(parts: AdminParts): FakeAdmin {
+export function inProcessAdmin(parts: AdminParts, closed: () => boolean): FakeAdmin {
   return buildAdminHandle(parts.operations, async (operation, input) => {
+    if (closed()) throw new Error('this fake has been closed: start another one with startFake()');
     const body = await operation.run(parts, operation.fromHttp(asReceived(operation.toHttp(input))));
     return body === undefined ? undefined : JSON.parse(JSON.stringify(body));
   });

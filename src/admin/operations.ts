@@ -5,10 +5,11 @@ import { queryReaderFor, type RunningResource } from '../api/dispatcher.js';
 import { collectionsOf, type ResourceAdminOperation, type ResourceAdminTree, type ResourceModule } from '../api/resource.js';
 import { STATE_SCHEMA } from '../api/schemas.js';
 import type { ApiKey } from '../auth/api-keys.js';
-import type { ControllableClock } from '../clock.js';
+import { clockRangeProblem, parseInstant, type ControllableClock } from '../clock.js';
 import { ApiError, type FieldError } from '../errors.js';
 import { checkFaultRule, type FaultRuleInput } from '../faults/fault-rule.js';
 import type { FaultRules, ListedFaultRule } from '../faults/fault-rules.js';
+import { apiSegmentsOf, checkFaultRuleFires } from '../faults/reachable.js';
 import type { Ids } from '../ids.js';
 import type { Journal, JournalEntry, JournalFilter } from '../journal/journal.js';
 import type { RandomStreams } from '../random.js';
@@ -180,6 +181,12 @@ function bodyInput<T>(schema: string) {
 /** Query values arrive as text: the filter's numbers are converted as its schema says. */
 const toJournalFilter = coerceQueryFor('journal-filter.schema.json');
 
+/** A 422 on `field` when the clock cannot show `ms` (it then stays where it is). */
+function validClockInstantOrThrow(ms: number, field: string): void {
+  const problem = clockRangeProblem(ms);
+  if (problem !== undefined) validOrThrow([{ field, message: problem }]);
+}
+
 function clockState(clock: ControllableClock): ClockState {
   return { now: new Date(clock.now()).toISOString(), frozen: clock.isFrozen() };
 }
@@ -290,6 +297,7 @@ export const ADMIN_OPERATIONS = {
       summary: 'Add a fault rule (body: one rule); 201 with the stored rule, its id, remaining and hits',
       run: (parts, rule): ListedFaultRule => {
         validOrThrow(checkFaultRule(rule));
+        validOrThrow(checkFaultRuleFires(rule, parts.apiKeys, apiSegmentsOf(parts.resources.map((r) => r.module))));
         return parts.faultRules.add(rule);
       },
     }),
@@ -342,7 +350,10 @@ export const ADMIN_OPERATIONS = {
       run: (parts, setting): ClockState => {
         validOrThrow(checkFor('clock-setting.schema.json')(setting));
         const { clock } = parts;
-        clock.set(setting.now === undefined ? clock.now() : Date.parse(setting.now), setting.frozen ?? clock.isFrozen());
+        const now = setting.now === undefined ? clock.now() : parseInstant(setting.now);
+        if (now === undefined) validOrThrow([{ field: 'now', message: 'Invalid datetime' }]);
+        validClockInstantOrThrow(now as number, 'now');
+        clock.set(now as number, setting.frozen ?? clock.isFrozen());
         return clockState(clock);
       },
     }),
@@ -356,6 +367,7 @@ export const ADMIN_OPERATIONS = {
       fromHttp: ({ body }: AdminHttpInput): { ms: number } => ({ ms: (body as { ms?: unknown } | undefined)?.ms as number }),
       run: (parts, input): ClockState => {
         validOrThrow(checkFor('clock-advance.schema.json')(input));
+        validClockInstantOrThrow(parts.clock.now() + input.ms, 'ms');
         parts.clock.advance(input.ms);
         return clockState(parts.clock);
       },

@@ -1,4 +1,5 @@
 // Fault rules: their shape, the --fault SPEC syntax, their checks, and how a rule matches a request.
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { ApiKey } from '../auth/api-keys.js';
 import type { FieldError } from '../errors.js';
 import { compilePathPattern } from '../http/path-pattern.js';
@@ -48,8 +49,46 @@ export function compileMatcher(rule: FaultRule): (target: FaultTarget) => boolea
 }
 
 /**
+ * Headers a rule may not set: they frame the answer or govern the connection, so a value of the
+ * rule's would make the response malformed rather than failed.
+ */
+const FRAMING_HEADERS = new Set([
+  'transfer-encoding',
+  'content-length',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'proxy-connection',
+]);
+
+/** The first header of a rule that Node cannot send, or that would break the response's framing. */
+function checkHeaders(headers: Record<string, string>): FieldError[] {
+  for (const [name, value] of Object.entries(headers)) {
+    const field = `headers.${name}`;
+    // Node's own checks, the ones setHeader would throw on when the rule fires.
+    try {
+      validateHeaderName(name);
+    } catch {
+      return [{ field, message: "Invalid header name: use letters, digits and !#$%&'*+-.^_`|~" }];
+    }
+    try {
+      validateHeaderValue(name, value);
+    } catch {
+      return [{ field, message: 'Invalid header value: characters beyond Latin-1, NUL, CR and LF cannot be sent' }];
+    }
+    if (FRAMING_HEADERS.has(name.toLowerCase())) {
+      return [{ field, message: `${name} frames the answer or governs the connection; a rule cannot set it` }];
+    }
+  }
+  return [];
+}
+
+/**
  * The problems of a rule, in the API's `{field, message}` form: its schema, then what the schema
- * cannot say (a rule needs an effect; a status and a network fault exclude each other).
+ * cannot say (a rule needs an effect; a status and a network fault exclude each other; headers
+ * must be ones Node can send and that leave the response well framed).
  */
 export function checkFaultRule(input: unknown): FieldError[] {
   const problems = checkFor('fault-rule.schema.json')(input);
@@ -64,7 +103,7 @@ export function checkFaultRule(input: unknown): FieldError[] {
   if (rule.status === undefined && (rule.body !== undefined || rule.headers !== undefined)) {
     return [{ field: rule.body !== undefined ? 'body' : 'headers', message: 'body and headers go with a status' }];
   }
-  return [];
+  return rule.headers === undefined ? [] : checkHeaders(rule.headers);
 }
 
 const SPEC_KEYS: Record<string, keyof FaultRuleInput> = {
@@ -93,9 +132,17 @@ export function parseFaultSpec(spec: string): FaultRuleInput {
     throw new Error('expected METHOD PATH [key=value ...], e.g. "POST /clients status=429 times=2"');
   }
   const rule: Record<string, unknown> = { method: method.toUpperCase(), path };
+  // Which option gave each field: a rule has one of each, so a second one is a mistake, not an override.
+  const givenBy = new Map<string, string>();
+  const give = (field: keyof FaultRuleInput, value: unknown, option: string): void => {
+    const earlier = givenBy.get(field);
+    if (earlier !== undefined) throw new Error(`'${option}' and '${earlier}' both give ${field}; a rule has one`);
+    givenBy.set(field, option);
+    rule[field] = value;
+  };
   for (const option of options) {
     if (option === 'reset' || option === 'hang' || option === 'malformed') {
-      rule.network = option;
+      give('network', option, option);
       continue;
     }
     const [name = '', value, ...rest] = option.split('=');
@@ -103,7 +150,7 @@ export function parseFaultSpec(spec: string): FaultRuleInput {
     if (field === undefined || value === undefined || rest.length > 0) {
       throw new Error(`unknown option '${option}' (use status=, delay=, times=, probability=, network=, apiKey=, orgId=)`);
     }
-    rule[field] = NUMERIC.includes(field) ? Number(value) : value;
+    give(field, NUMERIC.includes(field) ? Number(value) : value, option);
   }
   return rule as FaultRuleInput;
 }

@@ -1,7 +1,8 @@
 // The ordered list of fault rules: first match wins, `times` counts down, `probability` is drawn
 // from the seeded random source; start-up rules come back on reset.
+import { StartupError } from '../errors.js';
 import type { RandomSource } from '../random.js';
-import { compileMatcher, type FaultRule, type FaultRuleInput, type FaultTarget } from './fault-rule.js';
+import { checkFaultRule, compileMatcher, type FaultRule, type FaultRuleInput, type FaultTarget } from './fault-rule.js';
 
 /** A rule as listed: how many times it may still fire (null: no limit) and how often it has. */
 export type ListedFaultRule = FaultRule & { remaining: number | null; hits: number };
@@ -14,7 +15,8 @@ interface ActiveRule {
 }
 
 /**
- * Holds the rules. Inputs must have been checked with `checkFaultRule`.
+ * Holds the rules. The start-up rules are checked here, whoever gives them (a caller of createApp
+ * too); a rule given to `add` must have been checked with `checkFaultRule`.
  *
  * @example
  * const rules = new FaultRules([{ method: 'POST', path: '/clients', status: 429, times: 2 }], random);
@@ -27,6 +29,11 @@ export class FaultRules {
   #nextId = 1;
 
   constructor(startup: readonly FaultRuleInput[], random: RandomSource) {
+    startup.forEach((rule, index) => {
+      const first = checkFaultRule(rule)[0];
+      if (first !== undefined)
+        throw new StartupError(`fault rule ${[index, first.field].filter((p) => p !== '').join('.')}: ${first.message}`);
+    });
     this.#startup = startup;
     this.#random = random;
     this.reset();

@@ -109,15 +109,24 @@ export function createFaultInjector({ rules, rateLimits, clock, delay }: FaultIn
     sendJson(res, status, rule?.body !== undefined ? rule.body : envelope);
   };
 
+  // The shape and status the operation answers with: one record, or a first page of them.
   const answerMalformed = (req: Request, res: Response): void => {
-    const creating = req.method === 'POST';
+    const route = contextOf(res).route?.route;
+    const operation = route?.byMethod.get(req.method === 'HEAD' ? 'GET' : req.method)?.operation;
     const body: unknown = req.body;
-    const fields = creating && body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-    const sample = contextOf(res).route?.route.resource.instance.sample(fields, apiKeyOf(res).orgId) ?? {};
-    const json = JSON.stringify(creating ? sample : { data: [sample] });
+    const fields =
+      operation?.body !== undefined && body !== null && typeof body === 'object' && !Array.isArray(body)
+        ? (body as Record<string, unknown>)
+        : {};
+    const sample = route?.resource.instance.sample(fields, apiKeyOf(res).orgId) ?? {};
+    const whole =
+      operation === undefined || 'record' in operation.response
+        ? sample
+        : { data: [sample], pagination: { page: 1, limit: 20, total: 1, totalPages: 1, hasNext: false, hasPrev: false } };
+    const json = JSON.stringify(whole);
     // Half a document: the client reads the whole body, then fails to parse it.
     const truncated = json.slice(0, Math.floor(json.length / 2));
-    sendJson(res, creating ? 201 : 200, truncated, truncated);
+    sendJson(res, operation?.status ?? (req.method === 'POST' ? 201 : 200), truncated, truncated);
   };
 
   const applyRule = async (req: Request, res: Response, rule: FaultRule): Promise<boolean> => {

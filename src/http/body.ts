@@ -1,6 +1,6 @@
 // Request bodies: JSON only, up to the configured size and nesting; anything else is answered in
 // the envelope.
-import express, { type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { ApiError } from '../errors.js';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -24,9 +24,15 @@ function isPlainUtf8Json(headers: Record<string, string | string[] | undefined>)
 }
 
 /**
- * Reads a plain UTF-8 JSON body as express.json would (an empty body is `{}`, a byte order mark is
- * skipped, invalid UTF-8 becomes U+FFFD), with less machinery: body-parser's type checks, stream
- * helpers and decoders cost about 5% of a create.
+ * Requests whose body was read and held nothing (a chunked body of no bytes, or one that decodes
+ * to nothing): the contract treats them as having no body at all (422 `Required`), not as `{}`.
+ */
+const emptyBodies = new WeakSet<Request>();
+
+/**
+ * Reads a plain UTF-8 JSON body as express.json would (a byte order mark is skipped, invalid UTF-8
+ * becomes U+FFFD), with less machinery: body-parser's type checks, stream helpers and decoders
+ * cost about 5% of a create. An empty body is no body, unlike express.json's `{}`.
  */
 function readPlainJson(limitBytes: number): RequestHandler {
   return (req, _res, next) => {
@@ -54,8 +60,13 @@ function readPlainJson(limitBytes: number): RequestHandler {
       if (done) return;
       let text = Buffer.concat(chunks, size).toString('utf8');
       if (text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
+      if (text === '') {
+        emptyBodies.add(req);
+        finish();
+        return;
+      }
       try {
-        req.body = text === '' ? {} : (JSON.parse(text) as unknown);
+        req.body = JSON.parse(text) as unknown;
       } catch {
         finish(new ApiError('MALFORMED_JSON'));
         return;
@@ -91,11 +102,31 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+/** Whether a body left unread (not JSON) turns out to hold no bytes, as a chunked body may. */
+function endsEmpty(req: Request): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (empty: boolean): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      resolve(empty);
+    };
+    const onData = (chunk: Buffer): void => {
+      if (chunk.length > 0) done(false);
+    };
+    const onEnd = (): void => done(true);
+    const onError = (): void => done(false);
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', onError);
+  });
+}
+
 /**
  * Parses JSON bodies of any JSON value (a non-object body is the validator's to reject, as a 422),
  * and answers 415 for a body of another type, 413 at once for a body announced larger than the
  * limit (without waiting to read it), 400 for malformed JSON and for nesting deeper than
- * {@link MAX_BODY_DEPTH}.
+ * {@link MAX_BODY_DEPTH}. An empty body, whatever its type, is left undefined, as no body is.
  */
 export function parseJsonBody(limitBytes: number): RequestHandler[] {
   const rejectAnnouncedOversize: RequestHandler = (req, _res, next) => {
@@ -105,10 +136,25 @@ export function parseJsonBody(limitBytes: number): RequestHandler[] {
     next();
   };
   // Bodies the plain reader left unread (other charsets, compressed ones) go through body-parser.
-  const parseOthers = express.json({ limit: limitBytes, strict: false, type: JSON_TYPES });
+  const parseOthers = express.json({
+    limit: limitBytes,
+    strict: false,
+    type: JSON_TYPES,
+    // Sees the decoded bytes: none means no body (body-parser would make it `{}`).
+    verify: (req, _res, bytes) => {
+      if (bytes.length === 0) emptyBodies.add(req as Request);
+    },
+  });
   const checkParsed: RequestHandler = (req, _res, next) => {
-    if (req.body === undefined) {
-      if (hasBody(req.headers)) throw new ApiError('UNSUPPORTED_MEDIA_TYPE');
+    if (emptyBodies.has(req)) {
+      req.body = undefined;
+    } else if (req.body === undefined) {
+      if (hasBody(req.headers)) {
+        return endsEmpty(req).then((empty) => {
+          if (!empty) throw new ApiError('UNSUPPORTED_MEDIA_TYPE');
+          next();
+        });
+      }
     } else if (nestsDeeperThan(req.body, MAX_BODY_DEPTH)) {
       // Not kept for the journal either: the body is refused as a whole.
       req.body = undefined;

@@ -1,5 +1,6 @@
-// The request journal: what each API request sent and got, newest last, capped so a long run
-// cannot exhaust memory.
+// The request journal: what each API request sent and got, newest last, capped by count and by
+// bytes (large bodies kept as a marker) so that neither a long run nor large bodies can exhaust
+// memory or make the journal too large to answer.
 import { parse as parseQueryString } from 'node:querystring';
 import type { RequestHandler } from 'express';
 import type { Clock } from '../clock.js';
@@ -25,11 +26,14 @@ export interface JournalEntry {
   apiKey: string | null;
   /** The request's headers, names in lower case; the API key and any credentials masked. */
   requestHeaders: JournalHeaders;
-  /** The parsed JSON body as sent; null without one. */
+  /** The parsed JSON body as sent; null without one; a {@link TruncatedBody} when it was large. */
   requestBody: unknown;
   /** The answer's headers, names in lower case; empty when no answer was sent. */
   responseHeaders: JournalHeaders;
-  /** The JSON body answered (a string for a malformed fault); null without one. */
+  /**
+   * The JSON body answered (a string for a malformed fault); null without one; a
+   * {@link TruncatedBody} when it was large.
+   */
   responseBody: unknown;
   durationMs: number;
   /** Id of the fault rule that fired, if one did. */
@@ -64,6 +68,19 @@ function maskHeaders(headers: Readonly<Record<string, string | string[] | number
   return masked;
 }
 
+/** What the journal keeps of a body larger than {@link JOURNAL_BODY_LIMIT}: its size only. */
+export interface TruncatedBody {
+  truncated: true;
+  /** Its size in bytes (of its JSON, as sent or answered). */
+  bytes: number;
+}
+
+/** The largest body, in bytes of JSON, the journal keeps as it is; a larger one becomes a {@link TruncatedBody}. */
+export const JOURNAL_BODY_LIMIT = 64 * 1024;
+
+/** What an entry costs besides its bodies and URL (its fields, in the journal and in an answer). */
+const ENTRY_OVERHEAD_BYTES = 256;
+
 /** Shows only the last 4 characters of a key; short keys not at all. */
 export function maskApiKey(key: string): string {
   return key.length >= 8 ? `****${key.slice(-4)}` : '****';
@@ -85,6 +102,36 @@ export type RecordedRequest = Omit<JournalEntry, 'id' | 'at' | 'path' | 'query' 
 interface Slot {
   seq: number;
   request: RecordedRequest;
+  /** What it counts against the byte bound. */
+  bytes: number;
+}
+
+/** A body as the journal keeps it: itself, or a marker when its `bytes` exceed the limit. */
+function keptBody(body: unknown, bytes: number): unknown {
+  return bytes > JOURNAL_BODY_LIMIT ? ({ truncated: true, bytes } satisfies TruncatedBody) : body;
+}
+
+/** About the bytes of headers as JSON: their names and values. */
+function headerBytesOf(headers: Readonly<Record<string, string | string[] | number | undefined>>): number {
+  let bytes = 0;
+  for (const name in headers) {
+    const value = headers[name];
+    bytes += name.length + (Array.isArray(value) ? value.join(', ').length : String(value).length) + 6;
+  }
+  return bytes;
+}
+
+/** The bytes an entry counts: its bodies as kept, its URL, its headers and a fixed overhead. */
+function sizeOf(request: RecordedRequest, requestBytes: number, responseBytes: number): number {
+  const kept = (bytes: number): number => (bytes > JOURNAL_BODY_LIMIT ? 48 : bytes);
+  return (
+    kept(requestBytes) +
+    kept(responseBytes) +
+    request.url.length +
+    headerBytesOf(request.requestHeaders) +
+    headerBytesOf(request.responseHeaders) +
+    ENTRY_OVERHEAD_BYTES
+  );
 }
 
 function toEntry({ seq, request }: Slot): JournalEntry {
@@ -108,31 +155,60 @@ function toEntry({ seq, request }: Slot): JournalEntry {
   };
 }
 
+/** How many entries and how many bytes of them the journal keeps. */
+export interface JournalLimits {
+  /** The most entries kept. */
+  capacity: number;
+  /** The most bytes kept (bodies as kept, URLs, and a fixed overhead per entry). */
+  maxBytes: number;
+}
+
 /**
- * Keeps the last `capacity` requests in a ring buffer.
+ * Keeps the newest requests, at most `capacity` of them and at most `maxBytes` (the newest is
+ * always kept), in a queue that drops the oldest first.
  *
  * @example
- * const journal = new Journal(1000);
+ * const journal = new Journal({ capacity: 1000, maxBytes: 32 * 1024 * 1024 });
  * journal.select({ method: 'POST', path: '/clients' });
  */
 export class Journal {
   readonly capacity: number;
+  readonly maxBytes: number;
+  /** Entries oldest first from `#head`; those before it were dropped and await compaction. */
   #slots: Slot[] = [];
-  #start = 0;
+  #head = 0;
+  #bytes = 0;
   #nextSeq = 1;
 
-  constructor(capacity: number) {
+  constructor({ capacity, maxBytes }: JournalLimits) {
     this.capacity = capacity;
+    this.maxBytes = maxBytes;
   }
 
-  /** Adds a request, dropping the oldest when full. */
-  add(request: RecordedRequest): void {
-    const slot = { seq: this.#nextSeq++, request };
-    if (this.#slots.length < this.capacity) {
-      this.#slots.push(slot);
-    } else {
-      this.#slots[this.#start] = slot;
-      this.#start = (this.#start + 1) % this.capacity;
+  /**
+   * Adds a request whose bodies are `requestBytes` and `responseBytes` long (a body over
+   * {@link JOURNAL_BODY_LIMIT} is kept as a marker), dropping the oldest beyond the limits.
+   */
+  add(request: RecordedRequest, requestBytes = 0, responseBytes = 0): void {
+    const kept: RecordedRequest =
+      requestBytes > JOURNAL_BODY_LIMIT || responseBytes > JOURNAL_BODY_LIMIT
+        ? {
+            ...request,
+            requestBody: keptBody(request.requestBody, requestBytes),
+            responseBody: keptBody(request.responseBody, responseBytes),
+          }
+        : request;
+    const slot = { seq: this.#nextSeq++, request: kept, bytes: sizeOf(request, requestBytes, responseBytes) };
+    this.#slots.push(slot);
+    this.#bytes += slot.bytes;
+    while (this.#slots.length - this.#head > 1 && (this.#slots.length - this.#head > this.capacity || this.#bytes > this.maxBytes)) {
+      this.#bytes -= (this.#slots[this.#head] as Slot).bytes;
+      this.#slots[this.#head++] = undefined as unknown as Slot;
+    }
+    // Dropped slots are cut off once they are half the array: amortised O(1) per entry.
+    if (this.#head > 64 && this.#head * 2 > this.#slots.length) {
+      this.#slots = this.#slots.slice(this.#head);
+      this.#head = 0;
     }
   }
 
@@ -163,12 +239,13 @@ export class Journal {
   /** Empties the journal, or removes one organisation's entries. */
   clear(orgId?: string): void {
     this.#slots = orgId === undefined ? [] : this.#ordered().filter((slot) => slot.request.orgId !== orgId);
-    this.#start = 0;
+    this.#head = 0;
+    this.#bytes = this.#slots.reduce((sum, slot) => sum + slot.bytes, 0);
     if (orgId === undefined) this.#nextSeq = 1;
   }
 
   #ordered(): Slot[] {
-    return [...this.#slots.slice(this.#start), ...this.#slots.slice(0, this.#start)];
+    return this.#slots.slice(this.#head);
   }
 }
 
@@ -180,6 +257,16 @@ export interface JournalRecorderDeps {
   monotonicNow?: () => number;
   /** Paths not to journal. */
   skip?: (path: string) => boolean;
+}
+
+/**
+ * The size of a parsed request body: its Content-Length as sent, when that is the JSON's own
+ * (neither compressed nor chunked); otherwise its JSON made again, which only those rarer bodies pay.
+ */
+function requestBytesOf(headers: Record<string, string | string[] | undefined>, body: unknown): number {
+  const length = headers['content-length'];
+  if (typeof length === 'string' && headers['content-encoding'] === undefined) return Number(length);
+  return Buffer.byteLength(JSON.stringify(body) ?? '');
 }
 
 /** Records every request (but those `skip` names) once its answer is done or the connection is gone. */
@@ -200,20 +287,25 @@ export function recordRequests({
     res.once('close', () => {
       const { apiKey, responseBody, faultId } = contextOf(res);
       const sent = res.headersSent;
-      journal.add({
-        atMs,
-        method: req.method,
-        url: req.originalUrl,
-        status: sent ? res.statusCode : 0,
-        orgId: apiKey?.orgId ?? null,
-        apiKey: typeof presented === 'string' ? maskApiKey(presented) : null,
-        requestHeaders: req.headers,
-        requestBody: req.body ?? null,
-        responseHeaders: sent ? res.getHeaders() : {},
-        responseBody: responseBody ?? null,
-        durationMs: Math.round((monotonicNow() - started) * 1000) / 1000,
-        fault: faultId ?? null,
-      });
+      const requestBody: unknown = req.body ?? null;
+      journal.add(
+        {
+          atMs,
+          method: req.method,
+          url: req.originalUrl,
+          status: sent ? res.statusCode : 0,
+          orgId: apiKey?.orgId ?? null,
+          apiKey: typeof presented === 'string' ? maskApiKey(presented) : null,
+          requestHeaders: req.headers,
+          requestBody,
+          responseHeaders: sent ? res.getHeaders() : {},
+          responseBody: responseBody ?? null,
+          durationMs: Math.round((monotonicNow() - started) * 1000) / 1000,
+          fault: faultId ?? null,
+        },
+        requestBody === null ? 0 : requestBytesOf(req.headers, requestBody),
+        responseBody === undefined ? 0 : Number(res.getHeader('content-length') ?? 0),
+      );
     });
     next();
   };

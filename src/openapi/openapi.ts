@@ -3,7 +3,7 @@
 // they go in as they are).
 import type { AdminOperation } from '../admin/operations.js';
 import { servedPaths, type Operation, type ResourceModule } from '../api/resource.js';
-import { ERROR_CATALOGUE } from '../errors.js';
+import { ApiError, DOCUMENTED_ERRORS, ERROR_CATALOGUE, type ErrorKind } from '../errors.js';
 import { readSchema, schemaIds, type JsonSchema } from '../validation/schemas.js';
 import { packageVersion } from '../version.js';
 
@@ -43,16 +43,84 @@ const json = (schema: Json, description: string, headers?: Json): Json => ({
   content: { 'application/json': { schema } },
 });
 
-function errorResponse(kind: keyof typeof ERROR_CATALOGUE): Json {
-  const entry = ERROR_CATALOGUE[kind];
+/** A catalogue code as a component name: `BAD_REQUEST` is `BadRequest`. */
+function pascalOf(code: string): string {
+  return code
+    .toLowerCase()
+    .split(/[_-]/)
+    .map((word) => `${word.charAt(0).toUpperCase()}${word.slice(1)}`)
+    .join('');
+}
+
+/**
+ * The catalogue entries the API answers `status` with: a documented status has its documented
+ * body only (the admin API's own 401 is not the API's); another, every entry of that status.
+ */
+function kindsAnswering(status: number): ErrorKind[] {
+  const all = (Object.keys(ERROR_CATALOGUE) as ErrorKind[]).filter((kind) => ERROR_CATALOGUE[kind].status === status);
+  const documented = all.filter((kind) => DOCUMENTED_ERRORS.includes(kind));
+  return documented.length > 0 ? documented : all;
+}
+
+/** The component names of the error answer of `status`: the response's, and its body schema's. */
+function errorNamesOf(status: number): { response: string; schema: string } {
+  const response = pascalOf(ERROR_CATALOGUE[kindsAnswering(status)[0] as ErrorKind].code);
+  return { response, schema: response.endsWith('Error') ? response : `${response}Error` };
+}
+
+/** Where the `errors` list of a 422 is described: in the envelope's schema file. */
+const FIELD_ERRORS_REF = (): string => `${ref('error.schema.json').$ref}/properties/errors`;
+
+/**
+ * The exact body of the error answer of `status`, from the catalogue: code, message and status are
+ * constants when one entry answers it; where several do (400: malformed JSON, too deep, ...), the
+ * messages are examples, as a 400 says which problem it is.
+ */
+function errorBodySchema(status: number): Json {
+  const kinds = kindsAnswering(status);
+  const entries = kinds.map((kind) => ERROR_CATALOGUE[kind]);
+  const codes = [...new Set(entries.map((entry) => entry.code))];
+  const messages = [...new Set<string>(entries.map((entry) => entry.message))];
+  const documented = kinds.every((kind) => DOCUMENTED_ERRORS.includes(kind));
+  const withErrors = kinds.includes('VALIDATION_ERROR');
   return {
-    description: entry.message,
-    content: {
-      'application/json': {
-        schema: ref('error.schema.json'),
-        example: { code: entry.code, message: entry.message, statusCode: entry.status },
-      },
+    type: 'object',
+    description: documented ? `The documented ${status} body, word for word.` : `The fake's ${status} body, in the documented envelope.`,
+    properties: {
+      code: codes.length === 1 ? { const: codes[0] } : { enum: codes },
+      message: kinds.length === 1 ? { const: messages[0] } : { type: 'string', examples: messages },
+      statusCode: { const: status },
+      ...(withErrors ? { errors: { $ref: FIELD_ERRORS_REF() } } : {}),
     },
+    required: ['code', 'message', 'statusCode', ...(withErrors ? ['errors'] : [])],
+    additionalProperties: false,
+  };
+}
+
+/** The rate-limit headers, as components (`required` is added where an answer always has them). */
+const RATE_HEADER_DEFINITIONS: Record<string, Json> = {
+  'X-RateLimit-Limit': { description: 'Requests allowed per window (0: the key is not limited)', schema: { type: 'integer', minimum: 0 } },
+  'X-RateLimit-Remaining': { description: 'Requests left in the window', schema: { type: 'integer', minimum: 0 } },
+  'Retry-After': { description: 'Seconds until the rate-limit window resets', schema: { type: 'integer', minimum: 1 } },
+};
+
+/** The error answer of `status` as a response component: its exact body, and for 429 its required headers. */
+function errorResponse(status: number): Json {
+  const [kind] = kindsAnswering(status) as [ErrorKind];
+  const example = new ApiError(
+    kind,
+    kind === 'VALIDATION_ERROR' ? { errors: [{ field: 'email', message: 'Invalid email' }] } : {},
+  ).toEnvelope();
+  return {
+    description: ERROR_CATALOGUE[kind].message,
+    ...(status === 429
+      ? {
+          headers: Object.fromEntries(
+            Object.entries(RATE_HEADER_DEFINITIONS).map(([name, header]) => [name, { ...header, required: true }]),
+          ),
+        }
+      : {}),
+    content: { 'application/json': { schema: { $ref: `#/components/schemas/${errorNamesOf(status).schema}` }, example } },
   };
 }
 
@@ -104,12 +172,30 @@ function pageComponent(recordSchema: string): Json {
   };
 }
 
+/** The rate-limit headers of a success: sent to a limited key, so not required. */
 const RATE_HEADERS = {
   'X-RateLimit-Limit': { $ref: '#/components/headers/X-RateLimit-Limit' },
   'X-RateLimit-Remaining': { $ref: '#/components/headers/X-RateLimit-Remaining' },
 };
 
-function operationObject(operation: Operation<unknown>): Json {
+/**
+ * The error statuses an operation can answer: 401, 402, 403 and 429 every one; 404 with a path
+ * parameter; 422 with a body or query to check; 400, 413 and 415 with a body to read.
+ */
+function errorStatusesOf(operation: Operation<unknown>): number[] {
+  const statuses = new Set([401, 402, 403, 429]);
+  if (pathParameters(operation.path).length > 0) statuses.add(404);
+  if (operation.body !== undefined || operation.query !== undefined) statuses.add(422);
+  if (operation.body !== undefined) for (const status of [400, 413, 415]) statuses.add(status);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+/** A resource's tag: its name as a title (`clients` is `Clients`). */
+function tagOf(resource: ResourceModule): string {
+  return pascalOf(resource.name);
+}
+
+function operationObject(resource: ResourceModule, operation: Operation<unknown>): Json {
   const parameters = [...pathParameters(operation.path), ...(operation.query === undefined ? [] : queryParameters(operation.query))];
   const response = operation.response;
   const schema = 'record' in response ? ref(response.record) : { $ref: `#/components/schemas/${pageName(response.page)}` };
@@ -120,27 +206,41 @@ function operationObject(operation: Operation<unknown>): Json {
   return {
     operationId: operation.id,
     summary: operation.summary,
+    tags: [tagOf(resource)],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(operation.body === undefined
       ? {}
       : { requestBody: { required: true, content: { 'application/json': { schema: ref(operation.body) } } } }),
     responses: {
       [String(operation.status)]: json(schema, operation.summary, headers),
-      '401': { $ref: '#/components/responses/Unauthorized' },
-      '429': { $ref: '#/components/responses/RateLimited' },
-      ...(operation.body !== undefined || operation.query !== undefined
-        ? { '422': { $ref: '#/components/responses/ValidationError' } }
-        : {}),
-      ...(pathParameters(operation.path).length > 0 ? { '404': { $ref: '#/components/responses/NotFound' } } : {}),
+      ...Object.fromEntries(
+        errorStatusesOf(operation).map((status) => [String(status), { $ref: `#/components/responses/${errorNamesOf(status).response}` }]),
+      ),
     },
   };
+}
+
+/** What the fake serves beyond the real document, said in the document itself (`x-athenty-fake`). */
+function fakeAdditions(resources: readonly ResourceModule[]): string[] {
+  const aliases = resources.flatMap((resource) =>
+    Object.entries(resource.pathAliases ?? {}).map(([alias, segment]) => `${alias} answers as ${segment} (described as "Same as ...").`),
+  );
+  return [
+    'Every path is served both at the root and under /v2/api (the real base path): see servers.',
+    ...aliases,
+    'On operations with a body: 400 (malformed or too deeply nested JSON), 413 (a body over --body-limit) and 415 (a body that is not JSON), in the documented envelope. Any operation answers 400 to a path that is not valid URL encoding and to an unsupported Prefer: code=.',
+    'X-RateLimit-Limit and X-RateLimit-Remaining on every answer to a rate-limited key; every 429 carries them with Retry-After.',
+    'Failure injection: magic keys, Prefer: code=NNN and fault rules force the documented errors exactly as the real API sends them.',
+    'The test controls of the admin API (/__admin, described at /__admin/openapi.json), which the real API does not have.',
+  ];
 }
 
 const apiDocuments = new WeakMap<readonly ResourceModule[], Json>();
 
 /**
  * The OpenAPI document of the API the fake serves (`GET /openapi.json`), from the resources'
- * operation tables; made once per resource list.
+ * operation tables and the error catalogue, in the shape of the real "Athenty API" 2.0.0
+ * document, with what the fake adds listed in `x-athenty-fake`; made once per resource list.
  *
  * @example
  * const doc = apiOpenApi(RESOURCES); // doc.paths['/clients'].post
@@ -150,49 +250,46 @@ export function apiOpenApi(resources: readonly ResourceModule[]): Json {
   if (known !== undefined) return known;
   const paths: Record<string, Json> = {};
   const pages: Record<string, Json> = {};
+  const errorStatuses = new Set<number>();
   for (const resource of resources) {
     for (const operation of resource.operations as readonly Operation<unknown>[]) {
       const [canonical, ...aliases] = servedPaths(resource, operation.path).map(openApiPath);
       const method = operation.method.toLowerCase();
-      const object = operationObject(operation);
+      const object = operationObject(resource, operation);
       paths[canonical as string] = { ...paths[canonical as string], [method]: object };
       // An alias answers the same: documented once more, without a second operationId.
       const { operationId: _id, ...aliased } = object as Record<string, unknown>;
       for (const alias of aliases) paths[alias] = { ...paths[alias], [method]: { ...aliased, description: `Same as ${canonical}.` } };
       if ('page' in operation.response) pages[pageName(operation.response.page)] = pageComponent(operation.response.page);
+      for (const status of errorStatusesOf(operation)) errorStatuses.add(status);
     }
   }
+  const statuses = [...errorStatuses].sort((a, b) => a - b);
+  const additions = fakeAdditions(resources);
+  // Resources with admin operations only (webhooks) have no place in the API's document.
+  const served = resources.filter((r) => r.operations.length > 0);
   const document: Json = {
     openapi: '3.1.0',
     info: {
-      title: 'Athenty API (athenty-fake)',
-      version: packageVersion(),
-      description: `The ${resources
-        .filter((r) => r.operations.length > 0)
-        .map((r) => r.name)
-        .join(', ')} endpoints of the Athenty REST API v2 as athenty-fake serves them, at the root and under /v2/api.`,
+      title: 'Athenty API',
+      version: '2.0.0',
+      description: `The Athenty REST API v2 (${served.map((r) => r.name).join(', ')}) as athenty-fake ${packageVersion()} serves it: the real document's operations, answers and error bodies, plus what the fake adds (also listed in x-athenty-fake): ${additions.join(' ')}`,
     },
     servers: [{ url: '/v2/api' }, { url: '/' }],
-    security: [{ apiKey: [] }],
+    security: [{ ApiKeyAuth: [] }],
+    tags: served.map((resource) => ({ name: tagOf(resource) })),
     paths,
     components: {
-      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } },
-      headers: {
-        'X-RateLimit-Limit': { description: 'Requests allowed per window', schema: { type: 'integer' } },
-        'X-RateLimit-Remaining': { description: 'Requests left in the window', schema: { type: 'integer' } },
-        'Retry-After': { description: 'Seconds until the rate-limit window resets', schema: { type: 'integer' } },
+      securitySchemes: { ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } },
+      headers: RATE_HEADER_DEFINITIONS,
+      responses: Object.fromEntries(statuses.map((status) => [errorNamesOf(status).response, errorResponse(status)])),
+      schemas: {
+        ...schemaComponents(),
+        ...pages,
+        ...Object.fromEntries(statuses.map((status) => [errorNamesOf(status).schema, errorBodySchema(status)])),
       },
-      responses: {
-        Unauthorized: errorResponse('UNAUTHORIZED'),
-        NotFound: errorResponse('NOT_FOUND'),
-        ValidationError: errorResponse('VALIDATION_ERROR'),
-        RateLimited: {
-          ...errorResponse('RATE_LIMITED'),
-          headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' }, ...RATE_HEADERS },
-        },
-      },
-      schemas: { ...schemaComponents(), ...pages },
     },
+    'x-athenty-fake': { version: packageVersion(), additions },
   };
   apiDocuments.set(resources, document);
   return document;

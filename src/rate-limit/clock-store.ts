@@ -57,13 +57,20 @@ export class ClockStore implements Store {
     this.#windows.clear();
   }
 
-  /** The key's window, if one is open at the clock's current time. */
+  /**
+   * The key's window, if one is open at the clock's current time. A clock moved back before the
+   * window opened would leave it open for the whole jump: it ends one window length from now at
+   * the latest.
+   */
   #current(key: string): Window | undefined {
     const window = this.#windows.get(key);
-    if (window !== undefined && window.resetTime <= this.#clock.now()) {
+    if (window === undefined) return undefined;
+    const now = this.#clock.now();
+    if (window.resetTime <= now) {
       this.#windows.delete(key);
       return undefined;
     }
+    if (window.resetTime > now + this.#windowMs) window.resetTime = now + this.#windowMs;
     return window;
   }
 }

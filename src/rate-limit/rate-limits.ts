@@ -50,17 +50,15 @@ export function setRateLimitHeaders(res: Response, standing: { limit: number; re
 }
 
 /**
- * The 429 error, with `Retry-After` (whole seconds until the window resets, at least 1) and the
- * headers of a limited request: the real limiter and every forced 429 use this one function.
+ * The 429 error with the three headers the contract puts on every 429: `Retry-After` (whole
+ * seconds until the window resets, at least 1), `X-RateLimit-Limit` and `X-RateLimit-Remaining: 0`.
+ * A key that is not limited (`standing` undefined) reports a limit of 0 and `Retry-After: 1`. The
+ * real limiter and every forced 429 use this one function.
  */
 export function rateLimitedError(standing: RateLimitStanding | undefined, now: number, res: Response): ApiError {
-  if (standing !== undefined) {
-    setRateLimitHeaders(res, { limit: standing.limit, remaining: 0 });
-    const untilReset = standing.resetTime === undefined ? standing.windowMs : standing.resetTime - now;
-    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(untilReset / 1000))));
-  } else {
-    res.setHeader('Retry-After', '1');
-  }
+  setRateLimitHeaders(res, { limit: standing?.limit ?? 0, remaining: 0 });
+  const untilReset = standing === undefined ? 0 : standing.resetTime === undefined ? standing.windowMs : standing.resetTime - now;
+  res.setHeader('Retry-After', String(Math.max(1, Math.ceil(untilReset / 1000))));
   return new ApiError('RATE_LIMITED');
 }
 

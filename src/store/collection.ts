@@ -10,7 +10,7 @@ export interface Collection<R extends StoredRecord> {
   readonly size: number;
   /** The record with this id, whatever its organisation. */
   get(id: string): R | undefined;
-  /** An organisation's records in creation order (oldest first). */
+  /** An organisation's records in creation order (oldest first; one millisecond's in stored order). */
   forOrg(orgId: string): readonly R[];
   /** Every record (of one organisation when `orgId` is given), in stored order. */
   all(orgId?: string): R[];
@@ -84,7 +84,8 @@ export class IndexedCollection<R extends StoredRecord> implements Collection<R> 
       this.#byOrg.set(record.orgId, list);
     }
     const last = list[list.length - 1];
-    // Records nearly always arrive newest last; a clock moved back places one by binary search.
+    // Records nearly always arrive newest last; a clock moved back places one by binary search,
+    // after every record of the same millisecond: ties keep their creation sequence.
     if (last === undefined || compareByCreation(last, record) <= 0) {
       list.push(record);
       return;

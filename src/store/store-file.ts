@@ -7,6 +7,7 @@ import type { Adapter } from 'lowdb';
 import type { FieldError } from '../errors.js';
 import { StartupError } from '../errors.js';
 import { describeFileError } from '../file-errors.js';
+import { withoutByteOrderMark } from '../text-file.js';
 import type { StoredRecord } from './stored-record.js';
 
 /** The file-system calls a store file's writes make; tests inject failing ones (a full disk, say). */
@@ -177,7 +178,7 @@ export class StoreFile implements Adapter<StoreData> {
   async read(): Promise<StoreData | null> {
     let bytes: Buffer;
     try {
-      bytes = await fs.readFile(this.#path);
+      bytes = withoutByteOrderMark(await fs.readFile(this.#path));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw new StartupError(`store file ${this.#path} ${describeFileError(error)}`);

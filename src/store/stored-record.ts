@@ -9,12 +9,13 @@ export interface StoredRecord {
 }
 
 /**
- * Creation order: `createdAt`, then `id` (ids made in one millisecond keep their order).
+ * Creation time order: `createdAt` only. Records of the same millisecond compare equal: the store
+ * keeps them in the order they were stored (their creation sequence, which the file, exports and
+ * imports keep), never by id, whose random part says nothing once the clock has moved back.
  *
  * @example
- * records.sort(compareByCreation); // oldest first
+ * records.sort(compareByCreation); // oldest first; a stable sort keeps ties in stored order
  */
 export function compareByCreation(a: StoredRecord, b: StoredRecord): number {
-  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0;
 }

@@ -43,6 +43,8 @@ export const ENVELOPES = {
   INTERNAL_ERROR: { code: 'INTERNAL_ERROR', message: 'Internal server error.', statusCode: 500 },
   SERVICE_UNAVAILABLE: { code: 'SERVICE_UNAVAILABLE', message: 'Service unavailable.', statusCode: 503 },
   NOT_READY: { code: 'SERVICE_UNAVAILABLE', message: 'The fake is starting.', statusCode: 503 },
+  EXPECTATION_FAILED: { code: 'EXPECTATION_FAILED', message: 'Only Expect: 100-continue is supported.', statusCode: 417 },
+  STOPPING: { code: 'SERVICE_UNAVAILABLE', message: 'The fake is stopping.', statusCode: 503 },
 } as const;
 
 /**

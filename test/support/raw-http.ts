@@ -194,3 +194,40 @@ export function jsonRequest(
     req.end(payload);
   });
 }
+
+/** A raw connection held open by a test: write to it when you like, and read what came back once it closed. */
+export interface OpenConnection {
+  write(bytes: string): void;
+  /** Resolves, with every byte the server wrote (as latin1 text), once the connection has closed. */
+  readonly closed: Promise<string>;
+  /** Resolves once the server has written something. */
+  readonly answered: Promise<void>;
+}
+
+/**
+ * Opens a connection to the server at `baseUrl` and resolves once it is established.
+ *
+ * @example
+ * const idle = await openConnection(fake.url);
+ * await fake.close();
+ * await idle.closed; // the server closed it
+ */
+export async function openConnection(baseUrl: string): Promise<OpenConnection> {
+  const { hostname, port } = new URL(baseUrl);
+  const socket = connect({ host: hostname, port: Number(port) });
+  let received = '';
+  let onAnswer: () => void = () => {};
+  const answered = new Promise<void>((resolve) => (onAnswer = resolve));
+  socket.on('data', (chunk: Buffer) => {
+    received += chunk.toString('latin1');
+    onAnswer();
+  });
+  // A reset closes it too; what was received is what counts.
+  socket.on('error', () => {});
+  const closed = new Promise<string>((resolve) => socket.once('close', () => resolve(received)));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  return { write: (bytes) => socket.write(bytes, 'latin1'), closed, answered };
+}
