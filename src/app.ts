@@ -3,6 +3,7 @@
 import type { RequestListener } from 'node:http';
 import express from 'express';
 import { adminOperationTree, type AdminParts } from './admin/operations.js';
+import { serveInspector } from './admin/inspector.js';
 import { createAdminRouter } from './admin/router.js';
 import { createSeeder, isEmpty, type StateInput } from './admin/state.js';
 import { createApiDispatcher } from './api/dispatcher.js';
@@ -233,13 +234,15 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
       }),
     ),
   );
-  // 7. the admin API (no API key; the admin token when one is set)
+  // 7. the inspector page's files (no data: the page reads it from the admin API with the token)
+  app.use('/__admin/ui', serveInspector());
+  // 8. the admin API (no API key; the admin token when one is set)
   app.use('/__admin', createAdminRouter(admin.operations, admin, config.adminToken));
-  // 8. the OpenAPI document of the API (no API key)
+  // 9. the OpenAPI document of the API (no API key)
   app.get(OPENAPI_PATHS, (_req, res) => sendJson(res, 200, apiOpenApi(modules)));
-  // 9. anything else is a 404 in the envelope
+  // 10. anything else is a 404 in the envelope
   app.use(notFound);
-  // 10. every error becomes the envelope
+  // 11. every error becomes the envelope
   app.use(handleErrors(logger));
 
   return {

@@ -90,6 +90,7 @@ function printKeys(server: FakeServer): void {
     return `  ${k.label.padEnd(width)}  ${k.key}  ${k.orgId}${note === undefined ? '' : `  (${note})`}`;
   });
   process.stderr.write(`API keys (send as X-Api-Key), base URL ${server.url}/v2/api:\n${lines.join('\n')}\n`);
+  process.stderr.write(`Inspector: ${server.url}/__admin/ui/\n`);
   for (const note of server.fake.startupNotes()) process.stderr.write(`${note}\n`);
 }
 

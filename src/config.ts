@@ -393,7 +393,7 @@ export const OPTIONS = {
     type: byteSize,
     default: '32mb',
     description:
-      'Bytes the journal keeps (bodies, URLs; oldest requests dropped beyond it); a body over 64 KB is kept as {truncated, bytes}',
+      'Bytes the journal keeps (bodies, URLs, headers; oldest requests dropped beyond it); a body over 64 KB is kept as {truncated, bytes}',
   },
   webhook: {
     flag: 'webhook',

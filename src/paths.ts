@@ -21,6 +21,9 @@ export const PACKAGE_FIXTURES = {
 
 export const PACKAGE_JSON = new URL('package.json', PACKAGE_ROOT);
 
+/** The inspector page's files (plain HTML, CSS and ES modules; the build copies them to dist/). */
+export const INSPECTOR_DIR = fileURLToPath(new URL('admin/ui/', CODE_ROOT));
+
 /** A resource's schema file, in its folder (the build copies them beside the compiled code). */
 export function resourceSchemaUrl(resource: string, file: string): URL {
   return new URL(`resources/${resource}/schemas/${file}`, CODE_ROOT);

@@ -24,6 +24,7 @@ describe('athenty-fake CLI', () => {
     assert.equal(cli.stdout(), `athenty-fake listening on ${cli.url}\n`);
     assert.match(cli.stderr(), new RegExp(`acme +${KEYS.acme} +org_acme`));
     assert.match(cli.stderr(), /revoked .* \(revoked: answers 401\)/);
+    assert.match(cli.stderr(), /^Inspector: http:\/\/127\.0\.0\.1:\d+\/__admin\/ui\/$/m);
     // The default store is ./.athenty-fake/db.json, written on the way out.
     const stored = JSON.parse(readFileSync(join(dir, '.athenty-fake', 'db.json'), 'utf8'));
     assert.ok(stored.clients.some((c: { id: string }) => c.id === created.body.id));

@@ -169,6 +169,8 @@ describe('OpenAPI documents', () => {
       '/__admin/journal',
       '/__admin/journal/count',
       '/__admin/openapi.json',
+      '/__admin/organisations',
+      '/__admin/organisations/{orgId}/{collection}',
       '/__admin/requests',
       '/__admin/requests/count',
       '/__admin/requests/{id}/complete-step',

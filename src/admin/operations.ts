@@ -1,6 +1,7 @@
 // The admin API, declared once: each operation says how it travels over HTTP and what it does. The
 // express router, the admin OpenAPI document, the in-process handle of startFake() and the HTTP
 // client of connectFake() are all derived from this table, so they cannot drift apart.
+import { queryReaderFor } from '../api/dispatcher.js';
 import {
   collectionsOf,
   type ResourceAdminOperation,
@@ -30,6 +31,16 @@ export type Health = { status: 'ok'; version: string; uptimeMs: number } & Colle
 
 /** What a reset did: what it put back, and the record count of each collection after it. */
 export type ResetSummary = { reset: string[]; orgId?: string } & CollectionCounts;
+
+/** An organisation as the admin API lists it: its id and the record count of each collection. */
+export type OrganisationSummary = { orgId: string } & CollectionCounts;
+
+/** Which page of an organisation's records of a collection to show, and the list operation's filters. */
+export interface RecordsQuery {
+  orgId: string;
+  collection: string;
+  query: Record<string, string | number | undefined>;
+}
 
 /** The clock as the admin API shows it. */
 export interface ClockState {
@@ -186,6 +197,19 @@ function clockState(clock: ControllableClock): ClockState {
   return { now: new Date(clock.now()).toISOString(), frozen: clock.isFrozen() };
 }
 
+/**
+ * One page of an organisation's records of a collection, from the collection's own list operation
+ * (its query schema, paging and order), as if the organisation's key had asked.
+ */
+async function listRecords(parts: AdminParts, { orgId, collection, query }: RecordsQuery): Promise<unknown> {
+  const resource = parts.resources.find((r) => r.module.name === collection);
+  const list = resource?.module.operations.find((o) => o.method === 'GET' && 'page' in o.response && o.query !== undefined);
+  if (resource === undefined || list === undefined) throw new ApiError('NOT_FOUND');
+  const checked = queryReaderFor(list.query as string)(query);
+  const answer = await list.handle(resource.instance.api, { orgId, params: {}, query: checked, body: undefined, path: list.path });
+  return answer.body;
+}
+
 function selectJournal(journal: Journal, filter: JournalFilter): JournalEntry[] {
   validOrThrow(checkFor('journal-filter.schema.json')(filter));
   return journal.select(filter);
@@ -242,7 +266,8 @@ export const ADMIN_OPERATIONS = {
       method: 'GET',
       path: '/journal',
       deprecatedPaths: ['/requests'],
-      summary: 'The request journal, oldest first; filters method, path, status, orgId, since, limit',
+      summary:
+        'The request journal, oldest first; filters method, path, status, orgId, since, after (a cursor: entries after req_N), limit',
       querySchema: 'journal-filter.schema.json',
       input: (filter?: JournalFilter): JournalFilter => filter ?? {},
       toHttp: (filter: JournalFilter): AdminHttpRequest => ({ query: { ...filter } }),
@@ -255,7 +280,7 @@ export const ADMIN_OPERATIONS = {
       method: 'POST',
       path: '/journal/count',
       deprecatedPaths: ['/requests/count'],
-      summary: 'Count journal entries matching the body (method, path, status, orgId, since)',
+      summary: 'Count journal entries matching the body (method, path, status, orgId, since, after)',
       run: (parts, match): { count: number } => ({ count: selectJournal(parts.journal, { ...match, limit: undefined }).length }),
       result: (body): number => body.count,
     }),
@@ -352,6 +377,32 @@ export const ADMIN_OPERATIONS = {
         parts.clock.advance(input.ms);
         return clockState(parts.clock);
       },
+    }),
+  },
+  organisations: {
+    list: op({
+      ...NO_INPUT,
+      method: 'GET',
+      path: '/organisations',
+      summary: 'The organisations the API keys belong to, each with the record count of every collection',
+      run: (parts): { organisations: OrganisationSummary[] } => ({
+        organisations: [...new Set(parts.apiKeys.map((k) => k.orgId))].map((orgId) => ({ orgId, ...countsOf(parts, orgId) })),
+      }),
+      result: (body): OrganisationSummary[] => body.organisations,
+    }),
+    records: op({
+      method: 'GET',
+      path: '/organisations/:orgId/:collection',
+      summary:
+        "One page of an organisation's records of a collection (clients, requests), answered by the collection's list operation with its query (page, limit, filters), without an API key; 404 for a collection without one",
+      input: (orgId: string, collection: string, query: RecordsQuery['query'] = {}): RecordsQuery => ({ orgId, collection, query }),
+      toHttp: ({ orgId, collection, query }: RecordsQuery): AdminHttpRequest => ({ params: { orgId, collection }, query }),
+      fromHttp: ({ params, query }: AdminHttpInput): RecordsQuery => ({
+        orgId: params.orgId ?? '',
+        collection: params.collection ?? '',
+        query: query as RecordsQuery['query'],
+      }),
+      run: listRecords,
     }),
   },
   state: {

@@ -19,8 +19,27 @@ export const API_BASES = ['', '/v2/api'] as const;
 interface Dispatchable {
   operation: Operation<unknown>;
   checkBody: Check | undefined;
-  toQuery: ((query: Record<string, unknown>) => Record<string, unknown>) | undefined;
-  checkQuery: Check | undefined;
+  readQuery: QueryReader | undefined;
+}
+
+/** Turns a raw query into an operation's checked query, or throws VALIDATION_ERROR. */
+export type QueryReader = (raw: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * The reader of a query schema: numbers converted as the schema says, then checked (defaults filled in).
+ *
+ * @example
+ * queryReaderFor('client-list-query.schema.json')({ page: '2' }); // { page: 2, limit: 20 }
+ */
+export function queryReaderFor(schema: string): QueryReader {
+  const toQuery = coerceQueryFor(schema);
+  const checkQuery = checkFor(schema);
+  return (raw) => {
+    const query = toQuery(raw);
+    const errors = checkQuery(query);
+    if (errors.length > 0) throw new ApiError('VALIDATION_ERROR', { errors });
+    return query;
+  };
 }
 
 /** A path of the API: its resource, and the operations it has by method (none for a deeper path). */
@@ -66,8 +85,7 @@ function buildRouter(resources: readonly RunningResource[], strict: boolean): Fi
       byMethod.set(operation.method, {
         operation,
         checkBody: operation.body === undefined ? undefined : bodyCheckFor(operation.body, strict),
-        toQuery: operation.query === undefined ? undefined : coerceQueryFor(operation.query),
-        checkQuery: operation.query === undefined ? undefined : checkFor(operation.query),
+        readQuery: operation.query === undefined ? undefined : queryReaderFor(operation.query),
       });
     }
     const wildcards = new Set<string>();
@@ -121,19 +139,14 @@ export function createApiDispatcher({ resources, strict, stages }: ApiDispatcher
       if (route.byMethod.size === 0) throw new ApiError('NOT_FOUND');
       throw new ApiError('METHOD_NOT_ALLOWED', { headers: { Allow: route.allow } });
     }
-    const { operation, checkBody, toQuery, checkQuery } = dispatchable;
+    const { operation, checkBody, readQuery } = dispatchable;
     let body: unknown;
     if (checkBody !== undefined) {
       body = copyOfBody(req.body);
       const errors = checkBody(body);
       if (errors.length > 0) throw new ApiError('VALIDATION_ERROR', { errors });
     }
-    let query: Record<string, unknown> = {};
-    if (toQuery !== undefined && checkQuery !== undefined) {
-      query = toQuery(req.query as Record<string, unknown>);
-      const errors = checkQuery(query);
-      if (errors.length > 0) throw new ApiError('VALIDATION_ERROR', { errors });
-    }
+    const query = readQuery === undefined ? {} : readQuery(req.query as Record<string, unknown>);
     const result = await operation.handle(route.resource.instance.api, {
       orgId: apiKeyOf(res).orgId,
       params: matched.params as Record<string, string>,

@@ -4,8 +4,12 @@
 import { parse as parseQueryString } from 'node:querystring';
 import { compilePathPattern } from '../http/path-pattern.js';
 
+/** Header names and values; a repeated response header keeps its values in a list. */
+export type JournalHeaders = Record<string, string | string[]>;
+
 /** One journaled request. */
 export interface JournalEntry {
+  /** `req_` and the entry's sequence number (the `after` cursor). */
   id: string;
   /** When it arrived, by the fake's clock. */
   at: string;
@@ -17,8 +21,12 @@ export interface JournalEntry {
   orgId: string | null;
   /** The presented X-Api-Key, masked to its last 4 characters. */
   apiKey: string | null;
+  /** The request's headers, names in lower case; the API key and any credentials masked. */
+  requestHeaders: JournalHeaders;
   /** The parsed JSON body as sent; null without one; a {@link TruncatedBody} when it was large. */
   requestBody: unknown;
+  /** The answer's headers, names in lower case; empty when no answer was sent. */
+  responseHeaders: JournalHeaders;
   /**
    * The JSON body answered (a string for a malformed fault); null without one; a
    * {@link TruncatedBody} when it was large.
@@ -37,8 +45,24 @@ export interface JournalFilter {
   orgId?: string;
   /** ISO 8601 instant: entries at or after it. */
   since?: string;
+  /** Only entries after this sequence number (the N of `req_N`): a cursor for polling. */
+  after?: number;
   /** The newest N entries (listing only). */
   limit?: number;
+}
+
+/** Headers whose values are credentials: the journal shows their last 4 characters only. */
+const MASKED_HEADERS = new Set(['x-api-key', 'authorization', 'cookie', 'set-cookie']);
+
+function maskHeaders(headers: Readonly<Record<string, string | string[] | number | undefined>>): JournalHeaders {
+  const masked: JournalHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const text = typeof value === 'number' ? String(value) : value;
+    if (!MASKED_HEADERS.has(name)) masked[name] = text;
+    else masked[name] = Array.isArray(text) ? text.map(maskApiKey) : maskApiKey(text);
+  }
+  return masked;
 }
 
 /** What the journal keeps of a body larger than {@link JOURNAL_BODY_LIMIT}: its size only. */
@@ -63,10 +87,13 @@ export function maskApiKey(key: string): string {
  * What the middleware keeps of a request: cheap to take on the request path; turned into a
  * {@link JournalEntry} (id, ISO time, path and query) only when someone reads the journal.
  */
-export type RecordedRequest = Omit<JournalEntry, 'id' | 'at' | 'path' | 'query'> & {
+export type RecordedRequest = Omit<JournalEntry, 'id' | 'at' | 'path' | 'query' | 'requestHeaders' | 'responseHeaders'> & {
   atMs: number;
   /** The original URL, path and query. */
   url: string;
+  /** The headers as node keeps them, masked when read. */
+  requestHeaders: Readonly<Record<string, string | string[] | undefined>>;
+  responseHeaders: Readonly<Record<string, string | string[] | number | undefined>>;
 };
 
 interface Slot {
@@ -81,10 +108,27 @@ function keptBody(body: unknown, bytes: number): unknown {
   return bytes > JOURNAL_BODY_LIMIT ? ({ truncated: true, bytes } satisfies TruncatedBody) : body;
 }
 
-/** The bytes an entry counts: its bodies as kept, its URL and a fixed overhead. */
+/** About the bytes of headers as JSON: their names and values. */
+function headerBytesOf(headers: Readonly<Record<string, string | string[] | number | undefined>>): number {
+  let bytes = 0;
+  for (const name in headers) {
+    const value = headers[name];
+    bytes += name.length + (Array.isArray(value) ? value.join(', ').length : String(value).length) + 6;
+  }
+  return bytes;
+}
+
+/** The bytes an entry counts: its bodies as kept, its URL, its headers and a fixed overhead. */
 function sizeOf(request: RecordedRequest, requestBytes: number, responseBytes: number): number {
   const kept = (bytes: number): number => (bytes > JOURNAL_BODY_LIMIT ? 48 : bytes);
-  return kept(requestBytes) + kept(responseBytes) + request.url.length + ENTRY_OVERHEAD_BYTES;
+  return (
+    kept(requestBytes) +
+    kept(responseBytes) +
+    request.url.length +
+    headerBytesOf(request.requestHeaders) +
+    headerBytesOf(request.responseHeaders) +
+    ENTRY_OVERHEAD_BYTES
+  );
 }
 
 function toEntry({ seq, request }: Slot): JournalEntry {
@@ -99,7 +143,9 @@ function toEntry({ seq, request }: Slot): JournalEntry {
     status: request.status,
     orgId: request.orgId,
     apiKey: request.apiKey,
+    requestHeaders: maskHeaders(request.requestHeaders),
     requestBody: request.requestBody,
+    responseHeaders: maskHeaders(request.responseHeaders),
     responseBody: request.responseBody,
     durationMs: request.durationMs,
     fault: request.fault,
@@ -163,24 +209,27 @@ export class Journal {
     }
   }
 
-  /** Every entry, oldest first. */
-  all(): JournalEntry[] {
-    return this.#ordered().map(toEntry);
-  }
-
   /** The entries `filter` selects, oldest first. */
   select(filter: JournalFilter = {}): JournalEntry[] {
     const matchesPath = filter.path === undefined ? undefined : compilePathPattern(filter.path);
     const method = filter.method?.toUpperCase();
     const since = filter.since === undefined ? undefined : Date.parse(filter.since);
-    const selected = this.all().filter(
-      (e) =>
-        (method === undefined || e.method === method) &&
-        (matchesPath === undefined || matchesPath(e.path)) &&
-        (filter.status === undefined || e.status === filter.status) &&
-        (filter.orgId === undefined || e.orgId === filter.orgId) &&
-        (since === undefined || Date.parse(e.at) >= since),
-    );
+    const after = filter.after ?? 0;
+    // Entries are in sequence order: those after the cursor are a tail, found without building the rest.
+    const slots = this.#ordered();
+    let first = slots.length;
+    while (first > 0 && (slots[first - 1] as Slot).seq > after) first--;
+    const selected = slots
+      .slice(first)
+      .map(toEntry)
+      .filter(
+        (e) =>
+          (method === undefined || e.method === method) &&
+          (matchesPath === undefined || matchesPath(e.path)) &&
+          (filter.status === undefined || e.status === filter.status) &&
+          (filter.orgId === undefined || e.orgId === filter.orgId) &&
+          (since === undefined || Date.parse(e.at) >= since),
+      );
     return filter.limit === undefined ? selected : selected.slice(-filter.limit);
   }
 

@@ -42,16 +42,19 @@ export function recordRequests({
     const presented = req.headers['x-api-key'];
     res.once('close', () => {
       const { apiKey, responseBody, faultId } = contextOf(res);
+      const sent = res.headersSent;
       const requestBody: unknown = req.body ?? null;
       journal.add(
         {
           atMs,
           method: req.method,
           url: req.originalUrl,
-          status: res.headersSent ? res.statusCode : 0,
+          status: sent ? res.statusCode : 0,
           orgId: apiKey?.orgId ?? null,
           apiKey: typeof presented === 'string' ? maskApiKey(presented) : null,
+          requestHeaders: req.headers,
           requestBody,
+          responseHeaders: sent ? res.getHeaders() : {},
           responseBody: responseBody ?? null,
           durationMs: Math.round((monotonicNow() - started) * 1000) / 1000,
           fault: faultId ?? null,

@@ -296,6 +296,14 @@ async function main(): Promise<void> {
     return `healthy ${((await waitHealthy(c)) / 1000).toFixed(1)} s after start`;
   });
 
+  await checkOn(first, "the inspector page's files are in the image, served at /__admin/ui/", async (c) => {
+    const page = await fetch(`http://127.0.0.1:${c.port}/__admin/ui/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<title>athenty-fake inspector<\/title>/);
+    assert.equal((await fetch(`http://127.0.0.1:${c.port}/__admin/ui/panels/journal.js`)).status, 200);
+    return 'index.html and the panel modules answer 200';
+  });
+
   await checkOn(first, "the compose recipe's healthcheck command exits 0 in the container", async (c) => {
     const test: unknown = readYaml(COMPOSE_RECIPE).services['athenty-fake'].healthcheck.test;
     assert.ok(Array.isArray(test) && test[0] === 'CMD', `expected an exec-form ["CMD", ...] test, got ${JSON.stringify(test)}`);

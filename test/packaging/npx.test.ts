@@ -80,6 +80,9 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
       'fixtures/clients.json',
       'fixtures/requests.json',
       'dist/resources/requests/schemas/request.schema.json',
+      'dist/admin/ui/index.html',
+      'dist/admin/ui/app.js',
+      'dist/admin/ui/panels/journal.js',
     ]) {
       assert.ok(packedFiles.includes(file), file);
     }
@@ -172,6 +175,8 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
     started.push(fake);
     assert.match(fake.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     await createAndRead(fake.url);
+    // The bundled CLI finds the inspector page's files in the installed package.
+    for (const file of ['', 'app.js', 'panels/journal.js']) assert.equal((await fetch(`${fake.url}/__admin/ui/${file}`)).status, 200, file);
 
     await fake.stop('SIGTERM');
     // npm has no SIGTERM handler: npx itself dies of the signal; the fake stops on its own.
