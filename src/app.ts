@@ -77,8 +77,9 @@ export interface FakeApp {
   markReady(): void;
   /**
    * Puts the seed into a new store that holds no record (a store file that did not exist, or
-   * memory): a store file that exists keeps what it holds, even nothing. Either way the resources
-   * then take up their stored records (their scheduled tasks, say).
+   * memory): a store file that exists keeps what it holds, even nothing, and gets only what the
+   * options ask for that it lacks (the `--webhook` subscriptions). Either way the resources then
+   * take up their stored records (their scheduled tasks, say).
    */
   seedIfEmpty(): Promise<void>;
   /**
@@ -233,7 +234,10 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
         Object.values(snapshot).some((entries) => (entries?.length ?? 0) > 0);
       const seeded = hasEntries(deps.seed ?? {}) || resources.some(({ instance }) => hasEntries(instance.state.seedEntries?.() ?? {}));
       if (!deps.store.existed && isEmpty(admin) && seeded) await seed();
-      else for (const { instance } of resources) instance.state.afterLoad?.();
+      else {
+        for (const { instance } of resources) await instance.state.ensureOnStart?.();
+        for (const { instance } of resources) instance.state.afterLoad?.();
+      }
     },
     releaseHeld() {
       faults.releaseHeld();

@@ -98,6 +98,12 @@ export interface StateHooks {
    * snapshot listed. Answers the collections it changed (e.g. counts of linked records).
    */
   settle?(records: Readonly<Record<string, readonly StoredRecord[]>>, given: ReadonlySet<string>): Record<string, readonly StoredRecord[]>;
+  /**
+   * Called once at start-up when the store was not seeded (it held records already): adds, in one
+   * store write, what the options ask for and the store lacks (such as the subscriptions of a
+   * `--webhook` given since the store was made). Runs before `afterLoad`.
+   */
+  ensureOnStart?(): Promise<void>;
   /** Called once the stored records were replaced (seed, reset, import) or loaded at start-up. */
   afterLoad?(): void;
 }
