@@ -21,7 +21,8 @@ import { compose } from './http/compose.js';
 import { allowCrossOrigin } from './http/cors.js';
 import { handleErrors, notFound } from './http/error-handler.js';
 import { requireHost } from './http/host.js';
-import { createOutboundHttp, DEFAULT_OUTBOUND, type OutboundOptions } from './http/outbound.js';
+import { DEFAULT_OUTBOUND, type OutboundOptions } from './http/outbound.js';
+import { createOutboundQueues } from './http/outbound-queues.js';
 import { logRequests } from './http/request-log.js';
 import { sendJson } from './http/respond.js';
 import { createIds, type Ids } from './ids.js';
@@ -134,7 +135,9 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
     logger.error(`an event listener failed: ${(error as Error)?.stack ?? String(error)}`),
   );
   const scheduler = createScheduler(clock, (error) => logger.error(`a scheduled task failed: ${(error as Error)?.stack ?? String(error)}`));
-  const outbound = createOutboundHttp({ ...DEFAULT_OUTBOUND, ...deps.outbound });
+  const outbound = createOutboundQueues({ ...DEFAULT_OUTBOUND, ...deps.outbound }, (error) =>
+    logger.error(`the outbound requests' worker failed: ${(error as Error)?.stack ?? String(error)}`),
+  );
   const orgIds = [...new Set([...deps.apiKeys.map((k) => k.orgId), ...Object.keys(deps.organisations)])];
   const resources: RunningResource[] = modules.map((module) => ({
     module,

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { FieldError } from '../errors.js';
 import type { EventBus } from '../events.js';
-import type { OutboundHttp } from '../http/outbound.js';
+import type { OutboundQueues } from '../http/outbound-queues.js';
 import type { IdGenerator } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { RandomSource } from '../random.js';
@@ -128,8 +128,11 @@ export interface ResourceParts {
    * against their own clock (a webhook's signature timestamp).
    */
   realNow(): number;
-  /** Sends HTTP requests out of the fake (webhooks): bounded sockets, a timeout, no redirects followed. */
-  outbound: OutboundHttp;
+  /**
+   * Sends HTTP requests out of the fake (webhooks) in ordered queues, from a worker thread:
+   * bounded sockets, a timeout, no redirects followed.
+   */
+  outbound: OutboundQueues;
   /** The fake's configuration, for the options a resource reads itself. */
   config: Config;
   /** The organisations the keys file names (the seeded ones), in its order. */

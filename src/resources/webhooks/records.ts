@@ -73,7 +73,7 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'canceled';
 export interface DeliveryAttempt {
   /** 1 for the first. */
   attempt: number;
-  /** When it went out, on the fake's clock. */
+  /** When it was handed over to be sent (it goes out then, or right after the ones before it), on the fake's clock. */
   at: string;
   /** The answer's status code, `null` when none came. */
   status: number | null;

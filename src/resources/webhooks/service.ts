@@ -260,7 +260,7 @@ export function createWebhooksService(parts: ResourceParts): WebhooksService {
         updatedAt: nowIso(),
       };
       await store.apply([{ collection: WEBHOOKS, update: next }]);
-      sender.wake(id);
+      sender.changed(id);
       return toWebhook(next);
     },
 
@@ -275,6 +275,7 @@ export function createWebhooksService(parts: ResourceParts): WebhooksService {
         updatedAt: new Date(now).toISOString(),
       };
       await store.apply([{ collection: WEBHOOKS, update: next }]);
+      sender.changed(id);
       return { ...toWebhook(next), secret: next.secret };
     },
 
@@ -290,7 +291,7 @@ export function createWebhooksService(parts: ResourceParts): WebhooksService {
           return { collection: WEBHOOK_DELIVERIES, update };
         });
       await store.apply([...canceled, { collection: WEBHOOKS, remove: id }]);
-      sender.wake(id);
+      sender.changed(id);
     },
 
     async ping(id) {
