@@ -173,14 +173,16 @@ export function createWebhooksService(parts: ResourceParts): WebhooksService {
     return record;
   };
 
-  const newEvent = (type: WebhookEventType, orgId: string, at: string, data: unknown, test: boolean): WebhookEventRecord => ({
-    id: nextFreeId(eventIds, (candidate) => events.get(candidate) !== undefined),
-    orgId,
-    type,
-    test,
-    data,
-    createdAt: at,
-  });
+  // `data` is what the bus carried for that type (or a sample of it): the resource as the API answers it.
+  const newEvent = (type: WebhookEventType, orgId: string, at: string, data: unknown, test: boolean): WebhookEventRecord =>
+    ({
+      id: nextFreeId(eventIds, (candidate) => events.get(candidate) !== undefined),
+      orgId,
+      type,
+      test,
+      data,
+      createdAt: at,
+    }) as WebhookEventRecord;
 
   const newDelivery = (subscription: WebhookRecord, event: WebhookEventRecord, now: string): WebhookDeliveryRecord => ({
     id: nextFreeId(deliveryIds, (candidate) => deliveries.get(candidate) !== undefined),
