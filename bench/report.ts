@@ -192,10 +192,13 @@ function webhookRows({ webhooks }: BenchResults): TableRow[] {
     row('POST /clients p99 with / without a subscription', `${ms(subscribed.p99Ms)} / ${ms(without.p99Ms)}`, {
       ratio: times(subscribed.p99Ms, without.p99Ms),
     }),
-    row(`client.created to the local receiver (${count(webhooks.delivered)} events), p50`, ms(webhooks.latencyP50Ms)),
-    row('client.created to the local receiver, p99', ms(webhooks.latencyP99Ms), {
+    row(
+      `client.created to the receiver process (${count(webhooks.delivered)} events, ${count(webhooks.missing)} missing after 30 s), p50 / max`,
+      `${ms(webhooks.latencyP50Ms)} / ${ms(webhooks.latencyMaxMs)}`,
+    ),
+    row('client.created to the receiver process, p99', ms(webhooks.latencyP99Ms), {
       target: '<= 20 ms',
-      met: verdict(webhooks.latencyP99Ms <= 20),
+      met: verdict(webhooks.latencyP99Ms <= 20 && webhooks.missing === 0),
     }),
   ];
 }

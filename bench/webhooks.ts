@@ -1,6 +1,8 @@
 // POST /clients with one active webhook subscription against none (memory store), and how long each
-// client.created event takes to reach a local receiver under that load.
-import { Worker } from 'node:worker_threads';
+// client.created event takes to reach a local receiver under that load. The receiver is a process
+// of its own, like the load generator: it shares no event loop with the fake nor with autocannon.
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { measureLoad, type LoadResult } from './load.js';
 import { describeRound, summariseRounds, type LoadSummary } from './load-summary.js';
 import { withServer } from './processes.js';
@@ -10,71 +12,74 @@ import type { BenchContext } from './settings.js';
 import { percentile } from './stats.js';
 import { POST_CLIENT } from './throughput.js';
 
+const RECEIVER = fileURLToPath(new URL('./webhook-receiver.js', import.meta.url));
+/** How long the events of a measured run may take to arrive after it, before they count as missing. */
+const DRAIN_TIMEOUT_MS = 30_000;
+
 /** The webhooks measurement. */
 export interface WebhookSummary {
   /** POST /clients without any subscription, and with one (org_acme's, every event, to the receiver). */
   without: LoadSummary;
   with: LoadSummary;
-  /** Events received during the measured seconds of the rounds with a subscription. */
+  /** Events of the measured seconds that reached the receiver, over the rounds with a subscription. */
   delivered: number;
+  /** Events of the measured seconds that had not reached it 30 s after the run (the backlog). */
+  missing: number;
   /** From the event's time (the client's createdAt, on the system clock) to its arrival, over every round. */
   latencyP50Ms: number;
   latencyP99Ms: number;
+  latencyMaxMs: number;
 }
 
-// The receiver runs in a worker thread: its own event loop, so that autocannon's does not delay it.
-const RECEIVER = `
-const { parentPort } = require('node:worker_threads');
-const { createServer } = require('node:http');
-let since = Infinity;
-let latencies = [];
-const server = createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    const arrived = Date.now();
-    const createdAt = Date.parse(JSON.parse(Buffer.concat(chunks).toString()).data.createdAt);
-    if (createdAt >= since) latencies.push(arrived - createdAt);
-    res.writeHead(204).end();
-  });
-});
-server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
-parentPort.on('message', (message) => {
-  if (message.since !== undefined) { since = message.since; latencies = []; }
-  if (message.collect) parentPort.postMessage({ latencies });
-});
-`;
+interface ReceiverMessage {
+  port?: number;
+  latencies?: number[];
+}
 
-function nextMessage<T>(worker: Worker): Promise<T> {
-  return new Promise((resolve) => worker.once('message', resolve));
+function nextMessage(receiver: ChildProcess): Promise<ReceiverMessage> {
+  return new Promise((resolve) => receiver.once('message', (message) => resolve(message as ReceiverMessage)));
+}
+
+/** Latencies of the events created since the last `since`, once `expected` arrived or the drain timed out. */
+async function collect(receiver: ChildProcess, expected: number): Promise<number[]> {
+  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+  for (;;) {
+    receiver.send({ report: true });
+    const { latencies = [] } = await nextMessage(receiver);
+    if (latencies.length >= expected || Date.now() > deadline) return latencies;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /**
  * Measures POST /clients on a fresh memory-store fake with and without `--webhook`, the order
- * reversed every round, and the delivery latency of the events of the measured seconds.
+ * reversed every round, and the delivery latency of every event of the measured seconds.
  *
  * @example
  * const { with: subscribed, without, latencyP99Ms } = await measureWebhooks(context);
  */
 export async function measureWebhooks(context: BenchContext): Promise<WebhookSummary> {
-  const worker = new Worker(RECEIVER, { eval: true });
+  const receiver = fork(RECEIVER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
-    const { port } = await nextMessage<{ port: number }>(worker);
+    const { port } = await nextMessage(receiver);
     const url = `http://127.0.0.1:${port}/hooks`;
     const rounds: Record<'without' | 'with', LoadResult[]> = { without: [], with: [] };
     const latencies: number[] = [];
+    let missing = 0;
     const { load } = context.settings;
     for (let round = 0; round < context.settings.rounds; round++) {
       for (const kind of round % 2 === 0 ? (['without', 'with'] as const) : (['with', 'without'] as const)) {
         const args = [...fakeArgs({ db: 'memory' }), ...(kind === 'with' ? ['--webhook', url] : [])];
         const { result } = await withServer(args, async (server) => {
-          // Only events made after the warm-up count; a second to drain what is still on its way.
-          worker.postMessage({ since: Date.now() + load.warmupSeconds * 1000 });
-          const measured = await measureLoad(server.url, POST_CLIENT, load);
-          await new Promise((resolve) => setTimeout(resolve, 1000));
-          worker.postMessage({ collect: true });
-          const { latencies: received } = await nextMessage<{ latencies: number[] }>(worker);
-          if (kind === 'with') latencies.push(...received);
+          await measureLoad(server.url, POST_CLIENT, { ...load, durationSeconds: load.warmupSeconds, warmupSeconds: 0 });
+          // Only the events of the measured seconds count, each of them: the run waits for the last.
+          receiver.send({ since: Date.now() });
+          const measured = await measureLoad(server.url, POST_CLIENT, { ...load, warmupSeconds: 0 });
+          if (kind === 'with') {
+            const received = await collect(receiver, measured.answered);
+            latencies.push(...received);
+            missing += Math.max(0, measured.answered - received.length);
+          }
           return measured;
         });
         rounds[kind].push(result);
@@ -85,10 +90,12 @@ export async function measureWebhooks(context: BenchContext): Promise<WebhookSum
       without: summariseRounds(rounds.without),
       with: summariseRounds(rounds.with),
       delivered: latencies.length,
+      missing,
       latencyP50Ms: percentile(latencies, 50),
       latencyP99Ms: percentile(latencies, 99),
+      latencyMaxMs: percentile(latencies, 100),
     };
   } finally {
-    await worker.terminate();
+    receiver.disconnect();
   }
 }

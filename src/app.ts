@@ -25,7 +25,8 @@ import { compose } from './http/compose.js';
 import { allowCrossOrigin } from './http/cors.js';
 import { handleErrors, notFound } from './http/error-handler.js';
 import { requireHost } from './http/host.js';
-import { createOutboundHttp, DEFAULT_OUTBOUND, type OutboundOptions } from './http/outbound.js';
+import { DEFAULT_OUTBOUND, type OutboundOptions } from './http/outbound.js';
+import { createOutboundQueues } from './http/outbound-queues.js';
 import { logRequests } from './http/request-log.js';
 import { sendJson } from './http/respond.js';
 import { createIds, type Ids } from './ids.js';
@@ -85,8 +86,9 @@ export interface FakeApp {
   markReady(): void;
   /**
    * Puts the seed into a new store that holds no record (a store file that did not exist, or
-   * memory): a store file that exists keeps what it holds, even nothing. Either way the resources
-   * then take up their stored records (their scheduled tasks, say).
+   * memory): a store file that exists keeps what it holds, even nothing, and gets only what the
+   * options ask for that it lacks (the `--webhook` subscriptions). Either way the resources then
+   * take up their stored records (their scheduled tasks, say).
    */
   seedIfEmpty(): Promise<void>;
   /**
@@ -153,7 +155,9 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
     logger.error(`an event listener failed: ${(error as Error)?.stack ?? String(error)}`),
   );
   const scheduler = createScheduler(clock, (error) => logger.error(`a scheduled task failed: ${(error as Error)?.stack ?? String(error)}`));
-  const outbound = createOutboundHttp({ ...DEFAULT_OUTBOUND, ...deps.outbound });
+  const outbound = createOutboundQueues({ ...DEFAULT_OUTBOUND, ...deps.outbound }, (error) =>
+    logger.error(`the outbound requests' worker failed: ${(error as Error)?.stack ?? String(error)}`),
+  );
   const orgIds = [...new Set([...deps.apiKeys.map((k) => k.orgId), ...Object.keys(deps.organisations)])];
   const resources: RunningResource[] = modules.map((module) => ({
     module,
@@ -262,7 +266,10 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
         Object.values(snapshot).some((entries) => (entries?.length ?? 0) > 0);
       const seeded = hasEntries(deps.seed ?? {}) || resources.some(({ instance }) => hasEntries(instance.state.seedEntries?.() ?? {}));
       if (!deps.store.existed && isEmpty(admin) && seeded) await seed();
-      else for (const { instance } of resources) instance.state.afterLoad?.();
+      else {
+        for (const { instance } of resources) await instance.state.ensureOnStart?.();
+        for (const { instance } of resources) instance.state.afterLoad?.();
+      }
     },
     releaseHeld() {
       faults.releaseHeld();

@@ -47,3 +47,10 @@ export type { RequestStatus } from './resources/requests/lifecycle.js';
 export type { FaultRuleInput, NetworkFault } from './faults/fault-rule.js';
 export type { ListedFaultRule } from './faults/fault-rules.js';
 export type { ClientRecord, MemberType } from './resources/clients/client-record.js';
+export type {
+  WebhookDeliveryRecord,
+  WebhookEventData,
+  WebhookEventOf,
+  WebhookEventRecord,
+  WebhookEventType,
+} from './resources/webhooks/records.js';

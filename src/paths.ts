@@ -29,6 +29,9 @@ export function resourceSchemaUrl(resource: string, file: string): URL {
   return new URL(`resources/${resource}/schemas/${file}`, CODE_ROOT);
 }
 
+/** The outbound queues' worker thread: the compiled module when built, the TypeScript one from source (under tsx). */
+export const OUTBOUND_WORKER = new URL(`http/outbound-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, CODE_ROOT);
+
 /** The validators the build precompiles next to this module (dist/validators/); absent beside src/. */
 export function precompiledValidator(id: string): string {
   return fileURLToPath(new URL(`./validators/${id}.cjs`, import.meta.url));

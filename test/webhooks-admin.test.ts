@@ -119,7 +119,7 @@ describe('webhook subscriptions (admin API)', () => {
     });
     // The magic email approves it 2 s later on the fake's clock.
     const [local, over] = [
-      fake.webhooks.waitFor({ type: 'request.approved', where: (e) => (e.data as { id: string }).id === request.body.id }),
+      fake.webhooks.waitFor({ type: 'request.approved', where: (e) => e.data.id === request.body.id }),
       remote.webhooks.waitFor({ type: 'request.approved', orgId: 'org_acme' }),
     ];
     await fake.clock.advance(2000);
@@ -169,7 +169,8 @@ describe('webhook subscriptions (admin API)', () => {
     await target.create({ nameFirst: 'After import' });
     const { event } = await target.webhooks.waitFor({
       orgId: 'org_acme',
-      where: (e) => (e.data as { nameFirst: string }).nameFirst === 'After import',
+      // The type narrows the data: a Client's fields, no cast.
+      where: (e) => e.type === 'client.created' && e.data.nameFirst === 'After import',
     });
     verified(acme.secret, receiver.received.find((r) => r.headers['webhook-id'] === event.id) as never);
 

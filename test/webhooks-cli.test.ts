@@ -23,6 +23,62 @@ describe('webhooks from the command line', () => {
     assert.match(secret.stderr, /^athenty-fake: ATHENTY_FAKE_WEBHOOK_SECRET: expected whsec_ followed by base64/);
   });
 
+  it('a store file made without --webhook gets its subscriptions on a later start, once, and keeps them when the flag is gone', async (t) => {
+    const db = join(tempDir(), 'db.json');
+    const receiver = await startReceiver(t);
+    const args = ['--port', '0', '--db', db];
+    const subscriptions = async (url: string) =>
+      (await connectFake(url).webhooks.list()).map(({ orgId, url: to, events, description, active }) => ({
+        orgId,
+        url: to,
+        events,
+        description,
+        active,
+      }));
+    const expected = ['org_acme', 'org_globex'].map((orgId) => ({
+      orgId,
+      url: receiver.url,
+      events: ['*'],
+      description: 'athenty-fake --webhook',
+      active: true,
+    }));
+
+    const first = await startCli(args);
+    t.after(() => first.kill());
+    assert.deepEqual(await subscriptions(first.url), []);
+    assert.equal(await first.stop(), 0);
+
+    const second = await startCli([...args, '--webhook', receiver.url]);
+    t.after(() => second.kill());
+    assert.deepEqual(await subscriptions(second.url), expected);
+    await until(() => BANNER.test(second.stderr()));
+    const generated = BANNER.exec(second.stderr())?.[2] as string;
+    const created = await call(second.url, 'POST', '/clients', { key: KEYS.acme, body: { nameFirst: 'Later' } });
+    assert.equal(created.status, 201);
+    const delivered = verified(generated, await receiver.nth(1)) as { type: string; data: unknown };
+    assert.equal(delivered.type, 'client.created');
+    assert.deepEqual(delivered.data, created.body);
+    await connectFake(second.url).webhooks.waitFor({ type: 'client.created' });
+    assert.equal(await second.stop(), 0);
+
+    // The same flag again, now with a secret of the user's: not subscribed twice, signed with it.
+    const given = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
+    const third = await startCli([...args, '--webhook', receiver.url, '--webhook-secret', given]);
+    t.after(() => third.kill());
+    assert.deepEqual(await subscriptions(third.url), expected);
+    await until(() => BANNER.test(third.stderr()));
+    assert.equal(BANNER.exec(third.stderr())?.[2], given);
+    const again = await call(third.url, 'POST', '/clients', { key: KEYS.acme, body: { nameFirst: 'Again' } });
+    assert.equal(again.status, 201);
+    assert.deepEqual((verified(given, await receiver.nth(2)) as { data: unknown }).data, again.body);
+    assert.equal(await third.stop(), 0);
+
+    // Without the flag the stored subscriptions stay: they are the store's data.
+    const fourth = await startCli(args);
+    t.after(() => fourth.stop());
+    assert.deepEqual(await subscriptions(fourth.url), expected);
+  });
+
   it('--durable: a delivery cut short by SIGKILL after the 201 goes out again after a restart, signed with the secret printed at start-up', async (t) => {
     const db = join(tempDir(), 'db.json');
     const receiver = await startReceiver(t, () => {});

@@ -89,7 +89,7 @@ describe('webhook deliveries', () => {
     const answered = await fake.call('GET', `/requests/${created.body.id}`, { key: KEYS.acme });
     const { event } = await fake.webhooks.waitFor({
       type: 'request.approved',
-      where: (e) => (e.data as { id: string }).id === created.body.id,
+      where: (e) => e.data.id === created.body.id,
     });
     assert.equal(receiver.received.length, 1, 'only the subscribed type went out');
     const payload = verified(secret, receiver.received[0] as never) as { type: string; data: unknown };

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { FieldError } from '../errors.js';
 import type { EventBus } from '../events.js';
-import type { OutboundHttp } from '../http/outbound.js';
+import type { OutboundQueues } from '../http/outbound-queues.js';
 import type { IdGenerator } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { RandomSource } from '../random.js';
@@ -98,6 +98,12 @@ export interface StateHooks {
    * snapshot listed. Answers the collections it changed (e.g. counts of linked records).
    */
   settle?(records: Readonly<Record<string, readonly StoredRecord[]>>, given: ReadonlySet<string>): Record<string, readonly StoredRecord[]>;
+  /**
+   * Called once at start-up when the store was not seeded (it held records already): adds, in one
+   * store write, what the options ask for and the store lacks (such as the subscriptions of a
+   * `--webhook` given since the store was made). Runs before `afterLoad`.
+   */
+  ensureOnStart?(): Promise<void>;
   /** Called once the stored records were replaced (seed, reset, import) or loaded at start-up. */
   afterLoad?(): void;
 }
@@ -122,8 +128,11 @@ export interface ResourceParts {
    * against their own clock (a webhook's signature timestamp).
    */
   realNow(): number;
-  /** Sends HTTP requests out of the fake (webhooks): bounded sockets, a timeout, no redirects followed. */
-  outbound: OutboundHttp;
+  /**
+   * Sends HTTP requests out of the fake (webhooks) in ordered queues, from a worker thread:
+   * bounded sockets, a timeout, no redirects followed.
+   */
+  outbound: OutboundQueues;
   /** The fake's configuration, for the options a resource reads itself. */
   config: Config;
   /** The organisations the keys file names (the seeded ones), in its order. */

@@ -44,6 +44,16 @@ export interface OutboundHttp {
   close(): void;
 }
 
+/**
+ * Whether a request succeeded: a 2xx answer that came whole, in time.
+ *
+ * @example
+ * isSuccess(await outbound.post(url, headers, body)); // true for a 204
+ */
+export function isSuccess(result: OutboundResult): boolean {
+  return result.error === null && result.status !== null && result.status >= 200 && result.status < 300;
+}
+
 function errorText(error: NodeJS.ErrnoException): string {
   return error.code !== undefined && !error.message.includes(error.code) ? `${error.message} (${error.code})` : error.message;
 }

@@ -2,6 +2,8 @@
 // and their signed deliveries with retries on the fake's clock. Admin operations only: the real
 // service has no public API for webhook configuration.
 import type { ResourceModule } from '../../api/resource.js';
+import { nextFreeId } from '../../ids.js';
+import type { Change } from '../../store/store.js';
 import { WEBHOOK_ADMIN, type WebhooksApi } from './admin.js';
 import {
   WEBHOOK_DELIVERIES,
@@ -77,26 +79,25 @@ export const webhooks: ResourceModule<WebhooksApi> = {
     const service = createWebhooksService(parts);
     const seedSecrets = parts.random('seed-secrets');
     const startup = service.startupEntries();
+    const subscriptions = parts.store.collection<WebhookRecord>(WEBHOOKS);
+    const recordOf = (entry: WebhookEntry, fill: { nextId: () => string; now: string }): WebhookRecord => ({
+      id: entry.id ?? fill.nextId(),
+      orgId: entry.orgId,
+      url: entry.url,
+      events: entry.events ?? ['*'],
+      description: entry.description ?? '',
+      active: entry.active ?? true,
+      secret: entry.secret ?? generateSecret(seedSecrets),
+      previousSecret: entry.previousSecret ?? null,
+      previousSecretUntil: entry.previousSecretUntil ?? null,
+      createdAt: entry.createdAt ?? fill.now,
+      updatedAt: entry.updatedAt ?? entry.createdAt ?? fill.now,
+    });
     return {
       api: { service },
       state: {
         recordsFrom: {
-          [WEBHOOKS]: (entries, fill) =>
-            (entries as WebhookEntry[]).map(
-              (entry): WebhookRecord => ({
-                id: entry.id ?? fill.nextId(),
-                orgId: entry.orgId,
-                url: entry.url,
-                events: entry.events ?? ['*'],
-                description: entry.description ?? '',
-                active: entry.active ?? true,
-                secret: entry.secret ?? generateSecret(seedSecrets),
-                previousSecret: entry.previousSecret ?? null,
-                previousSecretUntil: entry.previousSecretUntil ?? null,
-                createdAt: entry.createdAt ?? fill.now,
-                updatedAt: entry.updatedAt ?? entry.createdAt ?? fill.now,
-              }),
-            ),
+          [WEBHOOKS]: (entries, fill) => (entries as WebhookEntry[]).map((entry) => recordOf(entry, fill)),
           // Events and deliveries are imported as exported: whole records.
           [WEBHOOK_EVENTS]: (entries) => entries as WebhookEventRecord[],
           [WEBHOOK_DELIVERIES]: (entries) => entries as WebhookDeliveryRecord[],
@@ -113,6 +114,25 @@ export const webhooks: ResourceModule<WebhooksApi> = {
           },
         },
         seedEntries: () => ({ [WEBHOOKS]: startup.entries }),
+        // A store that existed keeps its subscriptions, those of an earlier --webhook too (stored
+        // data, even when the URL is no longer given). Each organisation gets a --webhook URL it is
+        // not yet subscribed at, whatever the state of a subscription there; a --webhook-secret
+        // given replaces the secret of the one there (a generated secret never does).
+        async ensureOnStart() {
+          const now = new Date(parts.clock.now()).toISOString();
+          const nextId = (): string => nextFreeId(parts.ids, (candidate) => subscriptions.get(candidate) !== undefined);
+          const given = parts.config.webhookSecret;
+          const changes: Change[] = [];
+          for (const entry of startup.entries as WebhookEntry[]) {
+            const held = subscriptions.forOrg(entry.orgId).find((s) => s.url === entry.url);
+            if (held === undefined) changes.push({ collection: WEBHOOKS, insert: recordOf(entry, { nextId, now }) });
+            else if (given !== undefined && held.secret !== given) {
+              const update: WebhookRecord = { ...held, secret: given, previousSecret: null, previousSecretUntil: null, updatedAt: now };
+              changes.push({ collection: WEBHOOKS, update });
+            }
+          }
+          if (changes.length > 0) await parts.store.apply(changes);
+        },
         afterLoad: () => service.reload(),
       },
       startupNotes() {

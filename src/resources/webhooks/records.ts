@@ -1,6 +1,8 @@
 // The webhooks' stored records (subscriptions, events, deliveries), how the admin API shows them,
 // and the contract's fixed choices: event types, the retry schedule, the payload envelope.
 import type { StoredRecord } from '../../store/stored-record.js';
+import type { ClientRecord } from '../clients/client-record.js';
+import type { RequestDetail } from '../requests/request-record.js';
 
 /** The collections of the webhooks resource. */
 export const WEBHOOKS = 'webhooks';
@@ -57,14 +59,32 @@ export interface Webhook {
 /** A subscription with its secret: the answer of create and rotate, the only ones that show it. */
 export type WebhookWithSecret = Webhook & { secret: string };
 
-/** An emitted event, stored whether or not anything was subscribed. */
-export interface WebhookEventRecord extends StoredRecord {
-  readonly type: WebhookEventType;
+/** What an event's `data` is, by its type: the resource as the API answered it at the event's time. */
+export interface WebhookEventData {
+  'client.created': ClientRecord;
+  'request.created': RequestDetail;
+  'request.approved': RequestDetail;
+  'request.rejected': RequestDetail;
+  'request.expired': RequestDetail;
+}
+
+/** An emitted event of one type. */
+export interface WebhookEventOf<T extends WebhookEventType> extends StoredRecord {
+  readonly type: T;
   /** True only for test pings. */
   readonly test: boolean;
-  /** The resource as the API answered it at the event's time. */
-  readonly data: unknown;
+  /** The resource as the API answered it at the event's time (a Client, or a Request with its detail). */
+  readonly data: WebhookEventData[T];
 }
+
+/**
+ * An emitted event, stored whether or not anything was subscribed: a union by `type`, so that
+ * checking the type narrows `data`.
+ *
+ * @example
+ * const approved = (e: WebhookEventRecord) => e.type === 'request.approved' && e.data.status === 'approved';
+ */
+export type WebhookEventRecord = { [T in WebhookEventType]: WebhookEventOf<T> }[WebhookEventType];
 
 /** A delivery's state. */
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'canceled';
@@ -73,7 +93,7 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'canceled';
 export interface DeliveryAttempt {
   /** 1 for the first. */
   attempt: number;
-  /** When it went out, on the fake's clock. */
+  /** When it was handed over to be sent (it goes out then, or right after the ones before it), on the fake's clock. */
   at: string;
   /** The answer's status code, `null` when none came. */
   status: number | null;

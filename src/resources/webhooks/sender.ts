@@ -1,9 +1,12 @@
-// The delivery worker: takes the stored pending deliveries, sends each subscription's one at a time
-// in event order (subscriptions independently, as many at once as the outbound client has
-// sockets), logs every attempt in the store and sets the next on the fake's clock. It never runs
-// inside the API call that caused an event: sending starts on a later turn of the event loop.
+// The delivery worker: takes the stored pending deliveries and hands each subscription's, in event
+// order, to an outbound queue of its own (sent one at a time from a worker thread, so that the next
+// goes out as soon as the previous is answered, however busy the API keeps this thread); logs every
+// attempt in the store and sets the next on the fake's clock. It never sends inside the API call
+// that caused an event: the queues send on their own thread.
 import type { Clock } from '../../clock.js';
-import type { OutboundHttp, OutboundResult } from '../../http/outbound.js';
+import type { OutboundResult } from '../../http/outbound.js';
+import { isSuccess } from '../../http/outbound.js';
+import type { OutboundQueues, QueuedRequest, QueueReport } from '../../http/outbound-queues.js';
 import type { Logger } from '../../logger.js';
 import type { ScheduledTask, Scheduler } from '../../scheduler.js';
 import type { Store } from '../../store/store.js';
@@ -26,7 +29,8 @@ export interface DeliverySenderDeps {
   store: Store;
   clock: Clock;
   scheduler: Scheduler;
-  outbound: OutboundHttp;
+  /** The outbound queues: one per subscription, named by its id. */
+  outbound: OutboundQueues;
   signer: Signer;
   /** The system's time, for the signature timestamp. */
   realNow(): number;
@@ -39,9 +43,9 @@ export interface DeliverySenderDeps {
 export interface DeliverySender {
   /** Takes up new pending deliveries once they are stored, after those already queued for their subscriptions. */
   enqueue(deliveries: readonly WebhookDeliveryRecord[]): void;
-  /** Looks at a subscription again (reactivated, moved, deleted). */
-  wake(subscriptionId: string): void;
-  /** Forgets what it holds in memory and takes up the stored pending deliveries (after a load, reset or import). */
+  /** Looks at a subscription again (reactivated, moved, deleted, its secret rotated): what it had handed over and not sent goes out again as it now stands. */
+  changed(subscriptionId: string): void;
+  /** Takes up the stored pending deliveries (after a load, reset or import); what was handed over for records that changed is taken back. */
   reload(): void;
   /** Stops at once: answers still to come are not logged (their deliveries stay pending), nothing more goes out. */
   stop(): void;
@@ -49,8 +53,32 @@ export interface DeliverySender {
   onDelivered(listener: (delivery: WebhookDeliveryRecord) => void): () => void;
 }
 
-function isSuccess(result: OutboundResult): boolean {
-  return result.error === null && result.status !== null && result.status >= 200 && result.status < 300;
+/**
+ * Deliveries of one subscription handed to its queue at most: enough to keep sending while this
+ * thread is busy (the queue tops up as answers are logged), few enough to bound what waits there
+ * signed with a secret that may change.
+ */
+const HANDED_MAX = 32;
+
+/** A delivery handed to the queue: the record it was made from, its attempt and when (the fake's clock). */
+interface Handed {
+  record: WebhookDeliveryRecord;
+  attempt: number;
+  at: number;
+}
+
+/** A subscription's deliveries as the worker holds them. */
+interface Line {
+  /** Ids of pending deliveries not handed over, in event order (all after the handed ones). */
+  queue: string[];
+  /** Handed over and not yet reported on, in order. */
+  handed: Handed[];
+  /** The subscription as it stood when they were handed over. */
+  handedFor: WebhookRecord | undefined;
+  /** A recall not yet answered: nothing more is handed over until it is. */
+  recalling: boolean;
+  /** The reports of this subscription, handled one after the other (each may wait for a store write). */
+  chain: Promise<void>;
 }
 
 /** What an attempt logs when the answer was no success. */
@@ -74,187 +102,246 @@ export function createDeliverySender(deps: DeliverySenderDeps): DeliverySender {
   const events = store.collection<WebhookEventRecord>(WEBHOOK_EVENTS);
   const deliveries = store.collection<WebhookDeliveryRecord>(WEBHOOK_DELIVERIES);
 
-  // Per subscription, the ids of its pending deliveries in event order; the first is the one to send.
-  let queues = new Map<string, string[]>();
-  // Subscriptions whose first delivery is due, waiting for a free socket, in the order they became due.
-  let ready = new Set<string>();
-  // Subscriptions with a delivery in flight, and the tasks that wake the others at their next attempt.
-  const busy = new Set<string>();
+  const lines = new Map<string, Line>();
+  // The tasks that wake a subscription at its next attempt.
   let retries = new Map<string, ScheduledTask>();
-  let inFlight = 0;
   let stopped = false;
-  let pumpArmed = false;
   const listeners = new Set<(delivery: WebhookDeliveryRecord) => void>();
+
+  const lineOf = (subscriptionId: string): Line => {
+    let line = lines.get(subscriptionId);
+    if (line === undefined) {
+      line = { queue: [], handed: [], handedFor: undefined, recalling: false, chain: Promise.resolve() };
+      lines.set(subscriptionId, line);
+    }
+    return line;
+  };
 
   const cancelRetry = (subscriptionId: string): void => {
     retries.get(subscriptionId)?.cancel();
     retries.delete(subscriptionId);
   };
 
-  /** The subscription's first delivery still pending, dropping those that are not (delivered, canceled, gone). */
-  const headOf = (subscriptionId: string): WebhookDeliveryRecord | undefined => {
-    const queue = queues.get(subscriptionId);
-    while (queue !== undefined && queue.length > 0) {
-      const record = deliveries.get(queue[0] as string);
-      if (record !== undefined && record.status === 'pending' && record.subscriptionId === subscriptionId) return record;
-      queue.shift();
-    }
-    queues.delete(subscriptionId);
-    return undefined;
-  };
-
-  /** Starts sends while sockets are free, on a later turn of the event loop than the caller's. */
-  const schedulePump = (): void => {
-    if (pumpArmed || stopped) return;
-    pumpArmed = true;
-    setImmediate(pump);
-  };
-
-  function pump(): void {
-    pumpArmed = false;
-    while (!stopped && inFlight < outbound.capacity && ready.size > 0) {
-      const subscriptionId = ready.values().next().value as string;
-      ready.delete(subscriptionId);
-      wake(subscriptionId, true);
-    }
-  }
-
-  /** Sends the subscription's first delivery when it is due and a socket is free; otherwise arranges to. */
-  function wake(subscriptionId: string, sendNow = false): void {
-    if (stopped || busy.has(subscriptionId)) return;
-    const head = headOf(subscriptionId);
-    const subscription = subscriptions.get(subscriptionId);
-    if (head === undefined || subscription === undefined || !subscription.active) {
-      ready.delete(subscriptionId);
-      cancelRetry(subscriptionId);
-      return;
-    }
-    const due = head.nextAttemptAt === null ? clock.now() : Date.parse(head.nextAttemptAt);
-    if (due > clock.now()) {
-      ready.delete(subscriptionId);
-      if (retries.get(subscriptionId)?.at !== due) {
-        cancelRetry(subscriptionId);
-        retries.set(
-          subscriptionId,
-          scheduler.at(due, () => {
-            retries.delete(subscriptionId);
-            wake(subscriptionId);
-          }),
-        );
-      }
-      return;
-    }
+  const scheduleRetry = (subscriptionId: string, due: number): void => {
+    if (retries.get(subscriptionId)?.at === due) return;
     cancelRetry(subscriptionId);
-    if (!sendNow || inFlight >= outbound.capacity) {
-      ready.add(subscriptionId);
-      schedulePump();
+    retries.set(
+      subscriptionId,
+      scheduler.at(due, () => {
+        retries.delete(subscriptionId);
+        wake(subscriptionId);
+      }),
+    );
+  };
+
+  const isPendingOf = (record: WebhookDeliveryRecord | undefined, subscriptionId: string): record is WebhookDeliveryRecord =>
+    record !== undefined && record.status === 'pending' && record.subscriptionId === subscriptionId;
+
+  const recall = (subscriptionId: string, line: Line): void => {
+    if (line.recalling || line.handed.length === 0) return;
+    line.recalling = true;
+    outbound.recall(subscriptionId);
+  };
+
+  /** The request of an attempt, signed now; `undefined` when its event is no longer stored. */
+  const requestOf = (
+    subscription: WebhookRecord,
+    record: WebhookDeliveryRecord,
+    attempt: number,
+    at: number,
+  ): QueuedRequest | undefined => {
+    const event = events.get(record.eventId);
+    if (event === undefined) return undefined;
+    const body = JSON.stringify(payloadOf(event, attempt));
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': deps.userAgent,
+      ...signer.headersFor(subscription, record.eventId, body, deps.realNow(), at),
+    };
+    return { id: record.id, url: subscription.url, headers, body };
+  };
+
+  /** Hands the subscription's due deliveries to its queue, in order, or arranges its next attempt. */
+  function wake(subscriptionId: string): void {
+    const line = lines.get(subscriptionId);
+    if (stopped || line === undefined || line.recalling) return;
+    const subscription = subscriptions.get(subscriptionId);
+    if (subscription === undefined || !subscription.active) {
+      // An inactive one keeps its queue for when it is active again; a deleted one has none.
+      cancelRetry(subscriptionId);
+      recall(subscriptionId, line);
+      if (subscription === undefined && line.handed.length === 0) lines.delete(subscriptionId);
       return;
     }
-    send(subscription, head);
-  }
-
-  function send(subscription: WebhookRecord, delivery: WebhookDeliveryRecord): void {
-    const event = events.get(delivery.eventId);
-    const attempt = delivery.attempts.length + 1;
-    const at = clock.now();
-    busy.add(subscription.id);
-    inFlight++;
-    const body = event === undefined ? undefined : JSON.stringify(payloadOf(event, attempt));
-    const sent: Promise<OutboundResult> =
-      body === undefined
-        ? Promise.resolve({ status: null, error: `the event ${delivery.eventId} is no longer stored`, body: '', durationMs: 0 })
-        : outbound.post(
-            subscription.url,
-            {
-              'content-type': 'application/json',
-              'user-agent': deps.userAgent,
-              ...signer.headersFor(subscription, delivery.eventId, body, deps.realNow(), at),
-            },
-            body,
-          );
-    sent
-      .then(async (result) => {
-        inFlight--;
-        // Stopped meanwhile (a close): the delivery stays pending for the next start.
-        if (stopped) return;
-        busy.delete(subscription.id);
-        try {
-          await logAttempt(delivery, { attempt, at: new Date(at).toISOString(), ...resultFields(result) }, isSuccess(result));
-        } catch (error) {
-          // Not logged (the store could not be written): the subscription rests until it is woken
-          // again (a new event, an update, a reload), rather than sending in a loop.
-          logger.error(`webhook delivery ${delivery.id}: could not log attempt ${attempt}: ${(error as Error)?.message ?? String(error)}`);
-          schedulePump();
-          return;
-        }
-        // The next one goes out at once: this runs after the answer, never inside an API call.
-        wake(subscription.id, true);
-        schedulePump();
-      })
-      .catch((error: unknown) => logger.error(`webhook delivery ${delivery.id}: ${(error as Error)?.stack ?? String(error)}`));
-  }
-
-  const resultFields = (result: OutboundResult): Omit<DeliveryAttempt, 'attempt' | 'at'> => ({
-    status: result.status,
-    error: failureOf(result),
-    durationMs: Math.round(result.durationMs * 1000) / 1000,
-    body: result.body,
-  });
-
-  async function logAttempt(delivery: WebhookDeliveryRecord, attempt: DeliveryAttempt, success: boolean): Promise<void> {
-    // Changed meanwhile (canceled with its subscription, replaced by a reset): this answer is not its.
-    if (deliveries.get(delivery.id) !== delivery) return;
     const now = clock.now();
-    const last = attempt.attempt >= MAX_ATTEMPTS;
+    const requests: QueuedRequest[] = [];
+    while (line.handed.length < HANDED_MAX && line.queue.length > 0) {
+      const record = deliveries.get(line.queue[0] as string);
+      if (!isPendingOf(record, subscriptionId)) {
+        line.queue.shift();
+        continue;
+      }
+      const due = record.nextAttemptAt === null ? now : Date.parse(record.nextAttemptAt);
+      if (due > now) {
+        // The next waits for its time; once nothing is out, a task wakes the subscription then.
+        if (line.handed.length === 0) scheduleRetry(subscriptionId, due);
+        break;
+      }
+      const attempt = record.attempts.length + 1;
+      const request = requestOf(subscription, record, attempt, now);
+      if (request === undefined) {
+        // Nothing to send: the attempt fails as it stands, once what was handed before is logged.
+        if (requests.length === 0 && line.handed.length === 0) {
+          const error = `the event ${record.eventId} is no longer stored`;
+          line.queue.shift();
+          line.handed.push({ record, attempt, at: now });
+          report({ kind: 'result', queue: subscriptionId, id: record.id, result: { status: null, error, body: '', durationMs: 0 } });
+        }
+        break;
+      }
+      line.queue.shift();
+      line.handed.push({ record, attempt, at: now });
+      requests.push(request);
+    }
+    if (requests.length > 0) {
+      cancelRetry(subscriptionId);
+      line.handedFor = subscription;
+      outbound.push(subscriptionId, requests);
+    }
+    if (line.queue.length === 0 && line.handed.length === 0) {
+      cancelRetry(subscriptionId);
+      lines.delete(subscriptionId);
+    }
+  }
+
+  async function logAttempt(handed: Handed, result: OutboundResult): Promise<void> {
+    const { record: delivery, attempt } = handed;
+    const now = clock.now();
+    const success = isSuccess(result);
+    const last = attempt >= MAX_ATTEMPTS;
+    const logged: DeliveryAttempt = {
+      attempt,
+      at: new Date(handed.at).toISOString(),
+      status: result.status,
+      error: failureOf(result),
+      durationMs: Math.round(result.durationMs * 1000) / 1000,
+      body: result.body,
+    };
     const next: WebhookDeliveryRecord = {
       ...delivery,
       status: success ? 'delivered' : last ? 'failed' : 'pending',
-      attempts: [...delivery.attempts, attempt],
-      nextAttemptAt: success || last ? null : new Date(now + (RETRY_DELAYS_MS[attempt.attempt - 1] as number)).toISOString(),
+      attempts: [...delivery.attempts, logged],
+      nextAttemptAt: success || last ? null : new Date(now + (RETRY_DELAYS_MS[attempt - 1] as number)).toISOString(),
       updatedAt: new Date(now).toISOString(),
     };
     await store.apply([{ collection: WEBHOOK_DELIVERIES, update: next }]);
     if (success) for (const listener of listeners) listener(next);
   }
 
+  /** Handles one report of a subscription's queue, after the ones before it. */
+  function report(message: QueueReport): void {
+    const subscriptionId = message.queue;
+    const line = lines.get(subscriptionId);
+    if (stopped || line === undefined) return;
+    line.chain = line.chain
+      .then(() => handle(subscriptionId, line, message))
+      .catch((error: unknown) => logger.error(`webhook deliveries of ${subscriptionId}: ${(error as Error)?.stack ?? String(error)}`));
+  }
+
+  async function handle(subscriptionId: string, line: Line, message: QueueReport): Promise<void> {
+    if (stopped) return;
+    if (message.kind === 'halted') {
+      // Not sent: back to the front of the queue, in their order (the one still in flight, if any, stays handed).
+      const unsent = new Set(message.unsent);
+      const back = line.handed.filter((h) => unsent.has(h.record.id));
+      if (back.length > 0) {
+        line.handed = line.handed.filter((h) => !unsent.has(h.record.id));
+        line.queue.unshift(...back.map((h) => h.record.id));
+      }
+      if (message.reason === 'recall' || message.reason === 'lost') line.recalling = false;
+      wake(subscriptionId);
+      return;
+    }
+    const index = line.handed.findIndex((h) => h.record.id === message.id);
+    if (index < 0) return;
+    const handed = line.handed[index] as Handed;
+    line.handed.splice(index, 1);
+    if (!isSuccess(message.result)) {
+      // The queue dropped what followed: it goes out again after this one's retry, in order.
+      line.queue.unshift(handed.record.id, ...line.handed.map((h) => h.record.id));
+      line.handed = [];
+    }
+    // Changed meanwhile (canceled with its subscription, replaced by a reset): this answer is not its.
+    const stored = deliveries.get(handed.record.id);
+    if (stored !== handed.record) {
+      if (isSuccess(message.result) && isPendingOf(stored, subscriptionId)) line.queue.unshift(stored.id);
+      wake(subscriptionId);
+      return;
+    }
+    try {
+      await logAttempt(handed, message.result);
+    } catch (error) {
+      // Not logged (the store could not be written): the subscription rests, what it handed over
+      // taken back, until it is woken again (a new event, an update, a reload), rather than
+      // sending in a loop. The delivery is still pending: it goes out again then.
+      logger.error(
+        `webhook delivery ${handed.record.id}: could not log attempt ${handed.attempt}: ${(error as Error)?.message ?? String(error)}`,
+      );
+      if (isSuccess(message.result)) line.queue.unshift(handed.record.id);
+      cancelRetry(subscriptionId);
+      recall(subscriptionId, line);
+      return;
+    }
+    wake(subscriptionId);
+  }
+
+  outbound.onReport(report);
+
   return {
     enqueue(records) {
       const touched = new Set<string>();
       for (const record of records) {
-        let queue = queues.get(record.subscriptionId);
-        if (queue === undefined) {
-          queue = [];
-          queues.set(record.subscriptionId, queue);
-        }
-        queue.push(record.id);
+        lineOf(record.subscriptionId).queue.push(record.id);
         touched.add(record.subscriptionId);
       }
       for (const subscriptionId of touched) wake(subscriptionId);
     },
-    wake: (subscriptionId) => wake(subscriptionId),
+    changed(subscriptionId) {
+      const line = lines.get(subscriptionId);
+      if (line === undefined) return;
+      recall(subscriptionId, line);
+      wake(subscriptionId);
+    },
     reload() {
-      // A send in flight goes on: its answer is logged if its delivery is still the stored one
-      // (another organisation's, after a reset of one), and its subscription waits for it.
       for (const task of retries.values()) task.cancel();
-      queues = new Map();
-      ready = new Set();
       retries = new Map();
+      const pending = new Map<string, string[]>();
       for (const record of deliveries.all()) {
         if (record.status !== 'pending') continue;
-        let queue = queues.get(record.subscriptionId);
-        if (queue === undefined) {
-          queue = [];
-          queues.set(record.subscriptionId, queue);
-        }
-        queue.push(record.id);
+        const ids = pending.get(record.subscriptionId);
+        if (ids === undefined) pending.set(record.subscriptionId, [record.id]);
+        else ids.push(record.id);
       }
-      for (const subscriptionId of [...queues.keys()]) wake(subscriptionId);
+      for (const [subscriptionId, line] of lines) {
+        // What was handed over goes on only if neither its records nor its subscription changed
+        // (another organisation's, after a reset of one): its answers are logged as usual.
+        const unchanged =
+          subscriptions.get(subscriptionId) === line.handedFor && line.handed.every((h) => deliveries.get(h.record.id) === h.record);
+        if (!unchanged) recall(subscriptionId, line);
+        line.queue = [];
+        if (line.handed.length === 0) lines.delete(subscriptionId);
+      }
+      for (const [subscriptionId, ids] of pending) {
+        const line = lineOf(subscriptionId);
+        const handed = new Set(line.handed.map((h) => h.record.id));
+        line.queue = ids.filter((id) => !handed.has(id));
+      }
+      for (const subscriptionId of [...lines.keys()]) wake(subscriptionId);
     },
     stop() {
       stopped = true;
       for (const task of retries.values()) task.cancel();
       retries.clear();
-      ready.clear();
     },
     onDelivered(listener) {
       listeners.add(listener);

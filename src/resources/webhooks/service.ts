@@ -173,14 +173,16 @@ export function createWebhooksService(parts: ResourceParts): WebhooksService {
     return record;
   };
 
-  const newEvent = (type: WebhookEventType, orgId: string, at: string, data: unknown, test: boolean): WebhookEventRecord => ({
-    id: nextFreeId(eventIds, (candidate) => events.get(candidate) !== undefined),
-    orgId,
-    type,
-    test,
-    data,
-    createdAt: at,
-  });
+  // `data` is what the bus carried for that type (or a sample of it): the resource as the API answers it.
+  const newEvent = (type: WebhookEventType, orgId: string, at: string, data: unknown, test: boolean): WebhookEventRecord =>
+    ({
+      id: nextFreeId(eventIds, (candidate) => events.get(candidate) !== undefined),
+      orgId,
+      type,
+      test,
+      data,
+      createdAt: at,
+    }) as WebhookEventRecord;
 
   const newDelivery = (subscription: WebhookRecord, event: WebhookEventRecord, now: string): WebhookDeliveryRecord => ({
     id: nextFreeId(deliveryIds, (candidate) => deliveries.get(candidate) !== undefined),
@@ -260,7 +262,7 @@ export function createWebhooksService(parts: ResourceParts): WebhooksService {
         updatedAt: nowIso(),
       };
       await store.apply([{ collection: WEBHOOKS, update: next }]);
-      sender.wake(id);
+      sender.changed(id);
       return toWebhook(next);
     },
 
@@ -275,6 +277,7 @@ export function createWebhooksService(parts: ResourceParts): WebhooksService {
         updatedAt: new Date(now).toISOString(),
       };
       await store.apply([{ collection: WEBHOOKS, update: next }]);
+      sender.changed(id);
       return { ...toWebhook(next), secret: next.secret };
     },
 
@@ -290,7 +293,7 @@ export function createWebhooksService(parts: ResourceParts): WebhooksService {
           return { collection: WEBHOOK_DELIVERIES, update };
         });
       await store.apply([...canceled, { collection: WEBHOOKS, remove: id }]);
-      sender.wake(id);
+      sender.changed(id);
     },
 
     async ping(id) {
