@@ -7,7 +7,7 @@ import { serveInspector } from './admin/inspector.js';
 import { createAdminRouter } from './admin/router.js';
 import { createSeeder, isEmpty, type StateInput } from './admin/state.js';
 import { createApiDispatcher } from './api/dispatcher.js';
-import { collectionsOf, type OrganisationProfile, type ResourceModule, type RunningResource } from './api/resource.js';
+import { collectionsOf, indexesOf, type OrganisationProfile, type ResourceModule, type RunningResource } from './api/resource.js';
 import { registerResourceSchemas } from './api/schemas.js';
 import { ApiKeyRing, type ApiKey } from './auth/api-keys.js';
 import { authenticate } from './auth/authenticate.js';
@@ -145,7 +145,12 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
   registerResourceSchemas(modules);
   const deps = {
     ...given,
-    store: given.store ?? Store.inMemory(collectionsOf(modules).map((c) => c.name)),
+    store:
+      given.store ??
+      Store.inMemory(
+        collectionsOf(modules).map((c) => c.name),
+        indexesOf(modules),
+      ),
     apiKeys: given.apiKeys ?? loadApiKeys(config.keysFile),
     organisations: given.organisations ?? loadOrganisations(config.keysFile),
     seed: given.seed === undefined ? (config.seedFile === undefined ? {} : loadSeed(config.seedFile)) : seedFromValue(given.seed),

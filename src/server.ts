@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inProcessAdmin, type FakeAdmin } from './admin/handle.js';
-import { collectionsOf } from './api/resource.js';
+import { collectionsOf, indexesOf } from './api/resource.js';
 import { registerResourceSchemas, STORE_FILE_SCHEMA } from './api/schemas.js';
 import { createApp, createParts, type AppDeps, type FakeApp } from './app.js';
 import type { ApiKey } from './auth/api-keys.js';
@@ -100,6 +100,7 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
           const tooDeep = checkEntryDepth(data);
           return tooDeep.length > 0 ? tooDeep : checkFor(STORE_FILE_SCHEMA)(data);
         },
+        indexes: indexesOf(resources),
       },
     ));
 

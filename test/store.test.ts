@@ -34,7 +34,7 @@ describe('store', () => {
     ]);
     const things = store.collection<Thing>('things');
     assert.equal(things.size, 3);
-    assert.equal(things.get('t_1'), early);
+    assert.deepEqual(things.get('t_1'), early);
     assert.deepEqual(things.forOrg('org_a'), [early, late]);
     assert.deepEqual(things.all(), [late, early, other]);
     assert.deepEqual(things.all('org_b'), [other]);
@@ -54,7 +54,7 @@ describe('store', () => {
     const a2 = { ...a, n: 7 };
     await store.apply([{ collection: 'things', update: a2 }]);
     const things = store.collection<Thing>('things');
-    assert.equal(things.get('t_1'), a2);
+    assert.deepEqual(things.get('t_1'), a2);
     assert.deepEqual(things.all(), [a2, b]);
     assert.deepEqual(things.forOrg('org_a'), [a2, b]);
     assert.equal(a.n, 0, 'the old object is left as it was');
@@ -100,7 +100,7 @@ describe('store', () => {
         ]),
         { name: 'ApiError', kind: 'STORE_UNAVAILABLE', status: 503, message: /^The store file cannot be written \(EISDIR: / },
       );
-      assert.equal(store.collection<Thing>('clients').get('c_1'), client);
+      assert.deepEqual(store.collection<Thing>('clients').get('c_1'), client);
       assert.deepEqual(store.collection('clients').all(), [client]);
       assert.equal(store.collection('things').size, 0);
     } finally {

@@ -24,7 +24,15 @@ import type { Store } from '../store/store.js';
 import { adminOpenApi } from '../openapi/openapi.js';
 import { checkFor, coerceQueryFor } from '../validation/validator.js';
 import { packageVersion } from '../version.js';
-import { countsOf, exportState, importState, type CollectionCounts, type StateInput, type StateSnapshot } from './state.js';
+import {
+  countsOf,
+  exportState,
+  exportStateJson,
+  importState,
+  type CollectionCounts,
+  type StateInput,
+  type StateSnapshot,
+} from './state.js';
 
 /** The health answer: status, version, uptime, and the record count of each collection (`clients`, ...). */
 export type Health = { status: 'ok'; version: string; uptimeMs: number } & CollectionCounts;
@@ -109,6 +117,8 @@ export interface AdminOperation<Args extends unknown[], Input, Body, Result> {
   /** The input from a request (for the router). */
   fromHttp(request: AdminHttpInput): Input;
   run(parts: AdminParts, input: Input): Body | Promise<Body>;
+  /** The JSON of `run`'s body in chunks, for an answer that may be larger than a string (the router sends these). */
+  runJson?(parts: AdminParts, input: Input): Iterable<Buffer | string>;
   /** The handle method's result from the answer's body; the body itself when left out. */
   result?(body: Body): Result;
   /**
@@ -412,6 +422,7 @@ export const ADMIN_OPERATIONS = {
       path: '/state',
       summary: 'Export the records, all or ?orgId=, by collection ({clients: [...], ...})',
       run: (parts, { orgId }): StateSnapshot => exportState(parts, orgId),
+      runJson: (parts, { orgId }) => exportStateJson(parts, orgId),
     }),
     import: op({
       method: 'PUT',

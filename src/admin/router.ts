@@ -1,6 +1,6 @@
 // The express router of the admin API, mounted at /__admin, derived from the operation table.
 import { Router } from 'express';
-import { sendJson } from '../http/respond.js';
+import { sendJson, sendJsonChunks } from '../http/respond.js';
 import { requireAdminToken } from './admin-token.js';
 import { flattenAdminOperations, type AdminOperationTree, type AdminParts } from './operations.js';
 
@@ -22,6 +22,10 @@ export function createAdminRouter(tree: AdminOperationTree, parts: AdminParts, a
         query: req.query as Record<string, unknown>,
         body: req.body,
       });
+      if (operation.runJson !== undefined) {
+        await sendJsonChunks(res, operation.status ?? 200, operation.runJson(parts, input));
+        return;
+      }
       const body = await operation.run(parts, input);
       if (operation.status === 204) res.status(204).end();
       else sendJson(res, operation.status ?? 200, body);

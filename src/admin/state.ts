@@ -51,12 +51,31 @@ async function storeSettled(
   given: ReadonlySet<string>,
   orgId: string | undefined,
 ): Promise<void> {
+  await storeRecords(parts, settled(parts, built, given), orgId);
+}
+
+/** The records after each resource settled what they say about other collections' (e.g. counts). */
+function settled(
+  parts: Pick<StateParts, 'resources'>,
+  built: Record<string, readonly StoredRecord[]>,
+  given: ReadonlySet<string>,
+): Record<string, readonly StoredRecord[]> {
   let records = built;
   for (const { instance } of parts.resources) {
     if (instance.state.settle !== undefined) records = { ...records, ...instance.state.settle(records, given) };
   }
+  return records;
+}
+
+/** Replaces the stored records (all, or one organisation's) and tells the resources. */
+async function storeRecords(
+  parts: Pick<StateParts, 'resources' | 'store'>,
+  records: Record<string, readonly StoredRecord[]>,
+  orgId: string | undefined,
+  options: { seed?: boolean } = {},
+): Promise<void> {
   try {
-    await parts.store.replace(records, orgId);
+    await parts.store.replace(records, orgId, options);
   } finally {
     // After a failed write too: the records are then the ones from before, whose tasks a reset dropped.
     for (const { instance } of parts.resources) instance.state.afterLoad?.();
@@ -84,8 +103,9 @@ function recordsFromOf({ resource, collection }: HeldCollection): RecordsFromEnt
 /**
  * The records of each collection's entries (the seed file's, and those the resources add). A
  * collection whose seed entries all give their id and creation time makes the same records every
- * time: they are built once and reused, so that a reset of an unchanged store has nothing to
- * build, index or write.
+ * time: they are built once and reused. When every collection's are, the store keeps them as a
+ * snapshot that shares their bytes: a reset restores it, touching only the records changed since
+ * (nothing at all when nothing changed), and an organisation's reset touches only that organisation.
  */
 export function createSeeder(parts: StateParts): (orgId?: string) => Promise<CollectionCounts> {
   const fixed = new Map<string, readonly StoredRecord[] | null>();
@@ -94,15 +114,22 @@ export function createSeeder(parts: StateParts): (orgId?: string) => Promise<Col
     ...((parts.seed[collection.name] ?? []) as Entry[]),
     ...((resource.instance.state.seedEntries?.()[collection.name] ?? []) as Entry[]),
   ];
-  const recordsOf = (entry: HeldCollection, orgId: string | undefined): readonly StoredRecord[] => {
-    const { name, idPrefix } = entry.collection;
-    const entries = entriesOf(entry);
+  /** The records of a collection whose entries all give their id and creation time; null for another. */
+  const fixedRecordsOf = (entry: HeldCollection): readonly StoredRecord[] | null => {
+    const { name } = entry.collection;
     let cached = fixed.get(name);
     if (cached === undefined) {
+      const entries = entriesOf(entry);
       const complete = entries.every((e) => e.id !== undefined && e.createdAt !== undefined);
       cached = complete ? recordsFromOf(entry)(entries, { nextId: () => '', now: '' }) : null;
       fixed.set(name, cached);
     }
+    return cached;
+  };
+  const recordsOf = (entry: HeldCollection, orgId: string | undefined): readonly StoredRecord[] => {
+    const { name, idPrefix } = entry.collection;
+    const entries = entriesOf(entry);
+    const cached = fixedRecordsOf(entry);
     if (cached !== null) return orgId === undefined ? cached : cached.filter((record) => record.orgId === orgId);
     const collection = parts.store.collection(name);
     // Ids other organisations hold stay theirs when only one organisation is seeded again.
@@ -114,7 +141,14 @@ export function createSeeder(parts: StateParts): (orgId?: string) => Promise<Col
     );
   };
   const given = new Set(Object.keys(parts.seed));
+  let seed: Record<string, readonly StoredRecord[]> | undefined;
   return async (orgId) => {
+    if (held.every((entry) => fixedRecordsOf(entry) !== null)) {
+      // The same records every time: settled once; the store takes each organisation's from them.
+      seed ??= settled(parts, Object.fromEntries(held.map((entry) => [entry.collection.name, fixedRecordsOf(entry) ?? []])), given);
+      await storeRecords(parts, seed, orgId, { seed: true });
+      return countsOf(parts, orgId);
+    }
     const records = Object.fromEntries(held.map((entry) => [entry.collection.name, recordsOf(entry, orgId)]));
     await storeSettled(parts, records, given, orgId);
     return countsOf(parts, orgId);
@@ -138,6 +172,20 @@ export function exportState(parts: Pick<StateParts, 'resources' | 'store'>, orgI
   return Object.fromEntries(
     heldCollections(parts.resources).map(({ collection: { name } }) => [name, parts.store.collection(name).all(orgId)]),
   ) as unknown as StateSnapshot;
+}
+
+/**
+ * The JSON of {@link exportState}, byte for byte, in chunks: an export larger than a string can
+ * hold is still answered, and no record is parsed to make it.
+ */
+export function* exportStateJson(parts: Pick<StateParts, 'resources' | 'store'>, orgId?: string): Generator<Buffer | string> {
+  let first = true;
+  for (const { collection } of heldCollections(parts.resources)) {
+    yield `${first ? '{' : ','}${JSON.stringify(collection.name)}:`;
+    first = false;
+    yield* parts.store.collection(collection.name).jsonChunks(orgId);
+  }
+  yield first ? '{}' : '}';
 }
 
 /**

@@ -10,7 +10,8 @@ import type { IdGenerator } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { RandomSource } from '../random.js';
 import type { Scheduler } from '../scheduler.js';
-import type { Store } from '../store/store.js';
+import type { CollectionIndexes } from '../store/collection.js';
+import type { Store, StoreIndexes } from '../store/store.js';
 import type { StoredRecord } from '../store/stored-record.js';
 
 /** An HTTP method an operation answers (HEAD is answered wherever GET is). */
@@ -187,6 +188,9 @@ export interface ResourceCollection {
   entrySchema: string;
   /** Whether a seed file or state import must have this collection (a snapshot always has). */
   requiredInSnapshot: boolean;
+  /** The indexes the store keeps of the collection for its lists (filters, orders, search). */
+  // biome-ignore lint/suspicious/noExplicitAny: a list of collections holds records of different types.
+  indexes?: CollectionIndexes<any>;
 }
 
 /** One resource, as `src/resources/index.ts` lists it. */
@@ -238,4 +242,14 @@ export function servedPaths(module: Pick<ResourceModule, 'pathAliases'>, path: s
     path === segment || path.startsWith(`${segment}/`) ? [`${alias}${path.slice(segment.length)}`] : [],
   );
   return [path, ...aliases];
+}
+
+/**
+ * The indexes of every resource's collections, by collection, for the store.
+ *
+ * @example
+ * Store.inMemory(collectionsOf(RESOURCES).map((c) => c.name), indexesOf(RESOURCES));
+ */
+export function indexesOf(resources: readonly Pick<ResourceModule, 'collections'>[]): StoreIndexes {
+  return Object.fromEntries(collectionsOf(resources).map((c) => [c.name, c.indexes]));
 }

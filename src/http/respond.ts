@@ -16,3 +16,49 @@ export function sendJson(res: Response, status: number, body: unknown, text = JS
   res.setHeader('Content-Length', Buffer.byteLength(text));
   res.end(text);
 }
+
+/** Bytes of JSON sent as one answer with its length; a larger answer is sent in chunks as it is made. */
+const WHOLE_ANSWER_BYTES = 1 << 20;
+
+/**
+ * Sends JSON made in chunks (an answer that may be larger than one string can be). An answer of up
+ * to a megabyte goes out whole, with its length, as {@link sendJson} sends it; a larger one in
+ * chunked encoding, each chunk made once the connection took the last.
+ *
+ * @example
+ * await sendJsonChunks(res, 200, ['{"clients":', '[]', '}']);
+ */
+export async function sendJsonChunks(res: Response, status: number, chunks: Iterable<Buffer | string>): Promise<void> {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  const iterator = chunks[Symbol.iterator]();
+  const first: Buffer[] = [];
+  let bytes = 0;
+  for (let next = iterator.next(); ; next = iterator.next()) {
+    if (next.done === true) {
+      const whole = Buffer.concat(first);
+      res.setHeader('Content-Length', whole.length);
+      res.end(whole);
+      return;
+    }
+    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    first.push(chunk);
+    bytes += chunk.length;
+    if (bytes > WHOLE_ANSWER_BYTES) break;
+  }
+  for (const chunk of first) res.write(chunk);
+  for (let next = iterator.next(); next.done !== true; next = iterator.next()) {
+    if (res.destroyed) return;
+    if (res.write(next.value)) continue;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  }
+  res.end();
+}

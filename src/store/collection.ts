@@ -1,9 +1,54 @@
-// One collection of the store: its records in stored order, with indexes by id and, per
-// organisation, in creation order. Resources read through the Collection interface only, so that
-// the representation behind it can change without them noticing.
-import { compareByCreation, type StoredRecord } from './stored-record.js';
+// What a resource may read of a collection, and the indexes it may ask the store to keep. Resources
+// read through the Collection interface only, so that the representation behind it (see
+// record-table.ts) can change without them noticing.
+import type { StoredRecord } from './stored-record.js';
 
-/** What a resource may read of a collection. Returned arrays must not be changed. */
+/** A value a filter compares by equality (as JSON: `true` and `'true'` differ). */
+export type FilterValue = string | number | boolean | null;
+
+/**
+ * The indexes a resource wants kept for its collection, so that a list never scans or sorts a
+ * whole organisation's records per request. Every function gets a stored record and must depend
+ * on nothing else.
+ *
+ * @example
+ * const indexes: CollectionIndexes<ClientRecord> = {
+ *   filters: { active: (c) => c.active },
+ *   textOrders: { name: (c) => c.businessName?.toLowerCase() },
+ *   countOrders: { request_count: (c) => c.requestCount },
+ *   search: (c) => [c.email?.toLowerCase() ?? null],
+ * };
+ */
+export interface CollectionIndexes<R> {
+  /** Fields a list may filter on by equality. */
+  filters?: Readonly<Record<string, (record: R) => FilterValue>>;
+  /** Orders by a text key, ascending (by UTF-16 code units, as `<` compares); records without a key go last. */
+  textOrders?: Readonly<Record<string, (record: R) => string | undefined>>;
+  /** Orders by a number, highest first. */
+  countOrders?: Readonly<Record<string, (record: R) => number>>;
+  /** The texts a search looks in: a record matches when the needle falls within one of them. */
+  search?: (record: R) => readonly (string | null)[];
+}
+
+/** One page of a list: which records, in which order. */
+export interface ListRequest {
+  /** Equality filters on declared `filters`. */
+  where?: Readonly<Record<string, FilterValue>>;
+  /** A needle that must fall within one of a record's `search` texts (compared as given). */
+  search?: string;
+  /** A declared order; newest first when left out. In every order, ties go newest first. */
+  order?: string;
+  offset: number;
+  limit: number;
+}
+
+/** A page and the number of records that matched. */
+export interface ListPage<R> {
+  total: number;
+  records: R[];
+}
+
+/** What a resource may read of a collection. Returned arrays are the caller's. */
 export interface Collection<R extends StoredRecord> {
   readonly name: string;
   /** Records across all organisations. */
@@ -11,152 +56,27 @@ export interface Collection<R extends StoredRecord> {
   /** The record with this id, whatever its organisation. */
   get(id: string): R | undefined;
   /** An organisation's records in creation order (oldest first; one millisecond's in stored order). */
-  forOrg(orgId: string): readonly R[];
+  forOrg(orgId: string): R[];
   /** Every record (of one organisation when `orgId` is given), in stored order. */
   all(orgId?: string): R[];
+  /**
+   * The JSON of `all(orgId)` as `JSON.stringify` writes it, in chunks, so that a collection larger
+   * than a string can hold is exported (the records as they were when it was called).
+   */
+  jsonChunks(orgId?: string): Iterable<Buffer>;
   /** How many records an organisation holds, or all of them. */
   count(orgId?: string): number;
-}
-
-/** The store's own view of a collection: the indexes and the changes that keep them right. */
-export class IndexedCollection<R extends StoredRecord> implements Collection<R> {
-  readonly name: string;
-  readonly #byId = new Map<string, R>();
-  /** Every record in stored order: the file's order, handed to each write without a copy. */
-  #ordered: R[] = [];
-  readonly #byOrg = new Map<string, R[]>();
-
-  constructor(name: string) {
-    this.name = name;
-  }
-
-  get size(): number {
-    return this.#byId.size;
-  }
-
-  get(id: string): R | undefined {
-    return this.#byId.get(id);
-  }
-
-  forOrg(orgId: string): readonly R[] {
-    return this.#byOrg.get(orgId) ?? [];
-  }
-
-  all(orgId?: string): R[] {
-    return orgId === undefined ? [...this.#ordered] : this.#ordered.filter((r) => r.orgId === orgId);
-  }
-
-  count(orgId?: string): number {
-    return orgId === undefined ? this.size : this.forOrg(orgId).length;
-  }
-
-  /** The stored-order array itself, for the file writer (never changed by it). */
-  get ordered(): readonly R[] {
-    return this.#ordered;
-  }
-
-  /** Whether the collection holds exactly these record objects, in this order. */
-  holdsExactly(records: readonly R[]): boolean {
-    return records.length === this.#ordered.length && records.every((record, index) => record === this.#ordered[index]);
-  }
-
-  /** Replaces every record; answers the first id given twice (and then holds nothing), if any. */
-  load(records: readonly R[]): string | undefined {
-    this.#byId.clear();
-    this.#byOrg.clear();
-    this.#ordered = [];
-    for (const record of records) {
-      if (this.#byId.has(record.id)) {
-        this.load([]);
-        return record.id;
-      }
-      this.add(record);
-    }
-    return undefined;
-  }
-
-  add(record: R): void {
-    this.#byId.set(record.id, record);
-    this.#ordered.push(record);
-    let list = this.#byOrg.get(record.orgId);
-    if (list === undefined) {
-      list = [];
-      this.#byOrg.set(record.orgId, list);
-    }
-    const last = list[list.length - 1];
-    // Records nearly always arrive newest last; a clock moved back places one by binary search,
-    // after every record of the same millisecond: ties keep their creation sequence.
-    if (last === undefined || compareByCreation(last, record) <= 0) {
-      list.push(record);
-      return;
-    }
-    let low = 0;
-    let high = list.length - 1;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (compareByCreation(list[middle] as R, record) <= 0) low = middle + 1;
-      else high = middle;
-    }
-    list.splice(low, 0, record);
-  }
-
-  /** Removes the record; answers where it stood in stored order (for {@link restore}), -1 if it was not there. */
-  remove(record: R): number {
-    this.#byId.delete(record.id);
-    const drop = (list: R[] | undefined): number => {
-      const at = list?.lastIndexOf(record) ?? -1;
-      if (at !== -1) list?.splice(at, 1);
-      return at;
-    };
-    const at = drop(this.#ordered);
-    drop(this.#byOrg.get(record.orgId));
-    return at;
-  }
-
-  /** Puts a removed record back where it stood in stored order (`at` from {@link remove}). */
-  restore(record: R, at: number): void {
-    this.add(record);
-    if (at === -1 || at >= this.#ordered.length - 1) return;
-    this.#ordered.pop();
-    this.#ordered.splice(at, 0, record);
-  }
-
+  /** The canonical JSON of the record with this id (what an answer sends and the file holds). */
+  jsonOf(id: string): string | undefined;
   /**
-   * Puts each `next` where its `previous` was, like {@link swap} for many records at once: one pass
-   * over the lists instead of one search per record.
+   * A number that changes whenever the record with this id does (a new version, a reset): equal
+   * numbers, same record. Every read hands out a new object, so this is how a reader tells whether
+   * a record it read earlier is still the one stored.
    */
-  swapMany(pairs: readonly (readonly [previous: R, next: R])[]): void {
-    // By id: strings keep their hash, objects would each need one made.
-    const replacement = new Map<string, { previous: R; next: R }>();
-    const orgs = new Set<string>();
-    for (const [previous, next] of pairs) {
-      replacement.set(previous.id, { previous, next });
-      orgs.add(previous.orgId);
-      this.#byId.set(next.id, next);
-    }
-    const put = (list: R[] | undefined): void => {
-      if (list === undefined) return;
-      for (let i = 0; i < list.length; i++) {
-        const record = list[i] as R;
-        const swapped = replacement.get(record.id);
-        if (swapped !== undefined && swapped.previous === record) list[i] = swapped.next;
-      }
-    };
-    put(this.#ordered);
-    for (const orgId of orgs) put(this.#byOrg.get(orgId));
-  }
-
+  versionOf(id: string): number | undefined;
   /**
-   * Puts `next` where `previous` was, in every index (same id, organisation and creation time:
-   * an update never moves a record). Recent records are searched first, as they change most.
+   * A page of an organisation's records through the declared indexes. A large organisation's search
+   * or first sort runs in slices between other requests, hence the promise.
    */
-  swap(previous: R, next: R): void {
-    this.#byId.set(next.id, next);
-    const put = (list: R[] | undefined): void => {
-      const at = list?.lastIndexOf(previous) ?? -1;
-      if (list !== undefined && at !== -1) list[at] = next;
-    };
-    put(this.#ordered);
-    put(this.#byOrg.get(previous.orgId));
-  }
+  list(orgId: string, request: ListRequest): Promise<ListPage<R>>;
 }

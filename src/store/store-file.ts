@@ -1,6 +1,7 @@
 // The lowdb adapter of the file store: reads and checks the file, writes it atomically (temporary
 // file, then rename; the temporary file removed when a write fails), and keeps the bytes of runs of
 // records so that a write only serialises what changed since the last one.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
@@ -8,6 +9,7 @@ import type { FieldError } from '../errors.js';
 import { StartupError } from '../errors.js';
 import { describeFileError } from '../file-errors.js';
 import { withoutByteOrderMark } from '../text-file.js';
+import type { RecordLine } from './record-table.js';
 import type { StoredRecord } from './stored-record.js';
 
 /** The file-system calls a store file's writes make; tests inject failing ones (a full disk, say). */
@@ -16,6 +18,8 @@ export interface StoreFileSystem {
   rename(from: string, to: string): Promise<void>;
   rm(path: string, options: { force: true }): Promise<void>;
   mkdir(path: string, options: { recursive: true }): Promise<unknown>;
+  appendFile(path: string, data: Buffer): Promise<void>;
+  truncate(path: string, length: number): Promise<void>;
 }
 
 /** Node's own file system. */
@@ -24,6 +28,8 @@ export const NODE_FILE_SYSTEM: StoreFileSystem = {
   rename: fs.rename,
   rm: fs.rm,
   mkdir: fs.mkdir,
+  appendFile: (path, data) => fs.appendFile(path, data),
+  truncate: fs.truncate,
 };
 
 /**
@@ -58,15 +64,40 @@ export async function writeAtomically(fileSystem: StoreFileSystem, path: string,
 /** What the store file holds: one array of records per collection. */
 export type StoreData = Record<string, readonly StoredRecord[]>;
 
-/** Records per cached run: small enough that the open run at the end of a collection is cheap to redo. */
-const CHUNK_RECORDS = 256;
+/**
+ * A collection's part of the file, as bytes: when read, buffers of record lines with where each
+ * record is in them; when written, the bytes of its records in stored order (`,\n` between them).
+ */
+export interface CollectionBytes {
+  parts: readonly Buffer[];
+  /** For each part read, its record lines. */
+  lines?: readonly (readonly RecordLine[])[];
+}
+
+/** The whole file as bytes, by collection. */
+export type StoreContent = Record<string, CollectionBytes>;
+
+/** One change read back from the log: a record's new version, or the removal of one by id. */
+export type LoggedChange =
+  | { collection: string; record: StoredRecord; json: string }
+  | { collection: string; removed: string }
+  | { collection: string; moved: string };
+
 const NEWLINE = 0x0a;
 const COMMA = 0x2c;
 const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/** Bytes read at a time at start-up: each read becomes a segment of record bytes as it is. */
+const READ_BYTES = 8 << 20;
+/** A log larger than this is folded into the file (compaction), so that start-up replays little of it. */
+const LOG_LIMIT_BYTES = 16 << 20;
+/** A file at least this large is kept with a log of changes instead of being rewritten at every write. */
+const DEFAULT_LOG_ABOVE_BYTES = 32 << 20;
 
 /**
- * The layout, one record a line, so that a large file is read line by line and written in cached
- * runs:
+ * The layout, one record a line, so that a large file is read line by line and written in runs:
  *
  *     {"clients":[
  *     {...},
@@ -79,31 +110,188 @@ const OPEN_BRACE = 0x7b;
 const FIRST_HEADER = /^\{"([a-z][a-zA-Z0-9]*)":\[$/;
 const NEXT_HEADER = /^\],"([a-z][a-zA-Z0-9]*)":\[$/;
 const END = ']}';
+const ID_PREFIX = Buffer.from('{"id":"');
+const ORG_PREFIX = Buffer.from(',"orgId":"');
+const CREATED_AT = Buffer.from('"createdAt":"');
 
-/** A run of consecutive records and their bytes in the file. */
-interface Chunk {
-  records: readonly StoredRecord[];
-  bytes: Buffer;
+/** Milliseconds of `YYYY-MM-DDTHH:mm:ss.sssZ` at `at`, or NaN when it is not exactly that. */
+function isoMsAt(bytes: Buffer, at: number): number {
+  const digits = (from: number, count: number): number => {
+    let value = 0;
+    for (let i = from; i < from + count; i++) {
+      const digit = (bytes[i] as number) - 0x30;
+      if (digit < 0 || digit > 9) return Number.NaN;
+      value = value * 10 + digit;
+    }
+    return value;
+  };
+  if (bytes[at + 4] !== 0x2d || bytes[at + 7] !== 0x2d || bytes[at + 10] !== 0x54 || bytes[at + 19] !== 0x2e || bytes[at + 23] !== 0x5a) {
+    return Number.NaN;
+  }
+  const date = new Date(0);
+  date.setUTCFullYear(digits(at, 4), digits(at + 5, 2) - 1, digits(at + 8, 2));
+  date.setUTCHours(digits(at + 11, 2), digits(at + 14, 2), digits(at + 17, 2), digits(at + 20, 3));
+  return date.getTime();
+}
+
+/** The organisation read from the last line, so that a run of lines of one organisation shares one string. */
+interface LastOrg {
+  orgId: string;
+  bytes: Buffer | undefined;
+  start: number;
+  end: number;
+}
+
+/** Whether bytes `start` to `end` are printable ASCII with no backslash (a JSON string written as it is). */
+function isPlain(bytes: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i] as number;
+    if (byte < 0x20 || byte > 0x7e || byte === BACKSLASH) return false;
+  }
+  return true;
 }
 
 /**
- * Reads a file in the layout this adapter writes without turning the whole file into one string:
- * each line is parsed on its own, and runs of lines become the chunks of the first write as slices
- * of the file's bytes. Undefined for any other layout (a file edited by hand), which the caller
- * parses as a whole instead.
+ * Fills in the line's organisation and creation time from its bytes, where the fake's own layout
+ * allows: the id first, the organisation next, and one top-level creation time. False otherwise.
  */
-function parseOwnLayout(bytes: Buffer): { data: Record<string, StoredRecord[]>; chunks: Map<string, Chunk[]> } | undefined {
+function readOwnBytes(bytes: Buffer, line: RecordLine, last: LastOrg): boolean {
+  const start = line.offset;
+  const end = start + line.length;
+  if (bytes.compare(ID_PREFIX, 0, ID_PREFIX.length, start, start + ID_PREFIX.length) !== 0) return false;
+  const idStart = start + ID_PREFIX.length;
+  const idEnd = bytes.indexOf(QUOTE, idStart);
+  if (idEnd === -1 || idEnd >= end || !isPlain(bytes, idStart, idEnd)) return false;
+  if (bytes.compare(ORG_PREFIX, 0, ORG_PREFIX.length, idEnd + 1, idEnd + 1 + ORG_PREFIX.length) !== 0) return false;
+  const orgStart = idEnd + 1 + ORG_PREFIX.length;
+  const orgEnd = bytes.indexOf(QUOTE, orgStart);
+  if (orgEnd === -1 || orgEnd >= end || !isPlain(bytes, orgStart, orgEnd)) return false;
+  // The top-level creation time: the last one in the line, with no object closing after it but the record's own.
+  const created = bytes.lastIndexOf(CREATED_AT, end - CREATED_AT.length);
+  if (created <= orgEnd || bytes[created - 1] === BACKSLASH || bytes.indexOf(CLOSE_BRACE, created) !== end - 1) return false;
+  const createdMs = isoMsAt(bytes, created + CREATED_AT.length);
+  if (Number.isNaN(createdMs)) return false;
+  const length = orgEnd - orgStart;
+  const same =
+    last.bytes !== undefined && last.end - last.start === length && bytes.compare(last.bytes, last.start, last.end, orgStart, orgEnd) === 0;
+  if (!same) {
+    last.orgId = bytes.toString('latin1', orgStart, orgEnd);
+    last.bytes = bytes;
+    last.start = orgStart;
+    last.end = orgEnd;
+  }
+  line.orgId = last.orgId;
+  line.createdMs = createdMs;
+  line.plainId = true;
+  return true;
+}
+
+/** What a record line says of its record: from its bytes where it can be, else by parsing the line. */
+function describeLine(bytes: Buffer, start: number, end: number, last: LastOrg): RecordLine {
+  const line: RecordLine = { segment: 0, offset: start, length: end - start, orgId: '', createdMs: 0, plainId: false };
+  if (readOwnBytes(bytes, line, last)) return line;
+  const record = JSON.parse(bytes.toString('utf8', start, end)) as StoredRecord;
+  const ms = Date.parse(record.createdAt);
+  line.createdMs = Number.isNaN(ms) ? 0 : ms;
+  line.orgId = record.orgId;
+  line.id = record.id;
+  return line;
+}
+
+/**
+ * Reads a file in the fake's own layout as bytes, without parsing its records: large reads become
+ * segments as they are, with the place of each record line. Undefined for any other layout.
+ */
+async function readOwnLayout(path: string, collections: readonly string[]): Promise<StoreContent | undefined> {
+  const handle = await fs.open(path, 'r');
+  try {
+    const content: Record<string, { parts: Buffer[]; lines: RecordLine[][] }> = {};
+    let current: { parts: Buffer[]; lines: RecordLine[][] } | undefined;
+    let ended = false;
+    let carried = Buffer.alloc(0);
+    let first = true;
+    const last: LastOrg = { orgId: '', bytes: undefined, start: 0, end: 0 };
+    for (;;) {
+      const buffer = Buffer.allocUnsafeSlow(Math.max(READ_BYTES, carried.length * 2));
+      carried.copy(buffer, 0);
+      const { bytesRead } = await handle.read(buffer, carried.length, buffer.length - carried.length, null);
+      const filled = carried.length + bytesRead;
+      if (bytesRead === 0) {
+        if (filled > 0) return undefined;
+        break;
+      }
+      let from = 0;
+      if (first) {
+        first = false;
+        if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) from = 3;
+      }
+      const lastNewline = buffer.lastIndexOf(NEWLINE, filled - 1);
+      if (lastNewline === -1) {
+        carried = buffer.subarray(0, filled);
+        continue;
+      }
+      const chunk = buffer.subarray(0, lastNewline + 1);
+      let chunkLines: RecordLine[] | undefined;
+      let lineStart = from;
+      while (lineStart <= lastNewline) {
+        if (ended) return undefined;
+        const lineEnd = chunk.indexOf(NEWLINE, lineStart);
+        if (current !== undefined && chunk[lineStart] === OPEN_BRACE) {
+          const contentEnd = chunk[lineEnd - 1] === COMMA ? lineEnd - 1 : lineEnd;
+          if (chunkLines === undefined) {
+            chunkLines = [];
+            current.parts.push(chunk);
+            current.lines.push(chunkLines);
+          }
+          chunkLines.push(describeLine(chunk, lineStart, contentEnd, last));
+        } else {
+          const text = chunk.toString('utf8', lineStart, lineEnd);
+          const header = (current === undefined ? FIRST_HEADER : NEXT_HEADER).exec(text);
+          if (header !== null) {
+            const name = header[1] as string;
+            if (Object.hasOwn(content, name) || !collections.includes(name)) return undefined;
+            current = { parts: [], lines: [] };
+            content[name] = current;
+            chunkLines = undefined;
+          } else if (current !== undefined && text === END) {
+            ended = true;
+          } else {
+            return undefined;
+          }
+        }
+        lineStart = lineEnd + 1;
+      }
+      carried = Buffer.from(buffer.subarray(lastNewline + 1, filled));
+    }
+    return ended ? content : undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Records as bytes: one buffer of their JSON, with where each is. */
+function bytesOfRecords(records: readonly StoredRecord[]): CollectionBytes {
+  const texts = records.map((record) => JSON.stringify(record));
+  const buffer = Buffer.from(texts.join(',\n'));
+  const lines: RecordLine[] = [];
+  let offset = 0;
+  records.forEach((record, i) => {
+    const length = Buffer.byteLength(texts[i] as string);
+    const ms = Date.parse(record.createdAt);
+    lines.push({ segment: 0, offset, length, orgId: record.orgId, createdMs: Number.isNaN(ms) ? 0 : ms, plainId: false, id: record.id });
+    offset += length + 2;
+  });
+  return { parts: [buffer], lines: [lines] };
+}
+
+/**
+ * Parses a file in the fake's own layout line by line (a large file never becomes one string).
+ * Undefined for any other layout (a file edited by hand), which the caller parses as a whole.
+ */
+function parseOwnLayout(bytes: Buffer): Record<string, StoredRecord[]> | undefined {
   if (bytes.length === 0 || bytes[bytes.length - 1] !== NEWLINE) return undefined;
   const data: Record<string, StoredRecord[]> = {};
-  const chunks = new Map<string, Chunk[]>();
-  let current: { records: StoredRecord[]; runs: Chunk[]; runStart: number; lastEnd: number } | undefined;
-  const finishRun = (): void => {
-    if (current === undefined) return;
-    const done = current.runs.length * CHUNK_RECORDS;
-    if (current.records.length > done) {
-      current.runs.push({ records: current.records.slice(done), bytes: bytes.subarray(current.runStart, current.lastEnd) });
-    }
-  };
+  let current: StoredRecord[] | undefined;
   let ended = false;
   let lineStart = 0;
   while (lineStart < bytes.length) {
@@ -114,25 +302,19 @@ function parseOwnLayout(bytes: Buffer): { data: Record<string, StoredRecord[]>; 
       // A record line: a comma after it exactly when the next line is a record too.
       const hasComma = bytes[lineEnd - 1] === COMMA;
       if (hasComma !== (bytes[next] === OPEN_BRACE)) return undefined;
-      const contentEnd = hasComma ? lineEnd - 1 : lineEnd;
-      if (current.records.length % CHUNK_RECORDS === 0) current.runStart = lineStart;
       try {
-        current.records.push(JSON.parse(bytes.toString('utf8', lineStart, contentEnd)) as StoredRecord);
+        current.push(JSON.parse(bytes.toString('utf8', lineStart, hasComma ? lineEnd - 1 : lineEnd)) as StoredRecord);
       } catch {
         return undefined;
       }
-      current.lastEnd = contentEnd;
-      if (current.records.length % CHUNK_RECORDS === 0) finishRun();
     } else {
       const text = bytes.toString('utf8', lineStart, lineEnd);
-      finishRun();
       const header = (current === undefined ? FIRST_HEADER : NEXT_HEADER).exec(text);
       if (header !== null) {
         const name = header[1] as string;
         if (Object.hasOwn(data, name)) return undefined;
-        current = { records: [], runs: [], runStart: 0, lastEnd: 0 };
-        data[name] = current.records;
-        chunks.set(name, current.runs);
+        current = [];
+        data[name] = current;
       } else if (current !== undefined && text === END) {
         ended = true;
       } else {
@@ -141,51 +323,153 @@ function parseOwnLayout(bytes: Buffer): { data: Record<string, StoredRecord[]>; 
     }
     lineStart = next;
   }
-  return ended ? { data, chunks } : undefined;
+  return ended ? data : undefined;
 }
 
 /** What the adapter checks a file against before anything is loaded. */
 export type StoreFileCheck = (data: unknown) => FieldError[];
 
 /**
- * Reads and writes the store file. A file that cannot be parsed or has the wrong shape is never
- * overwritten: reading it throws a {@link StartupError} and the fake does not start. Collections
- * the file does not name (a file from before a resource existed) are read as empty.
+ * What the log's first line says: the file it follows, by size, modification time and a digest of
+ * its first and last 64 KB (which a copy keeps when its modification time is not).
+ */
+interface LogHeader {
+  base: { size: number; mtimeMs: number; ends: string };
+}
+
+/** Bytes at each end of the file that its digest covers. */
+const ENDS_BYTES = 64 << 10;
+
+/** The digest of the first and last {@link ENDS_BYTES} of a file. */
+async function digestOfEnds(path: string, size: number): Promise<string> {
+  const handle = await fs.open(path, 'r');
+  try {
+    const hash = createHash('sha1');
+    const head = Buffer.alloc(Math.min(size, ENDS_BYTES));
+    await handle.read(head, 0, head.length, 0);
+    hash.update(head);
+    const tail = Buffer.alloc(Math.min(size, ENDS_BYTES));
+    await handle.read(tail, 0, tail.length, size - tail.length);
+    hash.update(tail);
+    return hash.digest('hex');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** How a store file is kept. */
+export interface StoreFileOptions {
+  /** The file system the file is written through (Node's by default). */
+  fileSystem?: StoreFileSystem;
+  /** A file at least this large is kept with a log of changes (32 MB by default; 0: always). */
+  logAboveBytes?: number;
+}
+
+/**
+ * Reads and writes the store file, and the log of changes kept beside it (`<file>.log`) once the
+ * file is large. A file that cannot be parsed or has the wrong shape is never overwritten: reading
+ * it throws a {@link StartupError} and the fake does not start. Collections the file does not name
+ * (a file from before a resource existed) are read as empty.
+ *
+ * A small file is written whole at every write (a temporary file and a rename). A large one would
+ * take too long, so changes are appended to the log, and the file is written whole (compacted)
+ * when the log grows past 16 MB and when the fake stops. The log's first line names the file it
+ * follows (size and modification time): a file the fake wrote and a log that follows it are read
+ * back without checking every record again; a log that follows another file (a stop between the
+ * two writes of a compaction, whose file then holds every change) is not read.
  *
  * @example
  * const file = new StoreFile('./.athenty-fake/db.json', ['clients'], checkFor('store-file.schema.json'));
- * const data = await file.read();
+ * const content = await file.read();
  */
-export class StoreFile implements Adapter<StoreData> {
+export class StoreFile implements Adapter<StoreContent> {
   readonly #path: string;
+  readonly #logPath: string;
   readonly #collections: readonly string[];
   readonly #check: StoreFileCheck;
   readonly #fileSystem: StoreFileSystem;
-  // Records never change in place: a full run whose records are the same objects, in the same
-  // order, as last time keeps its bytes. Appends only serialise the open run at the end.
-  #chunks = new Map<string, Chunk[]>();
-  // The JSON already made of a record not yet in a complete run, so the open run is not
-  // serialised again on every write.
-  #known = new Map<StoredRecord, string>();
+  readonly #logAboveBytes: number;
+  /** Whether changes go to the log (the file is large); bytes the log holds. */
+  #logging = false;
+  #logBytes = 0;
+  /** The changes the log held at start-up, to replay after the file's records. */
+  #logged: LoggedChange[] = [];
 
-  constructor(path: string, collections: readonly string[], check: StoreFileCheck, fileSystem: StoreFileSystem = NODE_FILE_SYSTEM) {
+  constructor(path: string, collections: readonly string[], check: StoreFileCheck, options: StoreFileOptions = {}) {
     this.#path = path;
+    this.#logPath = `${path}.log`;
     this.#collections = collections;
     this.#check = check;
-    this.#fileSystem = fileSystem;
+    this.#fileSystem = options.fileSystem ?? NODE_FILE_SYSTEM;
+    this.#logAboveBytes = options.logAboveBytes ?? DEFAULT_LOG_ABOVE_BYTES;
   }
 
-  async read(): Promise<StoreData | null> {
-    let bytes: Buffer;
+  /** Whether changes are appended to the log rather than written in a whole file. */
+  get logging(): boolean {
+    return this.#logging;
+  }
+
+  /** Whether the log is large enough to fold into the file. */
+  get logFull(): boolean {
+    return this.#logBytes > LOG_LIMIT_BYTES;
+  }
+
+  /** The changes the log held at start-up (taken once). */
+  takeLogged(): LoggedChange[] {
+    const logged = this.#logged;
+    this.#logged = [];
+    return logged;
+  }
+
+  async read(): Promise<StoreContent | null> {
+    let size: number;
+    let mtimeMs: number;
     try {
-      bytes = withoutByteOrderMark(await fs.readFile(this.#path));
+      ({ size, mtimeMs } = await fs.stat(this.#path));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw new StartupError(`store file ${this.#path} ${describeFileError(error)}`);
     }
-    const own = parseOwnLayout(bytes);
-    let data: unknown = own?.data;
-    if (own === undefined) {
+    const log = await this.#readLog({ size, mtimeMs });
+    if (log?.trusted === true) {
+      let own: StoreContent | undefined;
+      try {
+        // The fake wrote this file, and has the changes since: its records are taken as they are.
+        own = await readOwnLayout(this.#path, this.#collections);
+      } catch (error) {
+        throw new StartupError(`store file ${this.#path} ${describeFileError(error)}`);
+      }
+      if (own !== undefined) {
+        this.#logging = true;
+        this.#logBytes = log.bytes;
+        this.#logged = log.changes;
+        return Object.fromEntries(this.#collections.map((name) => [name, own[name] ?? { parts: [] }]));
+      }
+    }
+    let bytes: Buffer;
+    try {
+      bytes = withoutByteOrderMark(await fs.readFile(this.#path));
+    } catch (error) {
+      throw new StartupError(`store file ${this.#path} ${describeFileError(error)}`);
+    }
+    const data = this.#checked(bytes);
+    if (log !== undefined) {
+      // The log follows this file (a copy of it, say): its changes are replayed on its records.
+      this.#logging = true;
+      this.#logBytes = log.bytes;
+      this.#logged = log.changes;
+      return Object.fromEntries(this.#collections.map((name) => [name, bytesOfRecords(data[name] ?? [])]));
+    }
+    this.#logging = size >= this.#logAboveBytes;
+    // Checked once: from now on the log says the fake has read this file.
+    if (this.#logging) await this.#startLog();
+    return Object.fromEntries(this.#collections.map((name) => [name, bytesOfRecords(data[name] ?? [])]));
+  }
+
+  /** The file's records, parsed and checked; a {@link StartupError} when they cannot be. */
+  #checked(bytes: Buffer): Record<string, StoredRecord[] | undefined> {
+    let data: unknown = parseOwnLayout(bytes);
+    if (data === undefined) {
       try {
         data = JSON.parse(bytes.toString('utf8'));
       } catch (error) {
@@ -198,60 +482,114 @@ export class StoreFile implements Adapter<StoreData> {
         `store file ${this.#path} does not have the expected shape (${first.field || '(root)'}: ${first.message}); it was left untouched`,
       );
     }
-    const read = data as Record<string, StoredRecord[] | undefined>;
-    this.#chunks = own?.chunks ?? new Map();
-    return Object.fromEntries(this.#collections.map((name) => [name, read[name] ?? []]));
+    return data as Record<string, StoredRecord[] | undefined>;
   }
 
-  /** The JSON of `record`, made once: kept until the record's run of the file is complete. */
-  jsonOf(record: StoredRecord): string {
-    let json = this.#known.get(record);
-    if (json === undefined) {
-      json = JSON.stringify(record);
-      this.#known.set(record, json);
+  /**
+   * The log's changes, when it follows the file as it is (else undefined: no log, or one that follows
+   * another file), and whether the fake wrote the file as it is (its modification time is the one
+   * the log names): only then are its records taken without checking them. The log's changes are
+   * checked as the file's records are; a torn last line (a stop in the middle of an append) is left out.
+   */
+  async #readLog(file: {
+    size: number;
+    mtimeMs: number;
+  }): Promise<{ changes: LoggedChange[]; bytes: number; trusted: boolean } | undefined> {
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(this.#logPath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new StartupError(`store log ${this.#logPath} ${describeFileError(error)}`);
     }
-    return json;
-  }
-
-  #chunksOf(name: string, records: readonly StoredRecord[]): Chunk[] {
-    const cached = this.#chunks.get(name) ?? [];
-    const chunks: Chunk[] = [];
-    for (let offset = 0; offset < records.length; offset += CHUNK_RECORDS) {
-      const run = records.slice(offset, offset + CHUNK_RECORDS);
-      const previous = cached[chunks.length];
-      const same =
-        previous !== undefined && previous.records.length === run.length && previous.records.every((record, i) => record === run[i]);
-      chunks.push(same ? previous : { records: run, bytes: Buffer.from(run.map((r) => this.jsonOf(r)).join(',\n')) });
+    const lines = bytes.toString('utf8').split('\n');
+    // What follows the last newline is a torn append, or nothing.
+    const torn = lines.pop() as string;
+    let header: LogHeader | undefined;
+    try {
+      header = JSON.parse(lines[0] ?? '') as LogHeader;
+    } catch {
+      return undefined;
     }
-    return chunks;
+    if (header?.base?.size !== file.size) return undefined;
+    const trusted = header.base.mtimeMs === file.mtimeMs;
+    if (!trusted && header.base.ends !== (await digestOfEnds(this.#path, file.size))) return undefined;
+    const changes: LoggedChange[] = [];
+    const records: Record<string, StoredRecord[]> = Object.fromEntries(this.#collections.map((name) => [name, []]));
+    lines.slice(1).forEach((line, index) => {
+      const where = `store log ${this.#logPath} line ${index + 2}`;
+      let entry: unknown;
+      try {
+        entry = JSON.parse(line);
+      } catch (error) {
+        throw new StartupError(`${where} is not valid JSON (${(error as Error).message}); it was left untouched`);
+      }
+      const [collection, record, removed] = Array.isArray(entry) ? entry : [];
+      if (typeof collection !== 'string' || !this.#collections.includes(collection)) {
+        throw new StartupError(`${where} names no collection of the store; it was left untouched`);
+      }
+      if (record === null && typeof removed === 'string') {
+        changes.push({ collection, removed });
+        return;
+      }
+      if (record === 'moved' && typeof removed === 'string') {
+        changes.push({ collection, moved: removed });
+        return;
+      }
+      (records[collection] as StoredRecord[]).push(record as StoredRecord);
+      changes.push({ collection, record: record as StoredRecord, json: JSON.stringify(record) });
+    });
+    const first = this.#check(records)[0];
+    if (first !== undefined) {
+      throw new StartupError(
+        `store log ${this.#logPath} does not have the expected shape (${first.field || '(root)'}: ${first.message}); it was left untouched`,
+      );
+    }
+    return { changes, bytes: bytes.length - Buffer.byteLength(torn), trusted };
   }
 
-  write(data: StoreData): Promise<void> {
+  /** Starts the log afresh: a first line naming the file as it is now. */
+  async #startLog(): Promise<void> {
+    const { size, mtimeMs } = await fs.stat(this.#path);
+    const header: LogHeader = { base: { size, mtimeMs, ends: await digestOfEnds(this.#path, size) } };
+    const first = Buffer.from(`${JSON.stringify(header)}\n`);
+    await writeAtomically(this.#fileSystem, this.#logPath, [first]);
+    this.#logBytes = first.length;
+  }
+
+  /** Writes the whole file (and, once it is large, starts the log afresh). */
+  async write(content: StoreContent): Promise<void> {
     const parts: Buffer[] = [];
-    const chunksByName = new Map<string, Chunk[]>();
-    const kept = new Map<StoredRecord, string>();
+    let size = 0;
     this.#collections.forEach((name, index) => {
       parts.push(Buffer.from(index === 0 ? `{"${name}":[\n` : `],"${name}":[\n`));
-      const chunks = this.#chunksOf(name, data[name] ?? []);
-      chunksByName.set(name, chunks);
-      chunks.forEach((chunk, i) => {
-        if (i > 0) parts.push(Buffer.from(',\n'));
-        parts.push(chunk.bytes);
-      });
-      if (chunks.length > 0) parts.push(Buffer.from('\n'));
-      // Only an open run will be serialised again: keep just its records' JSON.
-      const open = chunks[chunks.length - 1];
-      if (open !== undefined && open.records.length < CHUNK_RECORDS) {
-        for (const record of open.records) {
-          const json = this.#known.get(record);
-          if (json !== undefined) kept.set(record, json);
-        }
-      }
+      const records = content[name]?.parts ?? [];
+      parts.push(...records);
+      if (records.length > 0) parts.push(Buffer.from('\n'));
     });
     parts.push(Buffer.from(`${END}\n`));
-    this.#chunks = chunksByName;
-    this.#known = kept;
+    for (const part of parts) size += part.length;
     // fs.writeFile takes the parts one by one: nothing is copied into one large buffer.
-    return writeAtomically(this.#fileSystem, this.#path, parts);
+    await writeAtomically(this.#fileSystem, this.#path, parts);
+    const logging = size >= this.#logAboveBytes;
+    if (logging) await this.#startLog();
+    else if (this.#logging) await this.#fileSystem.rm(this.#logPath, { force: true });
+    this.#logging = logging;
+  }
+
+  /**
+   * Appends changes to the log (each a line: `["clients",{...}]` for a record's new version,
+   * `["clients",null,"id"]` for a removal, `["clients","moved","org_acme"]` for an organisation's
+   * records moved after all others). A failed append is cut off again, so that the log never
+   * holds a change that was refused.
+   */
+  async append(lines: Buffer): Promise<void> {
+    try {
+      await this.#fileSystem.appendFile(this.#logPath, lines);
+      this.#logBytes += lines.length;
+    } catch (error) {
+      await this.#fileSystem.truncate(this.#logPath, this.#logBytes).catch(() => undefined);
+      throw error;
+    }
   }
 }

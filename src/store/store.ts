@@ -1,18 +1,24 @@
-// The store: one collection per resource in one lowdb document, read from indexes in memory and
-// written as a whole, atomically, behind the requests (or before they answer, when durable).
+// The store: one record table per collection, read from indexes in memory and written as one
+// document (lowdb), atomically, behind the requests (or before they answer, when durable); a large
+// store appends its changes to a log instead, and is written whole now and then.
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { StartupError } from '../errors.js';
-import { IndexedCollection, type Collection } from './collection.js';
+import type { Collection, CollectionIndexes } from './collection.js';
 import type { LockProcesses, StoreLock } from './lock.js';
-import type { StoreData, StoreFileCheck, StoreFileSystem } from './store-file.js';
+import { RecordTable, type TableChanges, type TableSnapshot } from './record-table.js';
+import type { StoreContent, StoreFile, StoreFileCheck, StoreFileSystem } from './store-file.js';
 import type { StoredRecord } from './stored-record.js';
 import type { StoreWrites } from './write-behind.js';
 
 /** Where the records live: a JSON file, or memory only. */
 export type StoreLocation = { kind: 'file'; path: string } | { kind: 'memory' };
+
+/** The indexes each collection's lists need, by collection name (see {@link CollectionIndexes}). */
+// biome-ignore lint/suspicious/noExplicitAny: each collection's indexes read records of its own type.
+export type StoreIndexes = Readonly<Record<string, CollectionIndexes<any> | undefined>>;
 
 /** How the store persists. */
 export interface StoreOptions {
@@ -30,6 +36,10 @@ export interface StoreOptions {
   fileSystem?: StoreFileSystem;
   /** The processes the file's lock is checked against (this machine's by default). */
   processes?: LockProcesses;
+  /** The indexes the collections' lists need. */
+  indexes?: StoreIndexes;
+  /** A file at least this large keeps a log of changes beside it (32 MB by default; 0: always). */
+  logAboveBytes?: number;
 }
 
 /** One change of a record: a new one, a new version of one already stored (same id), or the removal of one by id. */
@@ -42,25 +52,27 @@ export type Change =
 export type RecordsByCollection = Readonly<Record<string, readonly StoredRecord[]>>;
 
 const DEFAULT_FLUSH_INTERVAL_MS = 100;
+/** A write with more changes than this writes the whole file rather than a log of them. */
+const MOST_LOGGED_CHANGES = 50_000;
+/** Dead record bytes worth copying live records out of their segments for. */
+const COMPACT_ABOVE_BYTES = 64 << 20;
 
-function emptyData(names: readonly string[]): StoreData {
-  return Object.fromEntries(names.map((name) => [name, []]));
-}
-
-/** How a file store is kept: the file's adapter, its writes and its lock. */
+/** How a file store is kept: the file, its writes and its lock. */
 interface FileParts {
-  file: { jsonOf(record: StoredRecord): string };
+  file: StoreFile;
   writes: StoreWrites;
   lock: StoreLock;
   /** Whether the file existed when the store was opened. */
   existed: boolean;
 }
 
+type Table = RecordTable<StoredRecord>;
+
 /**
- * Holds every collection. Reads are served from indexes (by id, and per organisation in creation
- * order); changes are applied in memory at once and written as one atomic file write, so a change
- * that touches two collections is never half on disk. A change answered with an error is not kept:
- * neither in memory nor in the file.
+ * Holds every collection. Reads are served from indexes (by id, per organisation in creation order,
+ * and the filters, orders and search texts the resources declared); changes are applied in memory
+ * at once and written together, so that a change that touches two collections is never half on
+ * disk. A change answered with an error is not kept: neither in memory nor in the file.
  *
  * @example
  * const store = await Store.open({ kind: 'memory' }, ['clients']);
@@ -68,12 +80,14 @@ interface FileParts {
  * store.collection('clients').get(record.id);
  */
 export class Store {
-  readonly #collections: ReadonlyMap<string, IndexedCollection<StoredRecord>>;
+  readonly #tables: ReadonlyMap<string, Table>;
   /** How the file is kept; none for a memory store. */
   readonly #file: FileParts | undefined;
+  /** The seed's records by collection, and the snapshot of the table they were loaded into. */
+  readonly #seeded = new Map<Table, { records: readonly StoredRecord[]; snapshot: TableSnapshot<StoredRecord> }>();
 
-  private constructor(collections: ReadonlyMap<string, IndexedCollection<StoredRecord>>, file: FileParts | undefined) {
-    this.#collections = collections;
+  private constructor(tables: ReadonlyMap<string, Table>, file: FileParts | undefined) {
+    this.#tables = tables;
     this.#file = file;
   }
 
@@ -82,7 +96,7 @@ export class Store {
    * not is created on first write. The file is locked for this process until {@link close}.
    */
   static async open(location: StoreLocation, names: readonly string[], options: StoreOptions = {}): Promise<Store> {
-    if (location.kind === 'memory') return Store.inMemory(names);
+    if (location.kind === 'memory') return Store.inMemory(names, options.indexes);
     const { path } = location;
     try {
       await mkdir(dirname(path), { recursive: true });
@@ -105,9 +119,12 @@ export class Store {
     ]);
     const lock = await lockStoreFile(path, options.processes);
     try {
-      const file = new StoreFile(path, names, options.checkFile ?? (() => []), options.fileSystem);
-      const data = await file.read();
-      if (data !== null) {
+      const file = new StoreFile(path, names, options.checkFile ?? (() => []), {
+        ...(options.fileSystem === undefined ? {} : { fileSystem: options.fileSystem }),
+        ...(options.logAboveBytes === undefined ? {} : { logAboveBytes: options.logAboveBytes }),
+      });
+      const content = await file.read();
+      if (content !== null) {
         try {
           // Replaced by each write (a temporary file and a rename), a file the fake may not write
           // would silently become its own.
@@ -118,25 +135,26 @@ export class Store {
           throw new StartupError(`store file ${path} cannot be written (${why}); it was left untouched`);
         }
       }
-      const collections = new Map(names.map((name) => [name, new IndexedCollection<StoredRecord>(name)]));
-      for (const collection of collections.values()) {
-        const duplicate = collection.load(data?.[collection.name] ?? []);
+      const tables = tablesOf(names, options.indexes);
+      if (content !== null) {
+        const duplicate = loadContent(tables, content) ?? replayLog(tables, file);
         if (duplicate !== undefined) throw new StartupError(`store file ${path} holds the id ${duplicate} twice; it was left untouched`);
       }
-      const db = new Low<StoreData>(file, emptyData(names));
-      const writes = new StoreWrites(
-        () => {
-          db.data = Object.fromEntries([...collections.values()].map((c) => [c.name, c.ordered]));
-          return db.write();
-        },
-        {
-          durable: options.durable ?? false,
-          flushIntervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
-          onWriteError: options.onWriteError ?? (() => undefined),
-          onWriteRecovered: options.onWriteRecovered ?? (() => undefined),
-        },
-      );
-      return new Store(collections, { file, writes, lock, existed: data !== null });
+      const db = new Low<StoreContent>(file, {});
+      let store: Store | undefined;
+      const writes = new StoreWrites(() => (store as Store).#write(db), {
+        durable: options.durable ?? false,
+        flushIntervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
+        onWriteError: options.onWriteError ?? (() => undefined),
+        onWriteRecovered: options.onWriteRecovered ?? (() => undefined),
+      });
+      store = new Store(tables, { file, writes, lock, existed: content !== null });
+      for (const table of tables.values()) {
+        // From now on: what was read (the log's changes included) is on disk already.
+        table.trackChanges();
+        table.indexInBackground();
+      }
+      return store;
     } catch (error) {
       await lock.release();
       throw error;
@@ -144,8 +162,8 @@ export class Store {
   }
 
   /** A store that keeps nothing on disk (made at once: there is nothing to read). */
-  static inMemory(names: readonly string[]): Store {
-    return new Store(new Map(names.map((name) => [name, new IndexedCollection<StoredRecord>(name)])), undefined);
+  static inMemory(names: readonly string[], indexes: StoreIndexes = {}): Store {
+    return new Store(tablesOf(names, indexes), undefined);
   }
 
   /** Whether the store was opened on a file that already existed (a new file or memory: false). */
@@ -160,15 +178,12 @@ export class Store {
 
   /** The collection of this name (one the store was opened with). */
   collection<R extends StoredRecord>(name: string): Collection<R> {
-    return this.#indexed(name) as unknown as Collection<R>;
+    return this.#table(name) as unknown as Collection<R>;
   }
 
-  /**
-   * The JSON of a record: made once and kept by the file adapter for its next write, so that an
-   * answer and the file share one serialisation.
-   */
-  jsonOf(record: StoredRecord): string {
-    return this.#file?.file.jsonOf(record) ?? JSON.stringify(record);
+  /** The JSON of a stored record, as the file holds it (so that an answer and the file share one serialisation). */
+  jsonOf(collection: string, id: string): string | undefined {
+    return this.#table(collection).jsonOf(id);
   }
 
   /**
@@ -180,75 +195,67 @@ export class Store {
    */
   async apply(changes: readonly Change[]): Promise<void> {
     // Everything is checked before anything changes: a change that cannot apply leaves the store as it was.
-    const inserts: [IndexedCollection<StoredRecord>, StoredRecord][] = [];
-    // Many updates of one collection (a batch expiry, say) are swapped in one pass over its lists.
-    const updates = new Map<IndexedCollection<StoredRecord>, [StoredRecord, StoredRecord][]>();
-    const removals: [IndexedCollection<StoredRecord>, StoredRecord][] = [];
     for (const change of changes) {
-      const collection = this.#indexed(change.collection);
-      if ('insert' in change) {
-        inserts.push([collection, change.insert]);
-        continue;
+      const table = this.#table(change.collection);
+      if ('insert' in change) continue;
+      const id = 'remove' in change ? change.remove : change.update.id;
+      if (table.jsonOf(id) === undefined) {
+        throw new Error(`${change.collection} has no record ${id} to ${'remove' in change ? 'remove' : 'update'}`);
       }
-      if ('remove' in change) {
-        const stored = collection.get(change.remove);
-        if (stored === undefined) throw new Error(`${change.collection} has no record ${change.remove} to remove`);
-        removals.push([collection, stored]);
-        continue;
-      }
-      const previous = collection.get(change.update.id);
-      if (previous === undefined) throw new Error(`${change.collection} has no record ${change.update.id} to update`);
-      let pairs = updates.get(collection);
-      if (pairs === undefined) {
-        pairs = [];
-        updates.set(collection, pairs);
-      }
-      pairs.push([previous, change.update]);
     }
-    for (const [collection, record] of inserts) collection.add(record);
-    for (const [collection, pairs] of updates) {
-      if (pairs.length === 1) collection.swap(...(pairs[0] as [StoredRecord, StoredRecord]));
-      else collection.swapMany(pairs);
+    const undos: (() => void)[] = [];
+    for (const change of changes) {
+      const table = this.#table(change.collection);
+      if ('insert' in change) undos.push(table.insert(change.insert, JSON.stringify(change.insert)));
+      else if ('update' in change) undos.push(table.update(change.update, JSON.stringify(change.update)));
+      else undos.push(table.remove(change.remove));
     }
-    const removed: [IndexedCollection<StoredRecord>, StoredRecord, number][] = [];
-    for (const [collection, record] of removals) removed.push([collection, record, collection.remove(record)]);
+    this.#compactIfWasteful();
     // Undone only after every later change was (newest first), so each step finds what it changed.
     await this.#file?.writes.changed(() => {
-      for (const [collection, record, at] of removed.reverse()) collection.restore(record, at);
-      for (const [collection, pairs] of updates) {
-        const back = pairs.map(([previous, next]) => [next, previous] as const);
-        if (back.length === 1) collection.swap(...(back[0] as [StoredRecord, StoredRecord]));
-        else collection.swapMany(back);
-      }
-      for (const [collection, record] of inserts) collection.remove(record);
+      for (const undo of undos.reverse()) undo();
     });
   }
 
   /**
    * Replaces the records of the collections given (all of them, or with `orgId` only that
-   * organisation's), and writes the file before resolving. Fails without changing anything if an
-   * id would be stored twice, or (with a 503) if the file cannot be written.
+   * organisation's: those of the records given that belong to it), and writes the file before
+   * resolving. Fails without changing anything if an id would be stored twice, or (with a 503) if
+   * the file cannot be written. `seed` says the records are the seed's, given again at each reset:
+   * they are kept as a snapshot that later resets restore, touching only what changed since.
    */
-  async replace(records: RecordsByCollection, orgId?: string): Promise<void> {
-    const next = new Map<IndexedCollection<StoredRecord>, readonly StoredRecord[]>();
+  async replace(records: RecordsByCollection, orgId?: string, options: { seed?: boolean } = {}): Promise<void> {
+    const plan: [Table, readonly StoredRecord[]][] = [];
     for (const [name, given] of Object.entries(records)) {
-      const collection = this.#indexed(name);
-      const all = orgId === undefined ? given : [...collection.ordered.filter((r) => r.orgId !== orgId), ...given];
-      // A reset of an unchanged collection has nothing to check or index again.
-      if (collection.holdsExactly(all)) continue;
+      const table = this.#table(name);
+      const seeded = this.#seeded.get(table);
+      if (seeded?.records === given) {
+        plan.push([table, given]);
+        continue;
+      }
       const ids = new Set<string>();
-      for (const record of all) {
-        if (ids.has(record.id)) throw new Error(`the id ${record.id} would be stored twice in ${name}`);
+      for (const record of given) {
+        if (orgId !== undefined && record.orgId !== orgId) continue;
+        // Another organisation's record keeps its id when only one organisation is replaced.
+        const heldElsewhere = orgId !== undefined && (table.orgIdOf(record.id) ?? orgId) !== orgId;
+        if (ids.has(record.id) || heldElsewhere) throw new Error(`the id ${record.id} would be stored twice in ${name}`);
         ids.add(record.id);
       }
-      next.set(collection, all);
+      plan.push([table, given]);
     }
-    // Nothing changed: the file already says so (unless a write is pending, which flush() does).
-    if (next.size === 0) return this.flush();
-    const previous = [...next.keys()].map((collection) => [collection, collection.ordered] as const);
-    for (const [collection, all] of next) collection.load(all);
+    const undos: (() => void)[] = [];
+    for (const [table, given] of plan) {
+      const seeded = this.#seeded.get(table);
+      if (seeded?.records === given) {
+        undos.push(table.restore(seeded.snapshot, orgId));
+        continue;
+      }
+      undos.push(table.replace(given, orgId));
+      if (options.seed === true && orgId === undefined) this.#seeded.set(table, { records: given, snapshot: table.snapshot() });
+      else if (orgId === undefined) this.#seeded.delete(table);
+    }
     await this.#file?.writes.changed(() => {
-      for (const [collection, old] of previous) collection.load(old);
+      for (const undo of undos.reverse()) undo();
     }, true);
   }
 
@@ -265,19 +272,129 @@ export class Store {
     await this.#file?.writes.check();
   }
 
-  /** Writes pending changes, stops background writes and releases the file's lock. */
+  /** Writes pending changes (a large store: its whole file), stops background writes and releases the file's lock. */
   async close(): Promise<void> {
     if (this.#file === undefined) return;
     try {
       await this.#file.writes.close();
+      if (this.#file.file.logging) await this.#writeWhole();
     } finally {
       await this.#file.lock.release();
     }
   }
 
-  #indexed(name: string): IndexedCollection<StoredRecord> {
-    const collection = this.#collections.get(name);
-    if (collection === undefined) throw new Error(`the store has no collection ${name}`);
-    return collection;
+  /**
+   * One write: the changes since the last, appended to the log (a large store), or the whole
+   * file (a compaction, for a large store). If it fails, the changes it took are taken again by the next.
+   */
+  async #write(db: Low<StoreContent>): Promise<'log' | 'whole' | 'compaction'> {
+    const { file } = this.#file as FileParts;
+    const taken = new Map<Table, TableChanges>();
+    let count = 0;
+    let whole = false;
+    for (const table of this.#tables.values()) {
+      whole ||= table.needsWhole;
+      const changes = table.takeChanges();
+      taken.set(table, changes);
+      count += changes.records.size;
+    }
+    try {
+      if (file.logging && !whole && !file.logFull && count <= MOST_LOGGED_CHANGES) {
+        await file.append(this.#logLines(taken));
+        return 'log';
+      }
+      const compaction = file.logging;
+      db.data = this.#content();
+      await db.write();
+      return compaction ? 'compaction' : 'whole';
+    } catch (error) {
+      for (const [table, changes] of taken) table.putChangesBack(changes);
+      throw error;
+    }
   }
+
+  /** Writes the whole file now (a large store when it stops: the log folded in). */
+  async #writeWhole(): Promise<void> {
+    const { file } = this.#file as FileParts;
+    for (const table of this.#tables.values()) table.takeChanges();
+    await file.write(this.#content());
+  }
+
+  #content(): StoreContent {
+    return Object.fromEntries([...this.#tables].map(([name, table]) => [name, { parts: table.fileParts() }]));
+  }
+
+  /**
+   * The log's lines for what changed: each changed record's JSON as it is now, or its removal, and
+   * the organisations moved to the end of the stored order, in the order they happened.
+   */
+  #logLines(taken: ReadonlyMap<Table, TableChanges>): Buffer {
+    const lines: string[] = [];
+    for (const [table, { records, moves }] of taken) {
+      const name = JSON.stringify(table.name);
+      let done = 0;
+      let next = 0;
+      const movesUpTo = (count: number): void => {
+        for (; next < moves.length && (moves[next]?.after ?? 0) <= count; next++) {
+          lines.push(`[${name},"moved",${JSON.stringify(moves[next]?.orgId)}]\n`);
+        }
+      };
+      for (const [rec, id] of records) {
+        movesUpTo(done);
+        const json = table.jsonOfRec(rec);
+        lines.push(json === undefined ? `[${name},null,${JSON.stringify(id)}]\n` : `[${name},${json}]\n`);
+        done++;
+      }
+      movesUpTo(Number.POSITIVE_INFINITY);
+    }
+    return Buffer.from(lines.join(''));
+  }
+
+  /** Copies live records out of mostly dead segments once enough bytes are dead (never while a change may be undone). */
+  #compactIfWasteful(): void {
+    for (const table of this.#tables.values()) {
+      if (table.bytes.dead < COMPACT_ABOVE_BYTES) continue;
+      if (this.#file !== undefined && !this.#file.writes.idle) continue;
+      table.compact();
+    }
+  }
+
+  #table(name: string): Table {
+    const table = this.#tables.get(name);
+    if (table === undefined) throw new Error(`the store has no collection ${name}`);
+    return table;
+  }
+}
+
+function tablesOf(names: readonly string[], indexes: StoreIndexes = {}): Map<string, Table> {
+  return new Map(names.map((name) => [name, new RecordTable<StoredRecord>(name, indexes[name])]));
+}
+
+/** Puts the file's records into the tables; answers an id found twice, if any. */
+function loadContent(tables: ReadonlyMap<string, Table>, content: StoreContent): string | undefined {
+  for (const [name, table] of tables) {
+    const { parts, lines } = content[name] ?? { parts: [] };
+    for (let i = 0; i < parts.length; i++) {
+      const duplicate = table.adoptLines(parts[i] as Buffer, lines?.[i] ?? []);
+      if (duplicate !== undefined) return duplicate;
+    }
+  }
+  return undefined;
+}
+
+/** Applies the changes the log held at start-up. */
+function replayLog(tables: ReadonlyMap<string, Table>, file: StoreFile): undefined {
+  for (const change of file.takeLogged()) {
+    const table = tables.get(change.collection) as Table;
+    if ('moved' in change) {
+      table.moveToEnd(change.moved);
+    } else if ('removed' in change) {
+      if (table.jsonOf(change.removed) !== undefined) table.remove(change.removed);
+    } else if (table.jsonOf(change.record.id) !== undefined) {
+      table.update(change.record, change.json);
+    } else {
+      table.insert(change.record, change.json);
+    }
+  }
+  return undefined;
 }

@@ -68,7 +68,7 @@ export function storeUnavailable(error: Error): ApiError {
  * await writes.changed(() => collection.remove(record));
  */
 export class StoreWrites {
-  readonly #write: () => Promise<void>;
+  readonly #write: () => Promise<unknown>;
   readonly #options: StoreWritesOptions;
   /** Changes not yet carried by a write (or carried by one that failed). */
   #dirty = false;
@@ -81,9 +81,19 @@ export class StoreWrites {
   #lastWriteMs = 0;
   #closed = false;
 
-  constructor(write: () => Promise<void>, options: StoreWritesOptions) {
+  /**
+   * `write` writes memory as it is when called; when it answers `'compaction'` (a store that
+   * otherwise appends to a log, written whole now and then), its length does not stretch the time
+   * between writes.
+   */
+  constructor(write: () => Promise<unknown>, options: StoreWritesOptions) {
     this.#write = write;
     this.#options = options;
+  }
+
+  /** Whether no change waits for a write (none could still be undone). */
+  get idle(): boolean {
+    return this.#writing === undefined && this.#next === undefined;
   }
 
   /** Why the last write failed, while writes fail. */
@@ -142,15 +152,15 @@ export class StoreWrites {
     this.#cancelTimer();
     const started = performance.now();
     // Called now, so that the write carries memory as it is now.
-    let written: Promise<void>;
+    let written: Promise<unknown>;
     try {
       written = this.#write();
     } catch (error) {
       written = Promise.reject(error);
     }
     written.then(
-      () => {
-        this.#lastWriteMs = performance.now() - started;
+      (kind) => {
+        if (kind !== 'compaction') this.#lastWriteMs = performance.now() - started;
         this.#writing = undefined;
         if (this.#failure !== undefined) {
           this.#failure = undefined;

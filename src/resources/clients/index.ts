@@ -1,6 +1,7 @@
 // The clients resource: everything the fake knows about clients, as one module.
 import type { ResourceModule } from '../../api/resource.js';
 import type { ClientRecord } from './client-record.js';
+import { CLIENT_INDEXES } from './list.js';
 import { CLIENT_OPERATIONS, type ClientsApi } from './operations.js';
 import { newClientRecord, seededClientRecord, type ClientInput, type ClientSeed } from './records.js';
 import { CLIENTS, createClientsService } from './service.js';
@@ -23,6 +24,7 @@ export const clients: ResourceModule<ClientsApi> = {
       recordSchema: 'client.schema.json',
       entrySchema: 'client-entry.schema.json',
       requiredInSnapshot: true,
+      indexes: CLIENT_INDEXES,
     },
   ],
   schemaFiles: ['client.schema.json', 'client-create.schema.json', 'client-list-query.schema.json', 'client-entry.schema.json'],

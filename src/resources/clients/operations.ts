@@ -4,7 +4,7 @@ import type { Operation } from '../../api/resource.js';
 import type { Store } from '../../store/store.js';
 import type { ListQuery } from './list.js';
 import type { ClientInput } from './records.js';
-import type { ClientsService } from './service.js';
+import { CLIENTS, type ClientsService } from './service.js';
 
 /** What the handlers use: the service, and the store for the JSON of a new record. */
 export interface ClientsApi {
@@ -30,7 +30,7 @@ export const CLIENT_OPERATIONS: readonly Operation<ClientsApi>[] = [
     async handle({ service, store }, call) {
       const record = await service.create(call.orgId, call.body as ClientInput);
       // One serialisation serves the answer and the store file.
-      return { body: record, json: store.jsonOf(record), headers: { Location: `${call.path}/${record.id}` } };
+      return { body: record, json: store.jsonOf(CLIENTS, record.id), headers: { Location: `${call.path}/${record.id}` } };
     },
   },
   {
@@ -41,7 +41,7 @@ export const CLIENT_OPERATIONS: readonly Operation<ClientsApi>[] = [
     summary: 'List clients',
     query: 'client-list-query.schema.json',
     response: { page: 'client.schema.json' },
-    handle: ({ service }, call) => ({ body: service.list(call.orgId, call.query as unknown as ListQuery) }),
+    handle: async ({ service }, call) => ({ body: await service.list(call.orgId, call.query as unknown as ListQuery) }),
   },
   {
     id: 'getClient',

@@ -5,7 +5,7 @@ import type { EventBus } from '../../events.js';
 import { nextFreeId, type IdGenerator } from '../../ids.js';
 import type { Store } from '../../store/store.js';
 import type { ClientRecord } from './client-record.js';
-import { listClients, type ClientList, type ListQuery } from './list.js';
+import { listClientsIndexed, type ClientList, type ListQuery } from './list.js';
 import { newClientRecord, type ClientInput } from './records.js';
 
 /** The collection the clients live in. */
@@ -23,7 +23,7 @@ export interface ClientsServiceDeps {
 export interface ClientsService {
   create(orgId: string, input: ClientInput): Promise<ClientRecord>;
   get(orgId: string, id: string): ClientRecord;
-  list(orgId: string, query: ListQuery): ClientList;
+  list(orgId: string, query: ListQuery): Promise<ClientList>;
 }
 
 /**
@@ -37,7 +37,7 @@ export function createClientsService({ store, clock, ids, events }: ClientsServi
   const clients = store.collection<ClientRecord>(CLIENTS);
   return {
     async create(orgId, input) {
-      const id = nextFreeId(ids, (candidate) => clients.get(candidate) !== undefined);
+      const id = nextFreeId(ids, (candidate) => clients.jsonOf(candidate) !== undefined);
       const now = new Date(clock.now()).toISOString();
       const record = newClientRecord(input, { id, orgId, now });
       await events.commit([{ collection: CLIENTS, insert: record }], [{ type: 'client.created', orgId, at: now, data: record }]);
@@ -52,7 +52,7 @@ export function createClientsService({ store, clock, ids, events }: ClientsServi
     },
 
     list(orgId, query) {
-      return listClients(clients.forOrg(orgId), query);
+      return listClientsIndexed(clients, orgId, query);
     },
   };
 }

@@ -10,6 +10,7 @@ import { accessTokenOf } from './detail.js';
 import { REQUEST_OPERATIONS, type RequestsApi } from './operations.js';
 import { newRequestRecord, seededRequestRecord, type RequestInput, type RequestSeed } from './records.js';
 import { toRequest, type RequestRecord } from './request-record.js';
+import { REQUEST_INDEXES } from './list.js';
 import { createRequestsService, REQUESTS } from './service.js';
 
 /** Stands in for ids and tokens of a `malformed` fault's made-up request. */
@@ -38,6 +39,7 @@ export const requests: ResourceModule<RequestsApi> = {
       recordSchema: 'request-record.schema.json',
       entrySchema: 'request-entry.schema.json',
       requiredInSnapshot: false,
+      indexes: REQUEST_INDEXES,
     },
   ],
   schemaFiles: [

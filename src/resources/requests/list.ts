@@ -1,4 +1,6 @@
-// GET /requests: filters, newest first, and pagination over one organisation's requests.
+// GET /requests: filters, newest first, and pagination over one organisation's requests, through
+// the indexes the store keeps of them.
+import type { Collection, CollectionIndexes, FilterValue } from '../../store/collection.js';
 import type { RequestStatus } from './lifecycle.js';
 import { toRequest, type Request, type RequestRecord, type RequestType } from './request-record.js';
 
@@ -18,33 +20,28 @@ export interface RequestList {
 }
 
 /**
- * One page of an organisation's requests, newest first. `records` must be in creation order
- * (oldest first), as the store keeps them.
+ * What the store keeps for the requests' list: filters on status, type and client.
  *
  * @example
- * listRequests(requests.forOrg('org_acme'), { status: 'approved', page: 1, limit: 20 });
+ * Store.inMemory(['requests'], { requests: REQUEST_INDEXES });
  */
-export function listRequests(records: readonly RequestRecord[], query: RequestListQuery): RequestList {
+export const REQUEST_INDEXES: CollectionIndexes<RequestRecord> = {
+  filters: { status: (r) => r.status, type: (r) => r.type, clientId: (r) => r.clientId },
+};
+
+/**
+ * One page of an organisation's requests, newest first, through the collection's indexes.
+ *
+ * @example
+ * await listRequests(requests, 'org_acme', { status: 'approved', page: 1, limit: 20 });
+ */
+export async function listRequests(requests: Collection<RequestRecord>, orgId: string, query: RequestListQuery): Promise<RequestList> {
   const { page, limit } = query;
-  const filtered =
-    query.status === undefined && query.type === undefined && query.clientId === undefined
-      ? records
-      : records.filter(
-          (r) =>
-            (query.status === undefined || r.status === query.status) &&
-            (query.type === undefined || r.type === query.type) &&
-            (query.clientId === undefined || r.clientId === query.clientId),
-        );
-  const total = filtered.length;
-  // Newest first: the page is read off the end of the oldest-first list.
-  const end = total - (page - 1) * limit;
-  const data =
-    end <= 0
-      ? []
-      : filtered
-          .slice(Math.max(0, end - limit), end)
-          .reverse()
-          .map(toRequest);
+  const where: Record<string, FilterValue> = {};
+  if (query.status !== undefined) where.status = query.status;
+  if (query.type !== undefined) where.type = query.type;
+  if (query.clientId !== undefined) where.clientId = query.clientId;
+  const { total, records } = await requests.list(orgId, { where, offset: (page - 1) * limit, limit });
   const totalPages = Math.ceil(total / limit);
-  return { data, pagination: { page, limit, total, totalPages, hasNext: page < totalPages, hasPrev: page > 1 } };
+  return { data: records.map(toRequest), pagination: { page, limit, total, totalPages, hasNext: page < totalPages, hasPrev: page > 1 } };
 }

@@ -39,7 +39,7 @@ export const REQUEST_OPERATIONS: readonly Operation<RequestsApi>[] = [
     summary: 'List verification requests',
     query: 'request-list-query.schema.json',
     response: { page: 'request.schema.json' },
-    handle: ({ service }, call) => ({ body: service.list(call.orgId, call.query as unknown as RequestListQuery) }),
+    handle: async ({ service }, call) => ({ body: await service.list(call.orgId, call.query as unknown as RequestListQuery) }),
   },
   {
     id: 'getRequest',

@@ -23,7 +23,7 @@ export const REQUESTS = 'requests';
 export interface RequestsService {
   create(orgId: string, input: RequestInput): Promise<RequestRecord>;
   get(orgId: string, id: string): RequestDetail;
-  list(orgId: string, query: RequestListQuery): RequestList;
+  list(orgId: string, query: RequestListQuery): Promise<RequestList>;
   /** Completes the current step of any organisation's request (opening it first when `initiated`). */
   completeStep(id: string): Promise<RequestDetail>;
   /** Moves any organisation's request to `status` along the transition table, walking the moves between. */
@@ -216,7 +216,7 @@ export function createRequestsService(parts: ResourceParts): RequestsService {
     },
 
     list(orgId, query) {
-      return listRequests(requests.forOrg(orgId), query);
+      return listRequests(requests, orgId, query);
     },
 
     completeStep(id) {

@@ -60,9 +60,10 @@ export interface DeliverySender {
  */
 const HANDED_MAX = 32;
 
-/** A delivery handed to the queue: the record it was made from, its attempt and when (the fake's clock). */
+/** A delivery handed to the queue: the record it was made from (and its version), its attempt and when (the fake's clock). */
 interface Handed {
   record: WebhookDeliveryRecord;
+  version: number | undefined;
   attempt: number;
   at: number;
 }
@@ -73,8 +74,8 @@ interface Line {
   queue: string[];
   /** Handed over and not yet reported on, in order. */
   handed: Handed[];
-  /** The subscription as it stood when they were handed over. */
-  handedFor: WebhookRecord | undefined;
+  /** The version of the subscription when they were handed over. */
+  handedFor: number | undefined;
   /** A recall not yet answered: nothing more is handed over until it is. */
   recalling: boolean;
   /** The reports of this subscription, handled one after the other (each may wait for a store write). */
@@ -194,18 +195,18 @@ export function createDeliverySender(deps: DeliverySenderDeps): DeliverySender {
         if (requests.length === 0 && line.handed.length === 0) {
           const error = `the event ${record.eventId} is no longer stored`;
           line.queue.shift();
-          line.handed.push({ record, attempt, at: now });
+          line.handed.push({ record, version: deliveries.versionOf(record.id), attempt, at: now });
           report({ kind: 'result', queue: subscriptionId, id: record.id, result: { status: null, error, body: '', durationMs: 0 } });
         }
         break;
       }
       line.queue.shift();
-      line.handed.push({ record, attempt, at: now });
+      line.handed.push({ record, version: deliveries.versionOf(record.id), attempt, at: now });
       requests.push(request);
     }
     if (requests.length > 0) {
       cancelRetry(subscriptionId);
-      line.handedFor = subscription;
+      line.handedFor = subscriptions.versionOf(subscriptionId);
       outbound.push(subscriptionId, requests);
     }
     if (line.queue.length === 0 && line.handed.length === 0) {
@@ -272,8 +273,8 @@ export function createDeliverySender(deps: DeliverySenderDeps): DeliverySender {
       line.handed = [];
     }
     // Changed meanwhile (canceled with its subscription, replaced by a reset): this answer is not its.
-    const stored = deliveries.get(handed.record.id);
-    if (stored !== handed.record) {
+    if (deliveries.versionOf(handed.record.id) !== handed.version) {
+      const stored = deliveries.get(handed.record.id);
       if (isSuccess(message.result) && isPendingOf(stored, subscriptionId)) line.queue.unshift(stored.id);
       wake(subscriptionId);
       return;
@@ -326,7 +327,8 @@ export function createDeliverySender(deps: DeliverySenderDeps): DeliverySender {
         // What was handed over goes on only if neither its records nor its subscription changed
         // (another organisation's, after a reset of one): its answers are logged as usual.
         const unchanged =
-          subscriptions.get(subscriptionId) === line.handedFor && line.handed.every((h) => deliveries.get(h.record.id) === h.record);
+          subscriptions.versionOf(subscriptionId) === line.handedFor &&
+          line.handed.every((h) => deliveries.versionOf(h.record.id) === h.version);
         if (!unchanged) recall(subscriptionId, line);
         line.queue = [];
         if (line.handed.length === 0) lines.delete(subscriptionId);

@@ -1,0 +1,1368 @@
+// One collection of the store, held once: each record as its canonical JSON in large segments off
+// the JavaScript heap, found through typed-array indexes (by id, per organisation in creation
+// order, in stored order, and the filters, orders and search texts its resource declared).
+import type { Collection, CollectionIndexes, FilterValue, ListPage, ListRequest } from './collection.js';
+import { hashAscii, hashBytes, IdIndex } from './id-index.js';
+import { IntList } from './int-list.js';
+import { SearchText, TEXT_SEPARATOR } from './search-text.js';
+import { SEPARATOR_LENGTH, Segments } from './segments.js';
+import type { StoredRecord } from './stored-record.js';
+
+/** How long a slice of long work (a first sort, a search, indexing after start-up) may hold the event loop. */
+const SLICE_MS = 8;
+/** Bytes per chunk of an export. */
+const CHUNK_BYTES = 1 << 20;
+/** Where the id's characters start in a record's JSON that begins `{"id":"`. */
+const ID_START = 7;
+const ID_PREFIX = '{"id":"';
+const QUOTE = 0x22;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+type Column = Int32Array | Float64Array | Uint8Array;
+
+function grow<T extends Column>(column: T, capacity: number): T {
+  const grown = new (column.constructor as new (length: number) => T)(capacity);
+  grown.set(column);
+  return grown;
+}
+
+/** Whether an id can be found through the record bytes: printable ASCII that JSON writes as it is. */
+function isPlainId(id: string): boolean {
+  for (let i = 0; i < id.length; i++) {
+    const code = id.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e || code === QUOTE || code === 0x5c) return false;
+  }
+  return true;
+}
+
+/** Milliseconds of an ISO 8601 instant; creation order compares these. */
+function instantMs(text: string): number {
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? 0 : ms;
+}
+
+/** A declared filter: its values' codes and, by record number, each record's code. */
+interface FilterIndex<R> {
+  name: string;
+  of: (record: R) => FilterValue;
+  codes: Map<string, number>;
+  column: Int32Array;
+}
+
+/** A declared text order's key, by record number. */
+interface TextKeys<R> {
+  name: string;
+  of: (record: R) => string | undefined;
+  keys: (string | undefined)[];
+}
+
+/** A declared count order's number, by record number. */
+interface CountKeys<R> {
+  name: string;
+  of: (record: R) => number;
+  column: Float64Array;
+}
+
+/** A maintained order by a text key; built on first use, in slices. */
+interface TextOrder {
+  recs: IntList | undefined;
+  building: Promise<IntList> | undefined;
+  /** Records changed while the order was being built: placed again once it is. */
+  pending: Set<number> | undefined;
+}
+
+/** One organisation's records: in creation order, its search texts and its maintained orders. */
+interface OrgState {
+  /** Records, oldest first. */
+  recs: IntList;
+  text: SearchText | undefined;
+  textOrders: Map<string, TextOrder>;
+  /** Count orders made for the organisation's records as they were at `version`. */
+  countOrders: Map<string, { version: number; recs: Int32Array }>;
+}
+
+interface Org {
+  readonly orgId: string;
+  readonly number: number;
+  /** Bumps at every change of the organisation's records. */
+  version: number;
+  state: OrgState;
+}
+
+function emptyOrgState(): OrgState {
+  return { recs: new IntList(), text: undefined, textOrders: new Map(), countOrders: new Map() };
+}
+
+/** What a record's columns held, to put back when a change is undone. */
+interface SavedRec {
+  rec: number;
+  alive: number;
+  segment: number;
+  offset: number;
+  length: number;
+  stamp: number;
+  seq: number;
+  indexed: number;
+  filters: number[];
+  counts: number[];
+  keys: (string | undefined)[];
+  textEntry: number;
+  hashed: boolean;
+}
+
+/**
+ * A bottom-up merge sort of the positions 0..n-1 that yields to other work every few
+ * milliseconds, so that sorting a million keys never holds the event loop for long.
+ */
+async function sortInSlices(n: number, compare: (a: number, b: number) => number): Promise<Int32Array> {
+  let source = new Int32Array(n);
+  for (let i = 0; i < n; i++) source[i] = i;
+  let target = new Int32Array(n);
+  let started = performance.now();
+  const RUN = 16;
+  for (let from = 0; from < n; from += RUN) {
+    const end = Math.min(n, from + RUN);
+    for (let i = from + 1; i < end; i++) {
+      const value = source[i] as number;
+      let j = i - 1;
+      while (j >= from && compare(source[j] as number, value) > 0) {
+        source[j + 1] = source[j] as number;
+        j--;
+      }
+      source[j + 1] = value;
+    }
+  }
+  for (let width = RUN; width < n; width *= 2) {
+    for (let left = 0; left < n; left += 2 * width) {
+      const middle = Math.min(n, left + width);
+      const right = Math.min(n, left + 2 * width);
+      let i = left;
+      let j = middle;
+      let k = left;
+      while (i < middle && j < right) {
+        target[k++] = compare(source[i] as number, source[j] as number) <= 0 ? (source[i++] as number) : (source[j++] as number);
+      }
+      while (i < middle) target[k++] = source[i++] as number;
+      while (j < right) target[k++] = source[j++] as number;
+      if (performance.now() - started > SLICE_MS) {
+        await nextTurn();
+        started = performance.now();
+      }
+    }
+    [source, target] = [target, source];
+  }
+  return source;
+}
+
+/** Whether two lists of record numbers hold the same numbers in the same order. */
+function sameValues(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** What changed in a table since the store's last write. */
+export interface TableChanges {
+  /** Records by number, with their ids, in the order they first changed. */
+  records: ReadonlyMap<number, string>;
+  /** Organisations moved to the end of the stored order, each after the first `after` of those records changed. */
+  moves: readonly { after: number; orgId: string }[];
+}
+
+/** A record line of a store file, as start-up hands it over: where it is and what the line says of it. */
+export interface RecordLine {
+  segment: number;
+  offset: number;
+  length: number;
+  orgId: string;
+  createdMs: number;
+  /** Whether the line begins `{"id":"` with a plain id, which ends at the next quote. */
+  plainId: boolean;
+  /** The id, when not plain. */
+  id?: string;
+}
+
+/**
+ * A collection held as record bytes plus typed-array indexes. Records are parsed when read, so
+ * every reader gets its own objects. An update appends the new version and leaves the old bytes
+ * dead until their segment is compacted; a record keeps its number for life, and a snapshot taken
+ * for the seed shares the bytes and restores an organisation by putting back only what changed.
+ *
+ * @example
+ * const table = new RecordTable('clients', indexes);
+ * table.insert(record, JSON.stringify(record));
+ * table.get(record.id);
+ */
+export class RecordTable<R extends StoredRecord> implements Collection<R> {
+  readonly name: string;
+  readonly #indexes: CollectionIndexes<R>;
+  #segments = new Segments();
+  #ids = new IdIndex();
+  /** Ids that are not plain (see {@link isPlainId}), or whose JSON does not begin with them. */
+  #oddIds = new Map<string, number>();
+  /** Every live record in stored order: the file's order. */
+  #order = new IntList();
+  #orgs = new Map<string, Org>();
+  #orgList: Org[] = [];
+  #capacity = 0;
+  /** Record numbers handed out (live or not). */
+  #count = 0;
+  #live = 0;
+  // Columns, by record number.
+  #segment = new Int32Array(0);
+  #offset = new Int32Array(0);
+  #length = new Int32Array(0);
+  #org = new Int32Array(0);
+  #createdMs = new Float64Array(0);
+  /** Creation place within the organisation: larger is newer. */
+  #seq = new Float64Array(0);
+  #alive = new Uint8Array(0);
+  /** Whether the record is in the declared indexes (records read at start-up wait for a background pass). */
+  #indexed = new Uint8Array(0);
+  #hashed = new Uint8Array(0);
+  /** Unique per version of a record: equal stamps, equal bytes. */
+  #stamp = new Float64Array(0);
+  #nextStamp = 1;
+  #textEntry = new Int32Array(0);
+  readonly #filters: FilterIndex<R>[];
+  readonly #textKeys: TextKeys<R>[];
+  readonly #countKeys: CountKeys<R>[];
+  /** Records not in the declared indexes yet, and the pass that puts them there. */
+  #unindexed = 0;
+  #indexing: Promise<void> | undefined;
+  /** Shared by a table and the snapshots taken of it, until it is loaded anew. */
+  #lineage: object = {};
+  /** Records changed since the store last took them (for its log), with their ids; none kept for a memory store. */
+  #changed: Map<number, string> | undefined;
+  /** Organisations moved to the end of the stored order since then, each after the first `after` changed records. */
+  #changes: { after: number; orgId: string }[] | undefined;
+  #needsWhole = false;
+  /** While a change that may be undone runs: what each record held before it. */
+  #saving: Map<number, SavedRec> | undefined;
+
+  constructor(name: string, indexes: CollectionIndexes<R> = {}) {
+    this.name = name;
+    this.#indexes = indexes;
+    this.#filters = Object.entries(indexes.filters ?? {}).map(([filter, of]) => ({
+      name: filter,
+      of,
+      codes: new Map(),
+      column: new Int32Array(0),
+    }));
+    this.#textKeys = Object.entries(indexes.textOrders ?? {}).map(([order, of]) => ({ name: order, of, keys: [] }));
+    this.#countKeys = Object.entries(indexes.countOrders ?? {}).map(([order, of]) => ({ name: order, of, column: new Float64Array(0) }));
+  }
+
+  // ---- What resources read ----
+
+  get size(): number {
+    return this.#live;
+  }
+
+  get(id: string): R | undefined {
+    const rec = this.#find(id);
+    return rec === -1 ? undefined : this.#parse(rec);
+  }
+
+  /** The canonical JSON of the record with this id. */
+  jsonOf(id: string): string | undefined {
+    const rec = this.#find(id);
+    return rec === -1 ? undefined : this.#text(rec);
+  }
+
+  versionOf(id: string): number | undefined {
+    const rec = this.#find(id);
+    return rec === -1 ? undefined : this.#stamp[rec];
+  }
+
+  forOrg(orgId: string): R[] {
+    const org = this.#orgs.get(orgId);
+    if (org === undefined) return [];
+    return Array.from(org.state.recs.view(), (rec) => this.#parse(rec));
+  }
+
+  all(orgId?: string): R[] {
+    const out: R[] = [];
+    const number = orgId === undefined ? -1 : (this.#orgs.get(orgId)?.number ?? -2);
+    if (number === -2) return out;
+    for (const rec of this.#order.view()) if (number === -1 || this.#org[rec] === number) out.push(this.#parse(rec));
+    return out;
+  }
+
+  count(orgId?: string): number {
+    return orgId === undefined ? this.#live : (this.#orgs.get(orgId)?.state.recs.length ?? 0);
+  }
+
+  async list(orgId: string, request: ListRequest): Promise<ListPage<R>> {
+    const org = this.#orgs.get(orgId);
+    if (org === undefined) return { total: 0, records: [] };
+    const { offset, limit } = request;
+    const where = Object.entries(request.where ?? {});
+    if (request.order === undefined && where.length === 0 && request.search === undefined) {
+      // Newest first, read straight off the end of the creation order.
+      const recs = org.state.recs;
+      const total = recs.length;
+      const end = total - offset;
+      const records: R[] = [];
+      for (let i = end - 1; i >= Math.max(0, end - limit); i--) records.push(this.#parse(recs.at(i)));
+      return { total, records };
+    }
+    await this.#whenIndexed();
+    const checks = where.map(([name, value]) => {
+      const filter = this.#filters.find((f) => f.name === name);
+      if (filter === undefined) throw new Error(`${this.name} has no filter ${name}`);
+      return { column: filter.column, code: filter.codes.get(JSON.stringify(value)) ?? -1 };
+    });
+    const hits = request.search === undefined ? undefined : await this.#search(org, request.search);
+    // The organisation as it is now: a search or a first sort may have let other requests change it.
+    const order = await this.#ordered(org, request.order);
+    const page: number[] = [];
+    let total = 0;
+    const take = (rec: number): void => {
+      if (this.#alive[rec] !== 1) return;
+      if (hits !== undefined && hits[rec] !== 1) return;
+      for (const check of checks) if (check.column[rec] !== check.code) return;
+      if (total >= offset && total < offset + limit) page.push(rec);
+      total++;
+    };
+    if (request.order === undefined) for (let i = order.length - 1; i >= 0; i--) take(order[i] as number);
+    else for (let i = 0; i < order.length; i++) take(order[i] as number);
+    return { total, records: page.map((rec) => this.#parse(rec)) };
+  }
+
+  /**
+   * The JSON array of the records (of one organisation, with `orgId`) in stored order, exactly as
+   * `JSON.stringify` writes it, in chunks of about a megabyte: the records as they are when it is
+   * called, however long the chunks take to be read.
+   */
+  *jsonChunks(orgId?: string): Generator<Buffer> {
+    const number = orgId === undefined ? -1 : (this.#orgs.get(orgId)?.number ?? -2);
+    const recs = number === -1 ? this.#order.view().slice() : this.#order.view().filter((rec) => this.#org[rec] === number);
+    const segment = Int32Array.from(recs, (rec) => this.#segment[rec] as number);
+    const offset = Int32Array.from(recs, (rec) => this.#offset[rec] as number);
+    const length = Int32Array.from(recs, (rec) => this.#length[rec] as number);
+    const segments = this.#segments.share();
+    let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    let used = 0;
+    chunk[used++] = 0x5b; // [
+    for (let i = 0; i < recs.length; i++) {
+      const bytes = (length[i] as number) + 1;
+      // Room for the record, its comma and the closing bracket.
+      if (used + bytes + 1 > chunk.length) {
+        yield chunk.subarray(0, used);
+        chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes + 2));
+        used = 0;
+      }
+      if (i > 0) chunk[used++] = 0x2c; // ,
+      const start = offset[i] as number;
+      used += segments.buffer(segment[i] as number).copy(chunk, used, start, start + (length[i] as number));
+    }
+    chunk[used++] = 0x5d; // ]
+    yield chunk.subarray(0, used);
+  }
+
+  // ---- What the store changes ----
+
+  /** Adds a new record whose JSON is `json`; answers how to undo it. */
+  insert(record: R, json: string): () => void {
+    const rec = this.#append(json, record.id, record.orgId, instantMs(record.createdAt));
+    this.#order.push(rec);
+    this.#indexRecord(rec, record);
+    return () => this.#remove(rec);
+  }
+
+  /** Stores a new version of a record (same id, organisation and creation time); answers how to undo it. */
+  update(record: R, json: string): () => void {
+    const rec = this.#find(record.id);
+    if (rec === -1) throw new Error(`${this.name} has no record ${record.id} to update`);
+    const saved = this.#snapshotRec(rec);
+    this.#setVersion(rec, json, record);
+    return () => this.#putBack([saved], true);
+  }
+
+  /** Removes the record with this id; answers how to undo it. */
+  remove(id: string): () => void {
+    const rec = this.#find(id);
+    if (rec === -1) throw new Error(`${this.name} has no record ${id} to remove`);
+    const at = this.#order.lastIndexOf(rec);
+    const orgAt = (this.#orgList[this.#org[rec] as number] as Org).state.recs.lastIndexOf(rec);
+    const saved = this.#snapshotRec(rec);
+    this.#remove(rec);
+    return () => {
+      this.#putBack([saved], true);
+      const org = this.#orgList[this.#org[rec] as number] as Org;
+      if (at === -1 || at >= this.#order.length) this.#order.push(rec);
+      else this.#order.insert(at, rec);
+      if (orgAt === -1 || orgAt >= org.state.recs.length) org.state.recs.push(rec);
+      else org.state.recs.insert(orgAt, rec);
+      this.#touchOrg(org);
+    };
+  }
+
+  /**
+   * Replaces every record (or, with `orgId`, the organisation's) with those of `records` (of
+   * that organisation). Answers how to undo it.
+   */
+  replace(records: readonly R[], orgId?: string, jsonOf: (record: R) => string = (r) => JSON.stringify(r)): () => void {
+    if (orgId === undefined) {
+      const previous = this.#takeState();
+      this.#clear();
+      this.#reserve(records.length);
+      for (const record of records) {
+        const rec = this.#append(jsonOf(record), record.id, record.orgId, instantMs(record.createdAt));
+        this.#order.push(rec);
+        this.#indexRecord(rec, record);
+      }
+      return () => this.#putState(previous);
+    }
+    return this.#undoable(() => {
+      const org = this.#orgs.get(orgId);
+      if (org !== undefined) for (const rec of this.#detach(org).recs.view()) this.#remove(rec);
+      for (const record of records) {
+        if (record.orgId !== orgId) continue;
+        const rec = this.#append(jsonOf(record), record.id, record.orgId, instantMs(record.createdAt));
+        this.#order.push(rec);
+        this.#indexRecord(rec, record);
+      }
+    });
+  }
+
+  /** Whether the records were loaded from a snapshot of this table's line (so that it restores only what changed). */
+  #sameLineage(snapshot: TableSnapshot<R>): boolean {
+    return snapshot.table.#lineage === this.#lineage;
+  }
+
+  /** A frozen copy to restore from: it shares the record bytes, so it costs the indexes only. */
+  snapshot(): TableSnapshot<R> {
+    const copy = new RecordTable<R>(this.name, this.#indexes);
+    copy.#assign(this);
+    return new TableSnapshot(copy);
+  }
+
+  /**
+   * Holds again what `snapshot` held (or, with `orgId`, that organisation's records), touching
+   * only the records changed since it was taken. Answers how to undo it.
+   */
+  restore(snapshot: TableSnapshot<R>, orgId?: string): () => void {
+    const from = snapshot.table;
+    if (!this.#sameLineage(snapshot)) {
+      if (orgId !== undefined) return this.replace(from.all(orgId), orgId, (r) => from.jsonOf(r.id) as string);
+      const previous = this.#takeState();
+      this.#assign(from);
+      return () => this.#putState(previous);
+    }
+    return this.#undoable(() => {
+      const orgIds = orgId === undefined ? new Set([...this.#orgs.keys(), ...from.#orgs.keys()]) : [orgId];
+      for (const id of orgIds) this.#restoreOrg(from, id);
+      if (orgId === undefined) {
+        // The log keeps records in place, appends the new and drops the removed: when that does not
+        // give the snapshot's order, the next write writes the whole file.
+        if (!sameValues(this.#order.view(), from.#order.view())) this.#needsWhole = true;
+        this.#order = from.#order.copy();
+        this.#oddIds = new Map(from.#oddIds);
+        return;
+      }
+      // The organisation's records go after every other record, in the snapshot's stored order.
+      const org = this.#orgs.get(orgId);
+      if (org === undefined) return;
+      const number = org.number;
+      const theirs = from.#order.view().filter((rec) => from.#org[rec] === number);
+      const mine = this.#order.view().filter((rec) => this.#org[rec] === number);
+      if (!sameValues(mine, theirs)) this.#needsWhole = true;
+      const tail = this.#order.view().subarray(this.#order.length - theirs.length);
+      if (mine.length === theirs.length && sameValues(tail, theirs)) return;
+      this.#order.retain((rec) => this.#org[rec] !== number);
+      for (const rec of theirs) this.#order.push(rec);
+      this.#changes?.push({ after: this.#changed?.size ?? 0, orgId });
+    });
+  }
+
+  /**
+   * Moves an organisation's records after every other record in the stored order, keeping their
+   * order (what a restore of one organisation does, replayed from the log).
+   */
+  moveToEnd(orgId: string): void {
+    const org = this.#orgs.get(orgId);
+    if (org === undefined) return;
+    const number = org.number;
+    const recs = this.#order.view().filter((rec) => this.#org[rec] === number);
+    this.#order.retain((rec) => this.#org[rec] !== number);
+    for (const rec of recs) this.#order.push(rec);
+  }
+
+  /** Whether the next write must write the whole file: the log could not say what changed exactly. */
+  get needsWhole(): boolean {
+    return this.#needsWhole;
+  }
+
+  /** Keeps the records changed from now on, for {@link takeChanges} (a store that writes a file). */
+  trackChanges(): void {
+    this.#changed ??= new Map();
+    this.#changes ??= [];
+  }
+
+  /**
+   * What changed since the last call (for the store's log): records by number with their ids, in the
+   * order they first changed, and the organisations moved to the end of the stored order meanwhile.
+   */
+  takeChanges(): TableChanges {
+    const taken: TableChanges = { records: this.#changed ?? new Map(), moves: this.#changes ?? [] };
+    if (this.#changed !== undefined) {
+      this.#changed = new Map();
+      this.#changes = [];
+    }
+    this.#needsWhole = false;
+    return taken;
+  }
+
+  /**
+   * Takes back what a failed write had taken. The changes it carried were undone, so the log can
+   * no longer say exactly what changed: the next write writes the whole file.
+   */
+  putChangesBack(changes: TableChanges): void {
+    if (this.#changed === undefined) return;
+    this.#changed = new Map([...changes.records, ...this.#changed]);
+    this.#changes = [];
+    this.#needsWhole = true;
+  }
+
+  /** The organisation of the record with this id. */
+  orgIdOf(id: string): string | undefined {
+    const rec = this.#find(id);
+    return rec === -1 ? undefined : this.#orgList[this.#org[rec] as number]?.orgId;
+  }
+
+  /** Whether the record (by number) is live; its JSON when it is. */
+  jsonOfRec(rec: number): string | undefined {
+    return this.#alive[rec] === 1 ? this.#text(rec) : undefined;
+  }
+
+  /**
+   * The records' JSON in stored order, as the file holds them (`,\n` between records): slices of
+   * the segments, one per run of records that lie side by side. Later changes never alter them.
+   */
+  fileParts(): Buffer[] {
+    const parts: Buffer[] = [];
+    let segment = -1;
+    let start = 0;
+    let end = 0;
+    const comma = Buffer.from(',\n');
+    for (const rec of this.#order.view()) {
+      const at = this.#segment[rec] as number;
+      const offset = this.#offset[rec] as number;
+      if (at !== segment || offset !== end) {
+        if (segment !== -1) {
+          parts.push(this.#segments.buffer(segment).subarray(start, end - SEPARATOR_LENGTH), comma);
+        }
+        segment = at;
+        start = offset;
+      }
+      end = offset + (this.#length[rec] as number) + SEPARATOR_LENGTH;
+    }
+    // No comma after the last record.
+    if (segment !== -1) parts.push(this.#segments.buffer(segment).subarray(start, end - SEPARATOR_LENGTH));
+    return parts;
+  }
+
+  /**
+   * Takes record lines of a store file read at start-up, held in `buffer` (which becomes a segment
+   * as it is). Their declared indexes are made by a background pass that parses each once.
+   */
+  adoptLines(buffer: Buffer, lines: readonly RecordLine[]): string | undefined {
+    const segment = this.#segments.adopt(buffer);
+    this.#reserve(this.#count + lines.length);
+    for (const line of lines) {
+      let hash = 0;
+      if (line.plainId) {
+        const end = buffer.indexOf(QUOTE, line.offset + ID_START);
+        hash = hashBytes(buffer, line.offset + ID_START, end);
+        const found = this.#ids.find(hash, (rec) => this.#idEqualsBytes(rec, buffer, line.offset + ID_START, end));
+        if (found !== -1 || (this.#oddIds.size > 0 && this.#oddIds.has(buffer.toString('latin1', line.offset + ID_START, end)))) {
+          return buffer.toString('latin1', line.offset + ID_START, end);
+        }
+      } else if (this.#find(line.id as string) !== -1) {
+        return line.id;
+      }
+      const rec = this.#count++;
+      this.#segment[rec] = segment;
+      this.#offset[rec] = line.offset;
+      this.#length[rec] = line.length;
+      this.#alive[rec] = 1;
+      this.#stamp[rec] = this.#nextStamp++;
+      this.#createdMs[rec] = line.createdMs;
+      this.#textEntry[rec] = -1;
+      if (line.plainId) {
+        this.#hashed[rec] = 1;
+        this.#ids.insert(rec, hash);
+      } else {
+        this.#hashed[rec] = 0;
+        this.#oddIds.set(line.id as string, rec);
+      }
+      this.#live++;
+      this.#order.push(rec);
+      const org = this.#orgOf(line.orgId);
+      this.#org[rec] = org.number;
+      this.#placeByCreation(org, rec);
+      this.#indexed[rec] = 0;
+      this.#unindexed++;
+    }
+    return undefined;
+  }
+
+  /** Starts indexing the records read at start-up in the background (a list that needs them waits). */
+  indexInBackground(): void {
+    void this.#whenIndexed();
+  }
+
+  /** Copies the live records out of mostly dead segments, so that those can be let go. */
+  compact(): void {
+    const wasteful = this.#segments.wasteful();
+    if (wasteful.size === 0) return;
+    for (const rec of this.#order.view()) {
+      const segment = this.#segment[rec] as number;
+      if (!wasteful.has(segment)) continue;
+      const place = this.#segments.append(this.#text(rec));
+      this.#segment[rec] = place.segment;
+      this.#offset[rec] = place.offset;
+    }
+    for (const segment of wasteful) this.#segments.drop(segment);
+  }
+
+  /** Bytes the records' segments hold, live or dead, and how many are dead. */
+  get bytes(): { held: number; dead: number } {
+    return { held: this.#segments.bytes, dead: this.#segments.deadBytes };
+  }
+
+  // ---- Inside ----
+
+  /**
+   * Runs a change of whole organisations, keeping what each record held before, and answers how
+   * to undo it. The change gives each organisation it alters a new state (see {@link #detach}), so
+   * that the old one is kept as it was.
+   */
+  #undoable(change: () => void): () => void {
+    const saving = new Map<number, SavedRec>();
+    const order = this.#order;
+    this.#order = order.copy();
+    const orgStates = new Map(this.#orgList.map((org) => [org, org.state]));
+    const oddIds = this.#oddIds;
+    this.#oddIds = new Map(oddIds);
+    this.#saving = saving;
+    try {
+      change();
+    } finally {
+      this.#saving = undefined;
+    }
+    return () => {
+      this.#putBack([...saving.values()], false);
+      this.#order = order;
+      for (const org of this.#orgList) {
+        org.state = orgStates.get(org) ?? emptyOrgState();
+        this.#touchOrg(org);
+      }
+      this.#oddIds = oddIds;
+    };
+  }
+
+  /** Gives an organisation an empty state for a change to fill, and answers the one it had (left as it was). */
+  #detach(org: Org): OrgState {
+    const old = org.state;
+    org.state = emptyOrgState();
+    this.#touchOrg(org);
+    return old;
+  }
+
+  #restoreOrg(from: RecordTable<R>, orgId: string): void {
+    const mine = this.#orgs.get(orgId);
+    const theirs = from.#orgs.get(orgId);
+    if (mine === undefined && theirs === undefined) return;
+    const org = mine ?? this.#orgOf(orgId);
+    const old = this.#detach(org);
+    const same = (rec: number): boolean =>
+      rec < from.#count && from.#alive[rec] === 1 && this.#alive[rec] === 1 && from.#stamp[rec] === this.#stamp[rec];
+    // Records the snapshot does not hold (as they are now) go; those it holds in another version go back to it.
+    for (const rec of old.recs.view()) {
+      if (same(rec)) continue;
+      if (rec < from.#count && from.#alive[rec] === 1) this.#copyRecFrom(from, rec);
+      else this.#remove(rec);
+    }
+    const recs = theirs?.state.recs;
+    if (recs !== undefined) {
+      for (const rec of recs.view()) {
+        if (this.#alive[rec] === 1) continue;
+        // Removed since: back in, at the end of the stored order (as the file's log replays it).
+        this.#copyRecFrom(from, rec);
+        this.#order.push(rec);
+      }
+    }
+    const state = theirs?.state;
+    org.state =
+      state === undefined
+        ? emptyOrgState()
+        : {
+            recs: state.recs.copy(),
+            text: state.text?.share(),
+            textOrders: new Map(
+              [...state.textOrders].flatMap(([name, order]) =>
+                order.recs === undefined ? [] : [[name, { recs: order.recs.copy(), building: undefined, pending: undefined }]],
+              ),
+            ),
+            countOrders: new Map(),
+          };
+    this.#touchOrg(org);
+  }
+
+  /** Makes record `rec` what it is in `from` (same number, same line): its place, indexes and liveness. */
+  #copyRecFrom(from: RecordTable<R>, rec: number): void {
+    this.#save(rec);
+    const wasAlive = this.#alive[rec] === 1;
+    if (wasAlive) this.#segments.release(this.#segment[rec] as number, this.#length[rec] as number);
+    this.#segments.ensure(from.#segments, from.#segment[rec] as number);
+    this.#segment[rec] = from.#segment[rec] as number;
+    this.#offset[rec] = from.#offset[rec] as number;
+    this.#length[rec] = from.#length[rec] as number;
+    this.#segments.revive(this.#segment[rec] as number, this.#length[rec] as number);
+    this.#stamp[rec] = from.#stamp[rec] as number;
+    this.#createdMs[rec] = from.#createdMs[rec] as number;
+    this.#seq[rec] = from.#seq[rec] as number;
+    const unindexedBefore = wasAlive && this.#indexed[rec] === 0 ? 1 : 0;
+    this.#indexed[rec] = from.#indexed[rec] as number;
+    this.#unindexed += (this.#indexed[rec] === 0 ? 1 : 0) - unindexedBefore;
+    this.#textEntry[rec] = from.#textEntry[rec] as number;
+    this.#filters.forEach((filter, i) => {
+      filter.column[rec] = (from.#filters[i] as FilterIndex<R>).column[rec] as number;
+    });
+    this.#countKeys.forEach((count, i) => {
+      count.column[rec] = (from.#countKeys[i] as CountKeys<R>).column[rec] as number;
+    });
+    this.#textKeys.forEach((keys, i) => {
+      keys.keys[rec] = (from.#textKeys[i] as TextKeys<R>).keys[rec];
+    });
+    if (!wasAlive) {
+      this.#alive[rec] = 1;
+      this.#live++;
+      if (from.#hashed[rec] === 1) this.#ids.insert(rec, this.#hashOfRec(rec));
+      else this.#oddIds.set(from.#idOf(rec), rec);
+      this.#hashed[rec] = from.#hashed[rec] as number;
+    }
+    this.#markChanged(rec);
+  }
+
+  /** The hash of a record's plain id, from its bytes. */
+  #hashOfRec(rec: number): number {
+    const buffer = this.#segments.buffer(this.#segment[rec] as number);
+    const start = (this.#offset[rec] as number) + ID_START;
+    return hashBytes(buffer, start, buffer.indexOf(QUOTE, start));
+  }
+
+  /** Keeps what a record holds now, once per undoable change. */
+  #save(rec: number): void {
+    if (this.#saving === undefined || this.#saving.has(rec)) return;
+    this.#saving.set(rec, this.#snapshotRec(rec));
+  }
+
+  #snapshotRec(rec: number): SavedRec {
+    return {
+      rec,
+      alive: this.#alive[rec] as number,
+      segment: this.#segment[rec] as number,
+      offset: this.#offset[rec] as number,
+      length: this.#length[rec] as number,
+      stamp: this.#stamp[rec] as number,
+      seq: this.#seq[rec] as number,
+      indexed: this.#indexed[rec] as number,
+      filters: this.#filters.map((filter) => filter.column[rec] as number),
+      counts: this.#countKeys.map((count) => count.column[rec] as number),
+      keys: this.#textKeys.map((keys) => keys.keys[rec]),
+      textEntry: this.#textEntry[rec] as number,
+      hashed: this.#hashed[rec] === 1,
+    };
+  }
+
+  /**
+   * Puts records back as they were saved (newest change first). With `reindex`, the organisation's
+   * current indexes take them out and in again; without, every column is put back as saved (the
+   * organisation's state is put back too, by the caller).
+   */
+  #putBack(saved: readonly SavedRec[], reindex: boolean): void {
+    for (const s of [...saved].reverse()) {
+      const rec = s.rec;
+      const org = this.#orgList[this.#org[rec] as number] as Org;
+      const alive = this.#alive[rec] === 1;
+      if (alive) {
+        this.#segments.release(this.#segment[rec] as number, this.#length[rec] as number);
+        if (reindex) this.#unindexRecord(org, rec);
+        else if (this.#indexed[rec] === 0) this.#unindexed--;
+      }
+      if (alive && s.alive !== 1) {
+        if (this.#hashed[rec] === 1) this.#ids.remove(rec);
+        this.#live--;
+      } else if (!alive && s.alive === 1) {
+        if (s.hashed) this.#ids.insert(rec, this.#hashOfRecAt(s));
+        this.#live++;
+      }
+      this.#alive[rec] = s.alive;
+      this.#segment[rec] = s.segment;
+      this.#offset[rec] = s.offset;
+      this.#length[rec] = s.length;
+      this.#stamp[rec] = s.stamp;
+      this.#seq[rec] = s.seq;
+      this.#hashed[rec] = s.hashed ? 1 : 0;
+      this.#markChanged(rec);
+      if (s.alive !== 1) {
+        this.#indexed[rec] = 1;
+        continue;
+      }
+      this.#segments.revive(s.segment, s.length);
+      if (reindex) {
+        this.#indexRecord(rec, this.#parse(rec));
+        continue;
+      }
+      this.#indexed[rec] = s.indexed;
+      if (s.indexed === 0) this.#unindexed++;
+      this.#textEntry[rec] = s.textEntry;
+      this.#filters.forEach((filter, i) => {
+        filter.column[rec] = s.filters[i] as number;
+      });
+      this.#countKeys.forEach((count, i) => {
+        count.column[rec] = s.counts[i] as number;
+      });
+      this.#textKeys.forEach((keys, i) => {
+        keys.keys[rec] = s.keys[i];
+      });
+    }
+  }
+
+  #hashOfRecAt(s: SavedRec): number {
+    const buffer = this.#segments.buffer(s.segment);
+    const start = s.offset + ID_START;
+    return hashBytes(buffer, start, buffer.indexOf(QUOTE, start));
+  }
+
+  /** Everything the table holds, to put back after a change that replaced it all. */
+  #takeState(): RecordTable<R> {
+    const kept = new RecordTable<R>(this.name, this.#indexes);
+    kept.#assign(this);
+    return kept;
+  }
+
+  #putState(kept: RecordTable<R>): void {
+    this.#assign(kept);
+    for (const rec of this.#order.view()) this.#markChanged(rec);
+  }
+
+  /** Takes a copy of `source`'s records and indexes, sharing its record bytes and lineage. */
+  #assign(source: RecordTable<R>): void {
+    this.#segments = source.#segments.share();
+    this.#ids = source.#ids.copy();
+    this.#oddIds = new Map(source.#oddIds);
+    this.#order = source.#order.copy();
+    this.#orgList = source.#orgList.map((org) => ({
+      orgId: org.orgId,
+      number: org.number,
+      version: org.version + 1,
+      state: {
+        recs: org.state.recs.copy(),
+        text: org.state.text?.share(),
+        textOrders: new Map(
+          [...org.state.textOrders].flatMap(([name, order]) =>
+            order.recs === undefined ? [] : [[name, { recs: order.recs.copy(), building: undefined, pending: undefined }]],
+          ),
+        ),
+        countOrders: new Map(),
+      },
+    }));
+    this.#orgs = new Map(this.#orgList.map((org) => [org.orgId, org]));
+    this.#count = source.#count;
+    this.#live = source.#live;
+    this.#capacity = source.#capacity;
+    this.#segment = source.#segment.slice();
+    this.#offset = source.#offset.slice();
+    this.#length = source.#length.slice();
+    this.#org = source.#org.slice();
+    this.#createdMs = source.#createdMs.slice();
+    this.#seq = source.#seq.slice();
+    this.#alive = source.#alive.slice();
+    this.#indexed = source.#indexed.slice();
+    this.#hashed = source.#hashed.slice();
+    this.#stamp = source.#stamp.slice();
+    this.#nextStamp = Math.max(this.#nextStamp, source.#nextStamp);
+    this.#textEntry = source.#textEntry.slice();
+    this.#unindexed = source.#unindexed;
+    this.#lineage = source.#lineage;
+    this.#needsWhole = true;
+    this.#filters.forEach((filter, i) => {
+      const from = source.#filters[i] as FilterIndex<R>;
+      filter.codes = new Map(from.codes);
+      filter.column = from.column.slice();
+    });
+    this.#textKeys.forEach((keys, i) => {
+      keys.keys = (source.#textKeys[i] as TextKeys<R>).keys.slice();
+    });
+    this.#countKeys.forEach((count, i) => {
+      count.column = (source.#countKeys[i] as CountKeys<R>).column.slice();
+    });
+  }
+
+  #clear(): void {
+    this.#segments = new Segments();
+    this.#ids = new IdIndex();
+    this.#oddIds = new Map();
+    this.#order = new IntList();
+    this.#orgs = new Map();
+    this.#orgList = [];
+    this.#count = 0;
+    this.#live = 0;
+    this.#capacity = 0;
+    this.#reserve(0);
+    this.#unindexed = 0;
+    this.#lineage = {};
+    // Every record is new: the file is written whole rather than logged record by record.
+    this.#needsWhole = true;
+    for (const keys of this.#textKeys) keys.keys = [];
+    for (const filter of this.#filters) filter.codes = new Map();
+  }
+
+  /** A new record number holding `json`: in the id index and its organisation's creation order, not in the stored order yet. */
+  #append(json: string, id: string, orgId: string, createdMs: number): number {
+    const rec = this.#count++;
+    this.#reserve(this.#count);
+    const place = this.#segments.append(json);
+    this.#segment[rec] = place.segment;
+    this.#offset[rec] = place.offset;
+    this.#length[rec] = place.length;
+    this.#alive[rec] = 1;
+    this.#stamp[rec] = this.#nextStamp++;
+    this.#createdMs[rec] = createdMs;
+    this.#textEntry[rec] = -1;
+    this.#indexed[rec] = 0;
+    if (isPlainId(id) && json.startsWith(ID_PREFIX) && json.charCodeAt(ID_START + id.length) === QUOTE && json.startsWith(id, ID_START)) {
+      this.#hashed[rec] = 1;
+      this.#ids.insert(rec, hashAscii(id));
+    } else {
+      this.#hashed[rec] = 0;
+      this.#oddIds.set(id, rec);
+    }
+    this.#live++;
+    const org = this.#orgOf(orgId);
+    this.#org[rec] = org.number;
+    this.#placeByCreation(org, rec);
+    this.#markChanged(rec, id);
+    // A change that may be undone takes the new record out again.
+    this.#saving?.set(rec, { ...this.#snapshotRec(rec), alive: 0 });
+    return rec;
+  }
+
+  /** A new version of a live record: new bytes, same number, same places in the orders that do not depend on it. */
+  #setVersion(rec: number, json: string, record: R): void {
+    this.#save(rec);
+    const org = this.#orgList[this.#org[rec] as number] as Org;
+    this.#unindexRecord(org, rec);
+    this.#segments.release(this.#segment[rec] as number, this.#length[rec] as number);
+    const place = this.#segments.append(json);
+    this.#segment[rec] = place.segment;
+    this.#offset[rec] = place.offset;
+    this.#length[rec] = place.length;
+    this.#stamp[rec] = this.#nextStamp++;
+    this.#indexRecord(rec, record);
+    this.#markChanged(rec, record.id);
+  }
+
+  /** Takes a live record out of every index and the stored order. */
+  #remove(rec: number): void {
+    if (this.#alive[rec] !== 1) return;
+    this.#save(rec);
+    const org = this.#orgList[this.#org[rec] as number] as Org;
+    const id = this.#idOf(rec);
+    this.#unindexRecord(org, rec);
+    const recs = org.state.recs;
+    const at = recs.lastIndexOf(rec);
+    if (at !== -1) recs.removeAt(at);
+    const stored = this.#order.lastIndexOf(rec);
+    if (stored !== -1) this.#order.removeAt(stored);
+    if (this.#hashed[rec] === 1) this.#ids.remove(rec);
+    else this.#oddIds.delete(id);
+    this.#segments.release(this.#segment[rec] as number, this.#length[rec] as number);
+    this.#alive[rec] = 0;
+    this.#live--;
+    this.#markChanged(rec, id);
+  }
+
+  #markChanged(rec: number, id?: string): void {
+    if (this.#changed !== undefined && !this.#changed.has(rec)) this.#changed.set(rec, id ?? this.#idOf(rec));
+  }
+
+  #idOf(rec: number): string {
+    if (this.#hashed[rec] === 1) {
+      const buffer = this.#segments.buffer(this.#segment[rec] as number);
+      const start = (this.#offset[rec] as number) + ID_START;
+      return buffer.toString('latin1', start, buffer.indexOf(QUOTE, start));
+    }
+    for (const [id, at] of this.#oddIds) if (at === rec) return id;
+    return (JSON.parse(this.#text(rec)) as StoredRecord).id;
+  }
+
+  #find(id: string): number {
+    if (isPlainId(id)) {
+      const rec = this.#ids.find(hashAscii(id), (candidate) => this.#idEquals(candidate, id));
+      if (rec !== -1) return rec;
+    }
+    return this.#oddIds.get(id) ?? -1;
+  }
+
+  #idEquals(rec: number, id: string): boolean {
+    const buffer = this.#segments.buffer(this.#segment[rec] as number);
+    const start = (this.#offset[rec] as number) + ID_START;
+    for (let i = 0; i < id.length; i++) if (buffer[start + i] !== id.charCodeAt(i)) return false;
+    return buffer[start + id.length] === QUOTE;
+  }
+
+  #idEqualsBytes(rec: number, bytes: Buffer, start: number, end: number): boolean {
+    const buffer = this.#segments.buffer(this.#segment[rec] as number);
+    const from = (this.#offset[rec] as number) + ID_START;
+    const length = end - start;
+    return buffer[from + length] === QUOTE && buffer.compare(bytes, start, end, from, from + length) === 0;
+  }
+
+  #text(rec: number): string {
+    return this.#segments.text(this.#segment[rec] as number, this.#offset[rec] as number, this.#length[rec] as number);
+  }
+
+  #parse(rec: number): R {
+    return JSON.parse(this.#text(rec)) as R;
+  }
+
+  #reserve(count: number): void {
+    if (count <= this.#capacity && this.#segment.length > 0) return;
+    const capacity = Math.max(1024, this.#capacity * 2, count);
+    this.#segment = grow(this.#segment, capacity);
+    this.#offset = grow(this.#offset, capacity);
+    this.#length = grow(this.#length, capacity);
+    this.#org = grow(this.#org, capacity);
+    this.#createdMs = grow(this.#createdMs, capacity);
+    this.#seq = grow(this.#seq, capacity);
+    this.#alive = grow(this.#alive, capacity);
+    this.#indexed = grow(this.#indexed, capacity);
+    this.#hashed = grow(this.#hashed, capacity);
+    this.#stamp = grow(this.#stamp, capacity);
+    this.#textEntry = grow(this.#textEntry, capacity);
+    for (const filter of this.#filters) filter.column = grow(filter.column, capacity);
+    for (const count of this.#countKeys) count.column = grow(count.column, capacity);
+    this.#capacity = capacity;
+  }
+
+  #orgOf(orgId: string): Org {
+    let org = this.#orgs.get(orgId);
+    if (org === undefined) {
+      org = { orgId, number: this.#orgList.length, version: 0, state: emptyOrgState() };
+      this.#orgs.set(orgId, org);
+      this.#orgList.push(org);
+    }
+    return org;
+  }
+
+  #touchOrg(org: Org): void {
+    org.version++;
+    org.state.countOrders.clear();
+  }
+
+  /**
+   * Places a new record in its organisation's creation order: nearly always at the end. Records of
+   * one millisecond keep their stored order (the creation sequence).
+   */
+  #placeByCreation(org: Org, rec: number): void {
+    const recs = org.state.recs;
+    const ms = this.#createdMs[rec] as number;
+    const last = recs.length - 1;
+    if (last === -1 || (this.#createdMs[recs.at(last)] as number) <= ms) {
+      this.#seq[rec] = last === -1 ? 0 : (this.#seq[recs.at(last)] as number) + 1;
+      recs.push(rec);
+      this.#touchOrg(org);
+      return;
+    }
+    // A clock moved back: after every record of the same millisecond, by binary search.
+    let low = 0;
+    let high = last;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.#createdMs[recs.at(middle)] as number) <= ms) low = middle + 1;
+      else high = middle;
+    }
+    const next = this.#seq[recs.at(low)] as number;
+    const previous = low === 0 ? next - 2 : (this.#seq[recs.at(low - 1)] as number);
+    recs.insert(low, rec);
+    this.#touchOrg(org);
+    const seq = (previous + next) / 2;
+    if (seq > previous && seq < next) {
+      this.#seq[rec] = seq;
+      return;
+    }
+    // Out of room between them: number the organisation again (its orders keep their places).
+    recs.view().forEach((r, i) => {
+      this.#save(r);
+      this.#seq[r] = i;
+    });
+  }
+
+  /** Puts a record (new or a new version) into the declared indexes. */
+  #indexRecord(rec: number, record: R): void {
+    const org = this.#orgList[this.#org[rec] as number] as Org;
+    this.#touchOrg(org);
+    for (const filter of this.#filters) {
+      const key = JSON.stringify(filter.of(record));
+      let code = filter.codes.get(key);
+      if (code === undefined) {
+        code = filter.codes.size;
+        filter.codes.set(key, code);
+      }
+      filter.column[rec] = code;
+    }
+    for (const count of this.#countKeys) count.column[rec] = count.of(record);
+    for (const keys of this.#textKeys) keys.keys[rec] = keys.of(record);
+    for (const [name, order] of org.state.textOrders) {
+      if (order.pending !== undefined) order.pending.add(rec);
+      else if (order.recs !== undefined) this.#insertInOrder(order.recs, this.#textKeyCompare(name), rec);
+    }
+    const search = this.#indexes.search;
+    if (search !== undefined) {
+      const texts = search(record).filter((t): t is string => t !== null);
+      org.state.text ??= new SearchText();
+      this.#textEntry[rec] = texts.length === 0 ? -1 : org.state.text.add(rec, texts);
+    }
+    this.#indexed[rec] = 1;
+  }
+
+  /** Takes a record out of the declared indexes (before a new version, or its removal). */
+  #unindexRecord(org: Org, rec: number): void {
+    this.#touchOrg(org);
+    if (this.#indexed[rec] !== 1) {
+      this.#indexed[rec] = 1;
+      this.#unindexed--;
+      return;
+    }
+    for (const [name, order] of org.state.textOrders) {
+      if (order.pending !== undefined) order.pending.add(rec);
+      else if (order.recs !== undefined) {
+        const recs = order.recs;
+        const at = this.#findInOrder(recs, this.#textKeyCompare(name), rec);
+        if (at !== -1) recs.removeAt(at);
+      }
+    }
+    const entry = this.#textEntry[rec] as number;
+    if (org.state.text !== undefined && entry !== -1) {
+      org.state.text.kill(entry);
+      this.#textEntry[rec] = -1;
+      if (org.state.text.wasteful) this.#rewriteText(org);
+    }
+  }
+
+  /** Writes an organisation's search texts again without their dead entries. */
+  #rewriteText(org: Org): void {
+    const old = org.state.text as SearchText;
+    const text = new SearchText();
+    for (const { rec, texts } of old.entries()) this.#textEntry[rec] = text.add(rec, texts);
+    org.state.text = text;
+  }
+
+  /** Text-key order: key ascending (no key last), then newest first. */
+  #textKeyCompare(name: string): (a: number, b: number) => number {
+    const keys = (this.#textKeys.find((k) => k.name === name) as TextKeys<R>).keys;
+    const seq = this.#seq;
+    return (a, b) => {
+      const ka = keys[a];
+      const kb = keys[b];
+      if (ka !== kb) {
+        if (ka === undefined) return 1;
+        if (kb === undefined) return -1;
+        return ka < kb ? -1 : 1;
+      }
+      return (seq[b] as number) - (seq[a] as number);
+    };
+  }
+
+  #insertInOrder(recs: IntList, compare: (a: number, b: number) => number, rec: number): void {
+    let low = 0;
+    let high = recs.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compare(recs.at(middle), rec) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    recs.insert(low, rec);
+  }
+
+  #findInOrder(recs: IntList, compare: (a: number, b: number) => number, rec: number): number {
+    let low = 0;
+    let high = recs.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compare(recs.at(middle), rec) < 0) low = middle + 1;
+      else high = middle;
+    }
+    return low < recs.length && recs.at(low) === rec ? low : recs.lastIndexOf(rec);
+  }
+
+  /** Resolves once every record is in the declared indexes (records read at start-up are indexed in slices). */
+  #whenIndexed(): Promise<void> {
+    if (this.#unindexed === 0) return Promise.resolve();
+    this.#indexing ??= (async () => {
+      try {
+        let started = performance.now();
+        for (let rec = 0; rec < this.#count && this.#unindexed > 0; rec++) {
+          if (this.#alive[rec] !== 1 || this.#indexed[rec] === 1) continue;
+          this.#unindexed--;
+          this.#indexRecord(rec, this.#parse(rec));
+          if (performance.now() - started > SLICE_MS) {
+            await nextTurn();
+            started = performance.now();
+          }
+        }
+      } finally {
+        this.#indexing = undefined;
+      }
+    })();
+    return this.#indexing;
+  }
+
+  /** The records of an organisation in a declared order (creation order when none is named). */
+  async #ordered(org: Org, name: string | undefined): Promise<Int32Array> {
+    if (name === undefined) return org.state.recs.view();
+    if (this.#textKeys.some((k) => k.name === name)) return (await this.#textOrder(org, name)).view();
+    const count = this.#countKeys.find((k) => k.name === name);
+    if (count === undefined) throw new Error(`${this.name} has no order ${name}`);
+    const cached = org.state.countOrders.get(name);
+    if (cached !== undefined && cached.version === org.version) return cached.recs;
+    const recs = this.#byCount(org.state.recs.view(), count.column);
+    org.state.countOrders.set(name, { version: org.version, recs });
+    return recs;
+  }
+
+  /** Highest count first, ties newest first: one counting pass over the creation order. */
+  #byCount(recs: Int32Array, column: Float64Array): Int32Array {
+    const tally = new Map<number, number>();
+    for (const rec of recs) {
+      const key = column[rec] as number;
+      tally.set(key, (tally.get(key) ?? 0) + 1);
+    }
+    const next = new Map<number, number>();
+    let position = 0;
+    for (const key of [...tally.keys()].sort((a, b) => b - a)) {
+      next.set(key, position);
+      position += tally.get(key) as number;
+    }
+    const out = new Int32Array(recs.length);
+    for (let i = recs.length - 1; i >= 0; i--) {
+      const rec = recs[i] as number;
+      const key = column[rec] as number;
+      const at = next.get(key) as number;
+      out[at] = rec;
+      next.set(key, at + 1);
+    }
+    return out;
+  }
+
+  /** The maintained text order of an organisation, built on first use in slices. */
+  #textOrder(org: Org, name: string): Promise<IntList> {
+    const existing = org.state.textOrders.get(name);
+    if (existing?.recs !== undefined) return Promise.resolve(existing.recs);
+    if (existing?.building !== undefined) return existing.building;
+    const fresh: TextOrder = { recs: undefined, building: undefined, pending: new Set() };
+    const orders = new Map(org.state.textOrders);
+    orders.set(name, fresh);
+    org.state.textOrders = orders;
+    const state = org.state;
+    const keys = (this.#textKeys.find((k) => k.name === name) as TextKeys<R>).keys;
+    const recs = org.state.recs.view().slice();
+    // Keys and places as they are now: changes from here on are placed again once it is built.
+    const snapshotKeys = Array.from(recs, (rec) => keys[rec]);
+    const snapshotSeq = Float64Array.from(recs, (rec) => this.#seq[rec] as number);
+    fresh.building = sortInSlices(recs.length, (a, b) => {
+      const ka = snapshotKeys[a];
+      const kb = snapshotKeys[b];
+      if (ka !== kb) {
+        if (ka === undefined) return 1;
+        if (kb === undefined) return -1;
+        return ka < kb ? -1 : 1;
+      }
+      return (snapshotSeq[b] as number) - (snapshotSeq[a] as number);
+    }).then((sorted) => {
+      const list = IntList.of(sorted.map((i) => recs[i] as number));
+      const pending = fresh.pending as Set<number>;
+      fresh.building = undefined;
+      fresh.pending = undefined;
+      if (pending.size > 0) {
+        list.retain((rec) => !pending.has(rec));
+        const compare = this.#textKeyCompare(name);
+        for (const rec of pending) {
+          if (this.#alive[rec] === 1 && this.#org[rec] === org.number && org.state.recs.lastIndexOf(rec) !== -1) {
+            this.#insertInOrder(list, compare, rec);
+          }
+        }
+      }
+      fresh.recs = list;
+      // Replaced meanwhile (a reset, an undo): the order serves this request, not the organisation.
+      if (org.state !== state || org.state.textOrders.get(name) !== fresh) {
+        list.retain((rec) => this.#alive[rec] === 1 && this.#org[rec] === org.number);
+      }
+      return list;
+    });
+    return fresh.building;
+  }
+
+  /** Which records of an organisation the needle falls within a search text of (1 for a hit), by record number. */
+  async #search(org: Org, needle: string): Promise<Uint8Array> {
+    const search = this.#indexes.search;
+    if (search === undefined) throw new Error(`${this.name} has no search`);
+    let hits = new Uint8Array(this.#count);
+    let started = performance.now();
+    if (needle.includes(TEXT_SEPARATOR)) {
+      // The slow way, exact: the separator is part of the needle.
+      for (const rec of org.state.recs.view().slice()) {
+        if (this.#alive[rec] !== 1) continue;
+        if (search(this.#parse(rec)).some((t) => t?.includes(needle))) hits[rec] = 1;
+        if (performance.now() - started > SLICE_MS) {
+          await nextTurn();
+          started = performance.now();
+        }
+      }
+      return hits;
+    }
+    const text = org.state.text;
+    if (text === undefined) return hits;
+    const pattern = Buffer.from(needle, 'utf16le');
+    // Chunks never change below their end: a change meanwhile adds chunks or marks entries dead,
+    // and the page is read from the records as they are when the scan ends.
+    const chunks = text.chunkCount;
+    for (let chunk = 0; chunk < chunks; chunk++) {
+      text.scanChunk(chunk, pattern, hits);
+      if (performance.now() - started > SLICE_MS) {
+        await nextTurn();
+        started = performance.now();
+      }
+    }
+    // Records indexed since the scan started (a new chunk, or a rewrite) are checked directly.
+    if (org.state.text !== text || text.chunkCount !== chunks || this.#count > hits.length) {
+      const grown = new Uint8Array(this.#count);
+      grown.set(hits.subarray(0, Math.min(hits.length, grown.length)));
+      hits = grown;
+      for (const rec of org.state.recs.view()) {
+        if (hits[rec] === 1 || this.#alive[rec] !== 1) continue;
+        if (search(this.#parse(rec)).some((t) => t?.includes(needle))) hits[rec] = 1;
+      }
+    }
+    return hits;
+  }
+}
+
+/**
+ * A frozen copy of a table (the seed, say) that the table restores from, whole or one
+ * organisation at a time. It shares the table's record bytes.
+ */
+export class TableSnapshot<R extends StoredRecord> {
+  readonly table: RecordTable<R>;
+
+  constructor(table: RecordTable<R>) {
+    this.table = table;
+  }
+}
