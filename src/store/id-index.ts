@@ -55,6 +55,16 @@ export class IdIndex {
     }
   }
 
+  /** Makes room for `count` records at least, so that adding them grows nothing. */
+  reserve(count: number): void {
+    if (count > this.#hashes.length) {
+      const grown = new Uint32Array(count);
+      grown.set(this.#hashes);
+      this.#hashes = grown;
+    }
+    if ((count + 1) * 2 > this.#slots.length) this.#rehash(count);
+  }
+
   insert(rec: number, hash: number): void {
     if (rec >= this.#hashes.length) {
       const grown = new Uint32Array(Math.max(this.#hashes.length * 2, rec + 1));
@@ -94,11 +104,11 @@ export class IdIndex {
     return copy;
   }
 
-  /** Grows the table (or clears its removed entries) so that it is at most a quarter full. */
-  #rehash(): void {
+  /** Grows the table (or clears its removed entries) so that `room` records fill at most a quarter of it. */
+  #rehash(room = this.#size): void {
     const old = this.#slots;
     let capacity = this.#slots.length;
-    while (capacity < (this.#size + 1) * 4) capacity *= 2;
+    while (capacity < (room + 1) * 4) capacity *= 2;
     this.#slots = new Int32Array(capacity);
     const mask = capacity - 1;
     for (const value of old) {

@@ -4,6 +4,7 @@
 import type { Collection, CollectionIndexes, FilterValue, ListPage, ListRequest } from './collection.js';
 import { hashAscii, hashBytes, IdIndex } from './id-index.js';
 import { IntList } from './int-list.js';
+import type { RecordLines } from './record-lines.js';
 import { SearchText, TEXT_SEPARATOR } from './search-text.js';
 import { SEPARATOR_LENGTH, Segments } from './segments.js';
 import type { StoredRecord } from './stored-record.js';
@@ -170,19 +171,6 @@ export interface TableChanges {
   moves: readonly { after: number; orgId: string }[];
 }
 
-/** A record line of a store file, as start-up hands it over: where it is and what the line says of it. */
-export interface RecordLine {
-  segment: number;
-  offset: number;
-  length: number;
-  orgId: string;
-  createdMs: number;
-  /** Whether the line begins `{"id":"` with a plain id, which ends at the next quote. */
-  plainId: boolean;
-  /** The id, when not plain. */
-  id?: string;
-}
-
 /**
  * A collection held as record bytes plus typed-array indexes. Records are parsed when read, so
  * every reader gets its own objects. An update appends the new version and leaves the old bytes
@@ -338,16 +326,19 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
    */
   *jsonChunks(orgId?: string): Generator<Buffer> {
     const number = orgId === undefined ? -1 : (this.#orgs.get(orgId)?.number ?? -2);
-    const recs = number === -1 ? this.#order.view().slice() : this.#order.view().filter((rec) => this.#org[rec] === number);
-    const segment = Int32Array.from(recs, (rec) => this.#segment[rec] as number);
-    const offset = Int32Array.from(recs, (rec) => this.#offset[rec] as number);
-    const length = Int32Array.from(recs, (rec) => this.#length[rec] as number);
+    // Where each record is now (copies of whole columns: no loop over the records before the first chunk).
+    const order = this.#order.view();
+    const recs = number === -1 ? order.slice() : order.filter((rec) => this.#org[rec] === number);
+    const segment = this.#segment.slice(0, this.#count);
+    const offset = this.#offset.slice(0, this.#count);
+    const length = this.#length.slice(0, this.#count);
     const segments = this.#segments.share();
     let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     let used = 0;
     chunk[used++] = 0x5b; // [
     for (let i = 0; i < recs.length; i++) {
-      const bytes = (length[i] as number) + 1;
+      const rec = recs[i] as number;
+      const bytes = (length[rec] as number) + 1;
       // Room for the record, its comma and the closing bracket.
       if (used + bytes + 1 > chunk.length) {
         yield chunk.subarray(0, used);
@@ -355,8 +346,8 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
         used = 0;
       }
       if (i > 0) chunk[used++] = 0x2c; // ,
-      const start = offset[i] as number;
-      used += segments.buffer(segment[i] as number).copy(chunk, used, start, start + (length[i] as number));
+      const start = offset[rec] as number;
+      used += segments.buffer(segment[rec] as number).copy(chunk, used, start, start + (length[rec] as number));
     }
     chunk[used++] = 0x5d; // ]
     yield chunk.subarray(0, used);
@@ -567,46 +558,55 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
 
   /**
    * Takes record lines of a store file read at start-up, held in `buffer` (which becomes a segment
-   * as it is). Their declared indexes are made by a background pass that parses each once.
+   * as it is); answers an id found twice, if any. Their declared indexes are made by a background
+   * pass that parses each once.
    */
-  adoptLines(buffer: Buffer, lines: readonly RecordLine[]): string | undefined {
+  adoptLines(buffer: Buffer, lines: RecordLines): string | undefined {
     const segment = this.#segments.adopt(buffer);
-    this.#reserve(this.#count + lines.length);
-    for (const line of lines) {
+    this.#reserve(this.#count + lines.count);
+    this.#ids.reserve(this.#ids.size + lines.count);
+    const orgs = lines.orgIds.map((orgId) => this.#orgOf(orgId));
+    // One matcher for every line (no function made per line): it compares the line's id bytes.
+    let offset = 0;
+    let idEnd = -1;
+    const sameId = (rec: number): boolean => this.#idEqualsBytes(rec, buffer, offset + ID_START, idEnd);
+    for (let line = 0; line < lines.count; line++) {
+      offset = lines.offset[line] as number;
+      idEnd = lines.idEnd[line] as number;
       let hash = 0;
-      if (line.plainId) {
-        const end = buffer.indexOf(QUOTE, line.offset + ID_START);
-        hash = hashBytes(buffer, line.offset + ID_START, end);
-        const found = this.#ids.find(hash, (rec) => this.#idEqualsBytes(rec, buffer, line.offset + ID_START, end));
-        if (found !== -1 || (this.#oddIds.size > 0 && this.#oddIds.has(buffer.toString('latin1', line.offset + ID_START, end)))) {
-          return buffer.toString('latin1', line.offset + ID_START, end);
+      if (idEnd !== -1) {
+        hash = hashBytes(buffer, offset + ID_START, idEnd);
+        const found = this.#ids.find(hash, sameId);
+        if (found !== -1 || (this.#oddIds.size > 0 && this.#oddIds.has(buffer.toString('latin1', offset + ID_START, idEnd)))) {
+          return buffer.toString('latin1', offset + ID_START, idEnd);
         }
-      } else if (this.#find(line.id as string) !== -1) {
-        return line.id;
+      } else if (this.#find(lines.ids.get(line) as string) !== -1) {
+        return lines.ids.get(line);
       }
       const rec = this.#count++;
       this.#segment[rec] = segment;
-      this.#offset[rec] = line.offset;
-      this.#length[rec] = line.length;
+      this.#offset[rec] = offset;
+      this.#length[rec] = lines.length[line] as number;
       this.#alive[rec] = 1;
       this.#stamp[rec] = this.#nextStamp++;
-      this.#createdMs[rec] = line.createdMs;
+      this.#createdMs[rec] = lines.createdMs[line] as number;
       this.#textEntry[rec] = -1;
-      if (line.plainId) {
+      if (idEnd !== -1) {
         this.#hashed[rec] = 1;
         this.#ids.insert(rec, hash);
       } else {
         this.#hashed[rec] = 0;
-        this.#oddIds.set(line.id as string, rec);
+        this.#oddIds.set(lines.ids.get(line) as string, rec);
       }
       this.#live++;
       this.#order.push(rec);
-      const org = this.#orgOf(line.orgId);
+      const org = orgs[lines.org[line] as number] as Org;
       this.#org[rec] = org.number;
       this.#placeByCreation(org, rec);
       this.#indexed[rec] = 0;
       this.#unindexed++;
     }
+    for (const org of orgs) this.#touchOrg(org);
     return undefined;
   }
 
@@ -1078,7 +1078,6 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     if (last === -1 || (this.#createdMs[recs.at(last)] as number) <= ms) {
       this.#seq[rec] = last === -1 ? 0 : (this.#seq[recs.at(last)] as number) + 1;
       recs.push(rec);
-      this.#touchOrg(org);
       return;
     }
     // A clock moved back: after every record of the same millisecond, by binary search.
@@ -1092,7 +1091,6 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     const next = this.#seq[recs.at(low)] as number;
     const previous = low === 0 ? next - 2 : (this.#seq[recs.at(low - 1)] as number);
     recs.insert(low, rec);
-    this.#touchOrg(org);
     const seq = (previous + next) / 2;
     if (seq > previous && seq < next) {
       this.#seq[rec] = seq;

@@ -9,7 +9,7 @@ import type { FieldError } from '../errors.js';
 import { StartupError } from '../errors.js';
 import { describeFileError } from '../file-errors.js';
 import { withoutByteOrderMark } from '../text-file.js';
-import type { RecordLine } from './record-table.js';
+import { RecordLines } from './record-lines.js';
 import type { StoredRecord } from './stored-record.js';
 
 /** The file-system calls a store file's writes make; tests inject failing ones (a full disk, say). */
@@ -71,7 +71,7 @@ export type StoreData = Record<string, readonly StoredRecord[]>;
 export interface CollectionBytes {
   parts: readonly Buffer[];
   /** For each part read, its record lines. */
-  lines?: readonly (readonly RecordLine[])[];
+  lines?: readonly RecordLines[];
 }
 
 /** The whole file as bytes, by collection. */
@@ -114,32 +114,46 @@ const ID_PREFIX = Buffer.from('{"id":"');
 const ORG_PREFIX = Buffer.from(',"orgId":"');
 const CREATED_AT = Buffer.from('"createdAt":"');
 
-/** Milliseconds of `YYYY-MM-DDTHH:mm:ss.sssZ` at `at`, or NaN when it is not exactly that. */
-function isoMsAt(bytes: Buffer, at: number): number {
-  const digits = (from: number, count: number): number => {
-    let value = 0;
-    for (let i = from; i < from + count; i++) {
-      const digit = (bytes[i] as number) - 0x30;
-      if (digit < 0 || digit > 9) return Number.NaN;
-      value = value * 10 + digit;
-    }
-    return value;
-  };
-  if (bytes[at + 4] !== 0x2d || bytes[at + 7] !== 0x2d || bytes[at + 10] !== 0x54 || bytes[at + 19] !== 0x2e || bytes[at + 23] !== 0x5a) {
-    return Number.NaN;
-  }
-  const date = new Date(0);
-  date.setUTCFullYear(digits(at, 4), digits(at + 5, 2) - 1, digits(at + 8, 2));
-  date.setUTCHours(digits(at + 11, 2), digits(at + 14, 2), digits(at + 17, 2), digits(at + 20, 3));
-  return date.getTime();
+/** Days from 1970-01-01 to a date of the proleptic Gregorian calendar (Howard Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
 }
 
-/** The organisation read from the last line, so that a run of lines of one organisation shares one string. */
-interface LastOrg {
-  orgId: string;
-  bytes: Buffer | undefined;
-  start: number;
-  end: number;
+/** The number written in `count` digits at `from`, or NaN. */
+function digitsAt(bytes: Buffer, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const digit = (bytes[i] as number) - 0x30;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** Milliseconds of `YYYY-MM-DDTHH:mm:ss.sssZ` at `at` (the form the fake writes), or NaN when it is not exactly that. */
+function isoMsAt(bytes: Buffer, at: number): number {
+  if (bytes[at + 4] !== 0x2d || bytes[at + 7] !== 0x2d || bytes[at + 10] !== 0x54 || bytes[at + 13] !== 0x3a) return Number.NaN;
+  if (bytes[at + 16] !== 0x3a || bytes[at + 19] !== 0x2e || bytes[at + 23] !== 0x5a || bytes[at + 24] !== QUOTE) return Number.NaN;
+  const month = digitsAt(bytes, at + 5, 2);
+  const day = digitsAt(bytes, at + 8, 2);
+  const hours = digitsAt(bytes, at + 11, 2);
+  const minutes = digitsAt(bytes, at + 14, 2);
+  const seconds = digitsAt(bytes, at + 17, 2);
+  // Out of range: Date.parse decides, as it does for any other form.
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hours <= 23 && minutes <= 59 && seconds <= 59)) return Number.NaN;
+  const days = daysFromCivil(digitsAt(bytes, at, 4), month, day);
+  return ((days * 24 + hours) * 60 + minutes) * 60_000 + seconds * 1000 + digitsAt(bytes, at + 20, 3);
+}
+
+/** Whether `bytes` at `at` hold `prefix`. */
+function startsWithAt(bytes: Buffer, at: number, prefix: Buffer): boolean {
+  for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix[i]) return false;
+  return true;
 }
 
 /** Whether bytes `start` to `end` are printable ASCII with no backslash (a JSON string written as it is). */
@@ -151,51 +165,47 @@ function isPlain(bytes: Buffer, start: number, end: number): boolean {
   return true;
 }
 
-/**
- * Fills in the line's organisation and creation time from its bytes, where the fake's own layout
- * allows: the id first, the organisation next, and one top-level creation time. False otherwise.
- */
-function readOwnBytes(bytes: Buffer, line: RecordLine, last: LastOrg): boolean {
-  const start = line.offset;
-  const end = start + line.length;
-  if (bytes.compare(ID_PREFIX, 0, ID_PREFIX.length, start, start + ID_PREFIX.length) !== 0) return false;
-  const idStart = start + ID_PREFIX.length;
-  const idEnd = bytes.indexOf(QUOTE, idStart);
-  if (idEnd === -1 || idEnd >= end || !isPlain(bytes, idStart, idEnd)) return false;
-  if (bytes.compare(ORG_PREFIX, 0, ORG_PREFIX.length, idEnd + 1, idEnd + 1 + ORG_PREFIX.length) !== 0) return false;
-  const orgStart = idEnd + 1 + ORG_PREFIX.length;
-  const orgEnd = bytes.indexOf(QUOTE, orgStart);
-  if (orgEnd === -1 || orgEnd >= end || !isPlain(bytes, orgStart, orgEnd)) return false;
-  // The top-level creation time: the last one in the line, with no object closing after it but the record's own.
-  const created = bytes.lastIndexOf(CREATED_AT, end - CREATED_AT.length);
-  if (created <= orgEnd || bytes[created - 1] === BACKSLASH || bytes.indexOf(CLOSE_BRACE, created) !== end - 1) return false;
-  const createdMs = isoMsAt(bytes, created + CREATED_AT.length);
-  if (Number.isNaN(createdMs)) return false;
-  const length = orgEnd - orgStart;
-  const same =
-    last.bytes !== undefined && last.end - last.start === length && bytes.compare(last.bytes, last.start, last.end, orgStart, orgEnd) === 0;
-  if (!same) {
-    last.orgId = bytes.toString('latin1', orgStart, orgEnd);
-    last.bytes = bytes;
-    last.start = orgStart;
-    last.end = orgEnd;
-  }
-  line.orgId = last.orgId;
-  line.createdMs = createdMs;
-  line.plainId = true;
-  return true;
+/** The organisation read from the last line, so that a run of lines of one organisation is read once. */
+interface LastOrg {
+  number: number;
+  bytes: Buffer | undefined;
+  start: number;
+  end: number;
 }
 
-/** What a record line says of its record: from its bytes where it can be, else by parsing the line. */
-function describeLine(bytes: Buffer, start: number, end: number, last: LastOrg): RecordLine {
-  const line: RecordLine = { segment: 0, offset: start, length: end - start, orgId: '', createdMs: 0, plainId: false };
-  if (readOwnBytes(bytes, line, last)) return line;
+/**
+ * Adds a record line to `lines`, read from its bytes where the fake's own layout allows (the id
+ * first, the organisation next, one top-level creation time), else by parsing the line.
+ */
+function addLine(lines: RecordLines, bytes: Buffer, start: number, end: number, last: LastOrg): void {
+  own: {
+    if (!startsWithAt(bytes, start, ID_PREFIX)) break own;
+    const idStart = start + ID_PREFIX.length;
+    const idEnd = bytes.indexOf(QUOTE, idStart);
+    if (idEnd === -1 || idEnd >= end || !isPlain(bytes, idStart, idEnd) || !startsWithAt(bytes, idEnd + 1, ORG_PREFIX)) break own;
+    const orgStart = idEnd + 1 + ORG_PREFIX.length;
+    const orgEnd = bytes.indexOf(QUOTE, orgStart);
+    if (orgEnd === -1 || orgEnd >= end || !isPlain(bytes, orgStart, orgEnd)) break own;
+    // The top-level creation time: the last one in the line, with no object closing after it but the record's own.
+    const created = bytes.lastIndexOf(CREATED_AT, end - CREATED_AT.length);
+    if (created <= orgEnd || bytes[created - 1] === BACKSLASH || bytes.indexOf(CLOSE_BRACE, created) !== end - 1) break own;
+    const createdMs = isoMsAt(bytes, created + CREATED_AT.length);
+    if (Number.isNaN(createdMs)) break own;
+    const length = orgEnd - orgStart;
+    let same = last.bytes !== undefined && last.end - last.start === length;
+    for (let i = 0; same && i < length; i++) same = (last.bytes as Buffer)[last.start + i] === bytes[orgStart + i];
+    if (!same) {
+      last.number = lines.orgNumber(bytes.toString('latin1', orgStart, orgEnd));
+      last.bytes = bytes;
+      last.start = orgStart;
+      last.end = orgEnd;
+    }
+    lines.push(start, end - start, createdMs, last.number, idEnd);
+    return;
+  }
   const record = JSON.parse(bytes.toString('utf8', start, end)) as StoredRecord;
   const ms = Date.parse(record.createdAt);
-  line.createdMs = Number.isNaN(ms) ? 0 : ms;
-  line.orgId = record.orgId;
-  line.id = record.id;
-  return line;
+  lines.push(start, end - start, Number.isNaN(ms) ? 0 : ms, lines.orgNumber(record.orgId), -1, record.id);
 }
 
 /**
@@ -205,12 +215,12 @@ function describeLine(bytes: Buffer, start: number, end: number, last: LastOrg):
 async function readOwnLayout(path: string, collections: readonly string[]): Promise<StoreContent | undefined> {
   const handle = await fs.open(path, 'r');
   try {
-    const content: Record<string, { parts: Buffer[]; lines: RecordLine[][] }> = {};
-    let current: { parts: Buffer[]; lines: RecordLine[][] } | undefined;
+    const content: Record<string, { parts: Buffer[]; lines: RecordLines[] }> = {};
+    let current: { parts: Buffer[]; lines: RecordLines[] } | undefined;
     let ended = false;
     let carried = Buffer.alloc(0);
     let first = true;
-    const last: LastOrg = { orgId: '', bytes: undefined, start: 0, end: 0 };
+    const last: LastOrg = { number: -1, bytes: undefined, start: 0, end: 0 };
     for (;;) {
       const buffer = Buffer.allocUnsafeSlow(Math.max(READ_BYTES, carried.length * 2));
       carried.copy(buffer, 0);
@@ -231,7 +241,7 @@ async function readOwnLayout(path: string, collections: readonly string[]): Prom
         continue;
       }
       const chunk = buffer.subarray(0, lastNewline + 1);
-      let chunkLines: RecordLine[] | undefined;
+      let chunkLines: RecordLines | undefined;
       let lineStart = from;
       while (lineStart <= lastNewline) {
         if (ended) return undefined;
@@ -239,11 +249,12 @@ async function readOwnLayout(path: string, collections: readonly string[]): Prom
         if (current !== undefined && chunk[lineStart] === OPEN_BRACE) {
           const contentEnd = chunk[lineEnd - 1] === COMMA ? lineEnd - 1 : lineEnd;
           if (chunkLines === undefined) {
-            chunkLines = [];
+            chunkLines = new RecordLines();
+            last.bytes = undefined;
             current.parts.push(chunk);
             current.lines.push(chunkLines);
           }
-          chunkLines.push(describeLine(chunk, lineStart, contentEnd, last));
+          addLine(chunkLines, chunk, lineStart, contentEnd, last);
         } else {
           const text = chunk.toString('utf8', lineStart, lineEnd);
           const header = (current === undefined ? FIRST_HEADER : NEXT_HEADER).exec(text);
@@ -273,12 +284,12 @@ async function readOwnLayout(path: string, collections: readonly string[]): Prom
 function bytesOfRecords(records: readonly StoredRecord[]): CollectionBytes {
   const texts = records.map((record) => JSON.stringify(record));
   const buffer = Buffer.from(texts.join(',\n'));
-  const lines: RecordLine[] = [];
+  const lines = new RecordLines();
   let offset = 0;
   records.forEach((record, i) => {
     const length = Buffer.byteLength(texts[i] as string);
     const ms = Date.parse(record.createdAt);
-    lines.push({ segment: 0, offset, length, orgId: record.orgId, createdMs: Number.isNaN(ms) ? 0 : ms, plainId: false, id: record.id });
+    lines.push(offset, length, Number.isNaN(ms) ? 0 : ms, lines.orgNumber(record.orgId), -1, record.id);
     offset += length + 2;
   });
   return { parts: [buffer], lines: [lines] };

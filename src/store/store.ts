@@ -375,7 +375,8 @@ function loadContent(tables: ReadonlyMap<string, Table>, content: StoreContent):
   for (const [name, table] of tables) {
     const { parts, lines } = content[name] ?? { parts: [] };
     for (let i = 0; i < parts.length; i++) {
-      const duplicate = table.adoptLines(parts[i] as Buffer, lines?.[i] ?? []);
+      const part = lines?.[i];
+      const duplicate = part === undefined ? undefined : table.adoptLines(parts[i] as Buffer, part);
       if (duplicate !== undefined) return duplicate;
     }
   }

@@ -1,0 +1,60 @@
+// Where the records of a buffer read from the store file are, and what their bytes say of them,
+// as columns: start-up reads a million lines without making an object for each.
+
+/**
+ * Record lines of one buffer, in file order.
+ *
+ * @example
+ * const lines = new RecordLines();
+ * lines.push(0, 120, Date.parse('2026-01-01T00:00:00.000Z'), lines.orgNumber('org_acme'), 20);
+ */
+export class RecordLines {
+  count = 0;
+  offset = new Int32Array(1024);
+  length = new Int32Array(1024);
+  createdMs = new Float64Array(1024);
+  /** The organisation, as a number into {@link orgIds}. */
+  org = new Int32Array(1024);
+  /** Where a plain id ends (the line begins `{"id":"` and the id runs to the next quote), or -1. */
+  idEnd = new Int32Array(1024);
+  readonly orgIds: string[] = [];
+  /** The ids of lines whose id is not plain, by line. */
+  readonly ids = new Map<number, string>();
+  readonly #orgNumbers = new Map<string, number>();
+
+  /** The number of an organisation in {@link orgIds}. */
+  orgNumber(orgId: string): number {
+    let number = this.#orgNumbers.get(orgId);
+    if (number === undefined) {
+      number = this.orgIds.length;
+      this.orgIds.push(orgId);
+      this.#orgNumbers.set(orgId, number);
+    }
+    return number;
+  }
+
+  push(offset: number, length: number, createdMs: number, org: number, idEnd: number, id?: string): void {
+    if (this.count === this.offset.length) this.#grow();
+    const line = this.count++;
+    this.offset[line] = offset;
+    this.length[line] = length;
+    this.createdMs[line] = createdMs;
+    this.org[line] = org;
+    this.idEnd[line] = idEnd;
+    if (id !== undefined) this.ids.set(line, id);
+  }
+
+  #grow(): void {
+    const capacity = this.offset.length * 2;
+    const grow = <T extends Int32Array | Float64Array>(column: T): T => {
+      const grown = new (column.constructor as new (length: number) => T)(capacity);
+      grown.set(column);
+      return grown;
+    };
+    this.offset = grow(this.offset);
+    this.length = grow(this.length);
+    this.createdMs = grow(this.createdMs);
+    this.org = grow(this.org);
+    this.idEnd = grow(this.idEnd);
+  }
+}
