@@ -174,35 +174,38 @@ interface LastOrg {
 }
 
 /**
- * Adds a record line to `lines`, read from its bytes where the fake's own layout allows (the id
- * first, the organisation next, one top-level creation time), else by parsing the line.
+ * Adds a record line to `lines` from its bytes, where the fake's own layout allows: the id first,
+ * the organisation next, one top-level creation time. False (nothing added) otherwise.
  */
-function addLine(lines: RecordLines, bytes: Buffer, start: number, end: number, last: LastOrg): void {
-  own: {
-    if (!startsWithAt(bytes, start, ID_PREFIX)) break own;
-    const idStart = start + ID_PREFIX.length;
-    const idEnd = bytes.indexOf(QUOTE, idStart);
-    if (idEnd === -1 || idEnd >= end || !isPlain(bytes, idStart, idEnd) || !startsWithAt(bytes, idEnd + 1, ORG_PREFIX)) break own;
-    const orgStart = idEnd + 1 + ORG_PREFIX.length;
-    const orgEnd = bytes.indexOf(QUOTE, orgStart);
-    if (orgEnd === -1 || orgEnd >= end || !isPlain(bytes, orgStart, orgEnd)) break own;
-    // The top-level creation time: the last one in the line, with no object closing after it but the record's own.
-    const created = bytes.lastIndexOf(CREATED_AT, end - CREATED_AT.length);
-    if (created <= orgEnd || bytes[created - 1] === BACKSLASH || bytes.indexOf(CLOSE_BRACE, created) !== end - 1) break own;
-    const createdMs = isoMsAt(bytes, created + CREATED_AT.length);
-    if (Number.isNaN(createdMs)) break own;
-    const length = orgEnd - orgStart;
-    let same = last.bytes !== undefined && last.end - last.start === length;
-    for (let i = 0; same && i < length; i++) same = (last.bytes as Buffer)[last.start + i] === bytes[orgStart + i];
-    if (!same) {
-      last.number = lines.orgNumber(bytes.toString('latin1', orgStart, orgEnd));
-      last.bytes = bytes;
-      last.start = orgStart;
-      last.end = orgEnd;
-    }
-    lines.push(start, end - start, createdMs, last.number, idEnd);
-    return;
+function addOwnLine(lines: RecordLines, bytes: Buffer, start: number, end: number, last: LastOrg): boolean {
+  if (!startsWithAt(bytes, start, ID_PREFIX)) return false;
+  const idStart = start + ID_PREFIX.length;
+  const idEnd = bytes.indexOf(QUOTE, idStart);
+  if (idEnd === -1 || idEnd >= end || !isPlain(bytes, idStart, idEnd) || !startsWithAt(bytes, idEnd + 1, ORG_PREFIX)) return false;
+  const orgStart = idEnd + 1 + ORG_PREFIX.length;
+  const orgEnd = bytes.indexOf(QUOTE, orgStart);
+  if (orgEnd === -1 || orgEnd >= end || !isPlain(bytes, orgStart, orgEnd)) return false;
+  // The top-level creation time: the last one in the line, with no object closing after it but the record's own.
+  const created = bytes.lastIndexOf(CREATED_AT, end - CREATED_AT.length);
+  if (created <= orgEnd || bytes[created - 1] === BACKSLASH || bytes.indexOf(CLOSE_BRACE, created) !== end - 1) return false;
+  const createdMs = isoMsAt(bytes, created + CREATED_AT.length);
+  if (Number.isNaN(createdMs)) return false;
+  const length = orgEnd - orgStart;
+  let same = last.bytes !== undefined && last.end - last.start === length;
+  for (let i = 0; same && i < length; i++) same = (last.bytes as Buffer)[last.start + i] === bytes[orgStart + i];
+  if (!same) {
+    last.number = lines.orgNumber(bytes.toString('latin1', orgStart, orgEnd));
+    last.bytes = bytes;
+    last.start = orgStart;
+    last.end = orgEnd;
   }
+  lines.push(start, end - start, createdMs, last.number, idEnd);
+  return true;
+}
+
+/** Adds a record line to `lines`: from its bytes where it can be, else by parsing the line. */
+function addLine(lines: RecordLines, bytes: Buffer, start: number, end: number, last: LastOrg): void {
+  if (addOwnLine(lines, bytes, start, end, last)) return;
   const record = JSON.parse(bytes.toString('utf8', start, end)) as StoredRecord;
   const ms = Date.parse(record.createdAt);
   lines.push(start, end - start, Number.isNaN(ms) ? 0 : ms, lines.orgNumber(record.orgId), -1, record.id);
