@@ -136,6 +136,7 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
     throw error;
   }
   fake.markReady();
+  store.indexInBackground();
   const port = (server.address() as AddressInfo).port;
   const urlHost = config.host.includes(':') ? `[${config.host}]` : config.host;
 

@@ -6,24 +6,51 @@ const TOMBSTONE = -1;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 16777619;
 
-/** FNV-1a of bytes `start` to `end` of `bytes`. */
+/**
+ * Mixes every bit of a hash into its low bits (MurmurHash3's finaliser): the table takes a slot
+ * from the low bits, and ids that differ only in their last characters would otherwise crowd
+ * neighbouring slots.
+ */
+function mix(hash: number): number {
+  let h = hash ^ (hash >>> 16);
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** The FNV-1a offset basis, where a hash built byte by byte with {@link hashStep} starts. */
+export const HASH_START = FNV_OFFSET;
+
+/** One byte into an FNV-1a hash (finished with {@link finishHash}). */
+export function hashStep(hash: number, byte: number): number {
+  return Math.imul(hash ^ byte, FNV_PRIME);
+}
+
+/** A hash built with {@link hashStep}, mixed as {@link hashBytes} mixes it. */
+export function finishHash(hash: number): number {
+  return mix(hash);
+}
+
+/** FNV-1a of bytes `start` to `end` of `bytes`, mixed. */
 export function hashBytes(bytes: Buffer, start: number, end: number): number {
   let hash = FNV_OFFSET;
   for (let i = start; i < end; i++) {
     hash ^= bytes[i] as number;
     hash = Math.imul(hash, FNV_PRIME);
   }
-  return hash >>> 0;
+  return mix(hash);
 }
 
-/** FNV-1a of an ASCII string's characters (its bytes in UTF-8). */
+/** FNV-1a of an ASCII string's characters (its bytes in UTF-8), mixed: the same as {@link hashBytes} of those bytes. */
 export function hashAscii(text: string): number {
   let hash = FNV_OFFSET;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, FNV_PRIME);
   }
-  return hash >>> 0;
+  return mix(hash);
 }
 
 /**
@@ -58,7 +85,7 @@ export class IdIndex {
   /** Makes room for `count` records at least, so that adding them grows nothing. */
   reserve(count: number): void {
     if (count > this.#hashes.length) {
-      const grown = new Uint32Array(count);
+      const grown = new Uint32Array(Math.max(count, this.#hashes.length * 2));
       grown.set(this.#hashes);
       this.#hashes = grown;
     }
@@ -111,7 +138,8 @@ export class IdIndex {
     while (capacity < (room + 1) * 4) capacity *= 2;
     this.#slots = new Int32Array(capacity);
     const mask = capacity - 1;
-    for (const value of old) {
+    for (let i = 0; i < old.length; i++) {
+      const value = old[i] as number;
       if (value === EMPTY || value === TOMBSTONE) continue;
       let slot = (this.#hashes[value - 1] as number) & mask;
       while (this.#slots[slot] !== EMPTY) slot = (slot + 1) & mask;

@@ -6,21 +6,33 @@
  *
  * @example
  * const lines = new RecordLines();
- * lines.push(0, 120, Date.parse('2026-01-01T00:00:00.000Z'), lines.orgNumber('org_acme'), 20);
+ * lines.push(0, 120, Date.parse('2026-01-01T00:00:00.000Z'), lines.orgNumber('org_acme'), 20, hash);
  */
 export class RecordLines {
   count = 0;
-  offset = new Int32Array(1024);
-  length = new Int32Array(1024);
-  createdMs = new Float64Array(1024);
+  offset: Int32Array;
+  length: Int32Array;
+  createdMs: Float64Array;
   /** The organisation, as a number into {@link orgIds}. */
-  org = new Int32Array(1024);
+  org: Int32Array;
   /** Where a plain id ends (the line begins `{"id":"` and the id runs to the next quote), or -1. */
-  idEnd = new Int32Array(1024);
+  idEnd: Int32Array;
+  /** The hash of a plain id's bytes (see id-index.ts). */
+  idHash: Uint32Array;
   readonly orgIds: string[] = [];
   /** The ids of lines whose id is not plain, by line. */
   readonly ids = new Map<number, string>();
   readonly #orgNumbers = new Map<string, number>();
+
+  /** Room for `capacity` lines before the columns grow. */
+  constructor(capacity = 1024) {
+    this.offset = new Int32Array(capacity);
+    this.length = new Int32Array(capacity);
+    this.createdMs = new Float64Array(capacity);
+    this.org = new Int32Array(capacity);
+    this.idEnd = new Int32Array(capacity);
+    this.idHash = new Uint32Array(capacity);
+  }
 
   /** The number of an organisation in {@link orgIds}. */
   orgNumber(orgId: string): number {
@@ -33,7 +45,7 @@ export class RecordLines {
     return number;
   }
 
-  push(offset: number, length: number, createdMs: number, org: number, idEnd: number, id?: string): void {
+  push(offset: number, length: number, createdMs: number, org: number, idEnd: number, idHash: number, id?: string): void {
     if (this.count === this.offset.length) this.#grow();
     const line = this.count++;
     this.offset[line] = offset;
@@ -41,12 +53,13 @@ export class RecordLines {
     this.createdMs[line] = createdMs;
     this.org[line] = org;
     this.idEnd[line] = idEnd;
+    this.idHash[line] = idHash;
     if (id !== undefined) this.ids.set(line, id);
   }
 
   #grow(): void {
     const capacity = this.offset.length * 2;
-    const grow = <T extends Int32Array | Float64Array>(column: T): T => {
+    const grow = <T extends Int32Array | Uint32Array | Float64Array>(column: T): T => {
       const grown = new (column.constructor as new (length: number) => T)(capacity);
       grown.set(column);
       return grown;
@@ -56,5 +69,6 @@ export class RecordLines {
     this.createdMs = grow(this.createdMs);
     this.org = grow(this.org);
     this.idEnd = grow(this.idEnd);
+    this.idHash = grow(this.idHash);
   }
 }

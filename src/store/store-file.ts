@@ -9,6 +9,7 @@ import type { FieldError } from '../errors.js';
 import { StartupError } from '../errors.js';
 import { describeFileError } from '../file-errors.js';
 import { withoutByteOrderMark } from '../text-file.js';
+import { finishHash, HASH_START, hashStep } from './id-index.js';
 import { RecordLines } from './record-lines.js';
 import type { StoredRecord } from './stored-record.js';
 
@@ -72,6 +73,8 @@ export interface CollectionBytes {
   parts: readonly Buffer[];
   /** For each part read, its record lines. */
   lines?: readonly RecordLines[];
+  /** Read from a file the fake wrote itself (so each id is in it once: not checked again). */
+  written?: boolean;
 }
 
 /** The whole file as bytes, by collection. */
@@ -156,21 +159,41 @@ function startsWithAt(bytes: Buffer, at: number, prefix: Buffer): boolean {
   return true;
 }
 
-/** Whether bytes `start` to `end` are printable ASCII with no backslash (a JSON string written as it is). */
-function isPlain(bytes: Buffer, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const byte = bytes[i] as number;
-    if (byte < 0x20 || byte > 0x7e || byte === BACKSLASH) return false;
-  }
-  return true;
-}
-
 /** The organisation read from the last line, so that a run of lines of one organisation is read once. */
 interface LastOrg {
   number: number;
   bytes: Buffer | undefined;
   start: number;
   end: number;
+}
+
+/** The layout's last bytes when a record ends with its creation and update times, as a client does. */
+const UPDATED_AT = Buffer.from('","updatedAt":"');
+/** From `"createdAt":"` to the record's end in that layout: both instants, their keys and the closing `"}`. */
+const TIMES_TAIL = CREATED_AT.length + 24 + UPDATED_AT.length + 24 + 2;
+
+/**
+ * Where the record's own `"createdAt":"` is in a line ending at `end`: the last one, with no
+ * object closing after it but the record's own. Found at once when the record ends with both
+ * instants (the canonical layout of clients); searched for otherwise. -1 when there is none.
+ */
+function topLevelCreatedAt(bytes: Buffer, after: number, end: number): number {
+  const guess = end - TIMES_TAIL;
+  if (
+    guess > after &&
+    startsWithAt(bytes, guess, CREATED_AT) &&
+    startsWithAt(bytes, guess + CREATED_AT.length + 24, UPDATED_AT) &&
+    bytes[end - 2] === QUOTE &&
+    bytes[end - 1] === CLOSE_BRACE &&
+    bytes[guess - 1] !== BACKSLASH
+  ) {
+    // Both instants are checked digit by digit later (the update time only for its shape here): no brace can hide in them.
+    for (let i = end - 26; i < end - 2; i++) if (bytes[i] === CLOSE_BRACE || bytes[i] === QUOTE) return -1;
+    return guess;
+  }
+  const created = bytes.lastIndexOf(CREATED_AT, end - CREATED_AT.length);
+  if (created <= after || bytes[created - 1] === BACKSLASH || bytes.indexOf(CLOSE_BRACE, created) !== end - 1) return -1;
+  return created;
 }
 
 /**
@@ -180,14 +203,27 @@ interface LastOrg {
 function addOwnLine(lines: RecordLines, bytes: Buffer, start: number, end: number, last: LastOrg): boolean {
   if (!startsWithAt(bytes, start, ID_PREFIX)) return false;
   const idStart = start + ID_PREFIX.length;
-  const idEnd = bytes.indexOf(QUOTE, idStart);
-  if (idEnd === -1 || idEnd >= end || !isPlain(bytes, idStart, idEnd) || !startsWithAt(bytes, idEnd + 1, ORG_PREFIX)) return false;
+  // The id's hash, up to its closing quote, in one pass: -1 when it is not plain.
+  let idHash = HASH_START;
+  let idEnd = idStart;
+  for (; idEnd < end; idEnd++) {
+    const byte = bytes[idEnd] as number;
+    if (byte === QUOTE) break;
+    if (byte < 0x20 || byte > 0x7e || byte === BACKSLASH) return false;
+    idHash = hashStep(idHash, byte);
+  }
+  if (idEnd >= end || !startsWithAt(bytes, idEnd + 1, ORG_PREFIX)) return false;
+  idHash = finishHash(idHash);
   const orgStart = idEnd + 1 + ORG_PREFIX.length;
-  const orgEnd = bytes.indexOf(QUOTE, orgStart);
-  if (orgEnd === -1 || orgEnd >= end || !isPlain(bytes, orgStart, orgEnd)) return false;
-  // The top-level creation time: the last one in the line, with no object closing after it but the record's own.
-  const created = bytes.lastIndexOf(CREATED_AT, end - CREATED_AT.length);
-  if (created <= orgEnd || bytes[created - 1] === BACKSLASH || bytes.indexOf(CLOSE_BRACE, created) !== end - 1) return false;
+  let orgEnd = orgStart;
+  for (; orgEnd < end; orgEnd++) {
+    const byte = bytes[orgEnd] as number;
+    if (byte === QUOTE) break;
+    if (byte < 0x20 || byte > 0x7e || byte === BACKSLASH) return false;
+  }
+  if (orgEnd >= end) return false;
+  const created = topLevelCreatedAt(bytes, orgEnd, end);
+  if (created === -1) return false;
   const createdMs = isoMsAt(bytes, created + CREATED_AT.length);
   if (Number.isNaN(createdMs)) return false;
   const length = orgEnd - orgStart;
@@ -199,7 +235,7 @@ function addOwnLine(lines: RecordLines, bytes: Buffer, start: number, end: numbe
     last.start = orgStart;
     last.end = orgEnd;
   }
-  lines.push(start, end - start, createdMs, last.number, idEnd);
+  lines.push(start, end - start, createdMs, last.number, idEnd, idHash);
   return true;
 }
 
@@ -208,7 +244,7 @@ function addLine(lines: RecordLines, bytes: Buffer, start: number, end: number, 
   if (addOwnLine(lines, bytes, start, end, last)) return;
   const record = JSON.parse(bytes.toString('utf8', start, end)) as StoredRecord;
   const ms = Date.parse(record.createdAt);
-  lines.push(start, end - start, Number.isNaN(ms) ? 0 : ms, lines.orgNumber(record.orgId), -1, record.id);
+  lines.push(start, end - start, Number.isNaN(ms) ? 0 : ms, lines.orgNumber(record.orgId), -1, 0, record.id);
 }
 
 /**
@@ -217,18 +253,24 @@ function addLine(lines: RecordLines, bytes: Buffer, start: number, end: number, 
  */
 async function readOwnLayout(path: string, collections: readonly string[]): Promise<StoreContent | undefined> {
   const handle = await fs.open(path, 'r');
+  /** Reads the next buffer's worth after what the last left unfinished. */
+  const readAfter = async (tail: Buffer): Promise<{ buffer: Buffer; filled: number; bytesRead: number }> => {
+    const buffer = Buffer.allocUnsafeSlow(Math.max(READ_BYTES, tail.length * 2));
+    tail.copy(buffer, 0);
+    const { bytesRead } = await handle.read(buffer, tail.length, buffer.length - tail.length, null);
+    return { buffer, filled: tail.length + bytesRead, bytesRead };
+  };
+  let reading: ReturnType<typeof readAfter> | undefined;
   try {
     const content: Record<string, { parts: Buffer[]; lines: RecordLines[] }> = {};
     let current: { parts: Buffer[]; lines: RecordLines[] } | undefined;
     let ended = false;
-    let carried = Buffer.alloc(0);
+    let carried: Buffer = Buffer.alloc(0);
     let first = true;
     const last: LastOrg = { number: -1, bytes: undefined, start: 0, end: 0 };
+    reading = readAfter(carried);
     for (;;) {
-      const buffer = Buffer.allocUnsafeSlow(Math.max(READ_BYTES, carried.length * 2));
-      carried.copy(buffer, 0);
-      const { bytesRead } = await handle.read(buffer, carried.length, buffer.length - carried.length, null);
-      const filled = carried.length + bytesRead;
+      const { buffer, filled, bytesRead } = await (reading as ReturnType<typeof readAfter>);
       if (bytesRead === 0) {
         if (filled > 0) return undefined;
         break;
@@ -239,10 +281,10 @@ async function readOwnLayout(path: string, collections: readonly string[]): Prom
         if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) from = 3;
       }
       const lastNewline = buffer.lastIndexOf(NEWLINE, filled - 1);
-      if (lastNewline === -1) {
-        carried = buffer.subarray(0, filled);
-        continue;
-      }
+      // The next read runs while this buffer's lines are read.
+      carried = lastNewline === -1 ? buffer.subarray(0, filled) : buffer.subarray(lastNewline + 1, filled);
+      reading = readAfter(carried);
+      if (lastNewline === -1) continue;
       const chunk = buffer.subarray(0, lastNewline + 1);
       let chunkLines: RecordLines | undefined;
       let lineStart = from;
@@ -252,7 +294,7 @@ async function readOwnLayout(path: string, collections: readonly string[]): Prom
         if (current !== undefined && chunk[lineStart] === OPEN_BRACE) {
           const contentEnd = chunk[lineEnd - 1] === COMMA ? lineEnd - 1 : lineEnd;
           if (chunkLines === undefined) {
-            chunkLines = new RecordLines();
+            chunkLines = new RecordLines(chunk.length >> 8);
             last.bytes = undefined;
             current.parts.push(chunk);
             current.lines.push(chunkLines);
@@ -275,10 +317,11 @@ async function readOwnLayout(path: string, collections: readonly string[]): Prom
         }
         lineStart = lineEnd + 1;
       }
-      carried = Buffer.from(buffer.subarray(lastNewline + 1, filled));
     }
     return ended ? content : undefined;
   } finally {
+    // A read still under way (the layout was not the fake's) ends before the file closes.
+    await reading?.catch(() => undefined);
     await handle.close();
   }
 }
@@ -287,14 +330,14 @@ async function readOwnLayout(path: string, collections: readonly string[]): Prom
 function bytesOfRecords(records: readonly StoredRecord[]): CollectionBytes {
   const texts = records.map((record) => JSON.stringify(record));
   const buffer = Buffer.from(texts.join(',\n'));
-  const lines = new RecordLines();
+  const lines = new RecordLines(records.length);
+  const last: LastOrg = { number: -1, bytes: undefined, start: 0, end: 0 };
   let offset = 0;
-  records.forEach((record, i) => {
-    const length = Buffer.byteLength(texts[i] as string);
-    const ms = Date.parse(record.createdAt);
-    lines.push(offset, length, Number.isNaN(ms) ? 0 : ms, lines.orgNumber(record.orgId), -1, record.id);
+  for (const text of texts) {
+    const length = Buffer.byteLength(text);
+    addLine(lines, buffer, offset, offset + length, last);
     offset += length + 2;
-  });
+  }
   return { parts: [buffer], lines: [lines] };
 }
 
@@ -457,7 +500,7 @@ export class StoreFile implements Adapter<StoreContent> {
         this.#logging = true;
         this.#logBytes = log.bytes;
         this.#logged = log.changes;
-        return Object.fromEntries(this.#collections.map((name) => [name, own[name] ?? { parts: [] }]));
+        return Object.fromEntries(this.#collections.map((name) => [name, { ...(own[name] ?? { parts: [] }), written: true }]));
       }
     }
     let bytes: Buffer;

@@ -149,11 +149,8 @@ export class Store {
         onWriteRecovered: options.onWriteRecovered ?? (() => undefined),
       });
       store = new Store(tables, { file, writes, lock, existed: content !== null });
-      for (const table of tables.values()) {
-        // From now on: what was read (the log's changes included) is on disk already.
-        table.trackChanges();
-        table.indexInBackground();
-      }
+      // From now on: what was read (the log's changes included) is on disk already.
+      for (const table of tables.values()) table.trackChanges();
       return store;
     } catch (error) {
       await lock.release();
@@ -164,6 +161,15 @@ export class Store {
   /** A store that keeps nothing on disk (made at once: there is nothing to read). */
   static inMemory(names: readonly string[], indexes: StoreIndexes = {}): Store {
     return new Store(tablesOf(names, indexes), undefined);
+  }
+
+  /**
+   * Starts putting the records read at start-up into their declared indexes, in slices between
+   * other work (a list that needs them waits). Called once the server listens: each slice would
+   * otherwise lengthen the start-up.
+   */
+  indexInBackground(): void {
+    for (const table of this.#tables.values()) table.indexInBackground();
   }
 
   /** Whether the store was opened on a file that already existed (a new file or memory: false). */
@@ -374,9 +380,13 @@ function tablesOf(names: readonly string[], indexes: StoreIndexes = {}): Map<str
 function loadContent(tables: ReadonlyMap<string, Table>, content: StoreContent): string | undefined {
   for (const [name, table] of tables) {
     const { parts, lines } = content[name] ?? { parts: [] };
+    let count = 0;
+    for (const part of lines ?? []) count += part.count;
+    // Sized once: a million records grow no column and no id table step by step.
+    table.reserve(count);
     for (let i = 0; i < parts.length; i++) {
       const part = lines?.[i];
-      const duplicate = part === undefined ? undefined : table.adoptLines(parts[i] as Buffer, part);
+      const duplicate = part === undefined ? undefined : table.adoptLines(parts[i] as Buffer, part, content[name]?.written !== true);
       if (duplicate !== undefined) return duplicate;
     }
   }
