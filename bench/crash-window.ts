@@ -2,7 +2,7 @@
 import { copyFile, rm } from 'node:fs/promises';
 import { Agent } from 'node:http';
 import { whileProbing } from './event-loop-probe.js';
-import { sendRequest } from './http-request.js';
+import { sendRequest, type Answer } from './http-request.js';
 import { startServer } from './processes.js';
 import { logProgress } from './progress.js';
 import { API_KEY, CLIENT_BODY, fakeArgs, JSON_HEADERS } from './servers.js';
@@ -19,6 +19,8 @@ export interface CrashWindowResult {
   createsPerSecond: number;
   /** Creates answered 201 before the kill. */
   acknowledged: number;
+  /** Creates whose connection failed (never acknowledged, so never counted as lost). */
+  unanswered: number;
   /** Of those, the ones missing after the restart. */
   lost: number;
   /** From the last 201 to the SIGKILL, as it happened (the aim is 1,000 ms). */
@@ -37,24 +39,32 @@ interface Acknowledged {
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /** Sends the creates on schedule (not one after another: a slow answer does not slow the rate) and collects the 201s. */
-async function createSteadily(url: string): Promise<Acknowledged[]> {
+async function createSteadily(url: string): Promise<{ acknowledged: Acknowledged[]; unanswered: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   const intervalMs = 1000 / CREATES_PER_SECOND;
   const startedAt = performance.now();
   const acknowledged: Acknowledged[] = [];
+  let unanswered = 0;
+  const sendOne = async (): Promise<void> => {
+    let answer: Answer;
+    try {
+      answer = await sendRequest(url, { method: 'POST', path: '/clients', headers: JSON_HEADERS, body: CLIENT_BODY, agent });
+    } catch {
+      // A connection closed under it (a stall longer than the keep-alive timeout): not acknowledged.
+      unanswered++;
+      return;
+    }
+    if (answer.status !== 201) throw new Error(`POST /clients answered ${answer.status}: ${answer.body.slice(0, 300)}`);
+    acknowledged.push({ id: (JSON.parse(answer.body) as { id: string }).id, at: performance.now() });
+  };
   const sent: Promise<void>[] = [];
   try {
     for (let n = 0; n < CREATES_PER_SECOND * CREATE_SECONDS; n++) {
       await delay(startedAt + n * intervalMs - performance.now());
-      sent.push(
-        sendRequest(url, { method: 'POST', path: '/clients', headers: JSON_HEADERS, body: CLIENT_BODY, agent }).then((answer) => {
-          if (answer.status !== 201) throw new Error(`POST /clients answered ${answer.status}: ${answer.body.slice(0, 300)}`);
-          acknowledged.push({ id: (JSON.parse(answer.body) as { id: string }).id, at: performance.now() });
-        }),
-      );
+      sent.push(sendOne());
     }
     await Promise.all(sent);
-    return acknowledged;
+    return { acknowledged, unanswered };
   } finally {
     agent.destroy();
   }
@@ -64,12 +74,13 @@ async function createSteadily(url: string): Promise<Acknowledged[]> {
 async function createThenKill(args: readonly string[]) {
   const server = await startServer(args);
   try {
-    const { result: acknowledged, longestProbeMs } = await whileProbing(server.url, () => createSteadily(server.url));
+    const { result, longestProbeMs } = await whileProbing(server.url, () => createSteadily(server.url));
+    const { acknowledged, unanswered } = result;
     const lastAckAt = Math.max(...acknowledged.map((create) => create.at));
     await delay(lastAckAt + KILL_AFTER_LAST_ACK_MS - performance.now());
     const killedAt = performance.now();
     await server.kill();
-    return { acknowledged, longestProbeMs, killedAt, killAfterLastAckMs: killedAt - lastAckAt };
+    return { acknowledged, unanswered, longestProbeMs, killedAt, killAfterLastAckMs: killedAt - lastAckAt };
   } finally {
     // Already gone unless something failed first.
     await server.kill();
@@ -123,6 +134,7 @@ export async function measureCrashWindow(context: RunContext, storeFile: string)
   const result = {
     createsPerSecond: CREATES_PER_SECOND,
     acknowledged: acknowledged.length,
+    unanswered: crash.unanswered,
     lost: lost.length,
     killAfterLastAckMs: crash.killAfterLastAckMs,
     oldestLostAgeMs: lost.length === 0 ? 0 : killedAt - oldestLostAt,

@@ -1,6 +1,6 @@
 // How long an operation holds the fake's event loop: a probe sends GET /__admin/health back to back on a connection of its own while it runs.
 import { Agent } from 'node:http';
-import { countRequest } from './http-request.js';
+import { countRequest, type CountedAnswer } from './http-request.js';
 
 /** The cheapest request the fake answers: no API key, no record read. */
 const PROBE_PATH = '/__admin/health';
@@ -12,6 +12,8 @@ export interface Probed<T> {
   longestProbeMs: number;
   /** Probe answers in that time. */
   probes: number;
+  /** Probes whose kept-alive connection the fake closed during a stall (each tried again on a new one). */
+  resets: number;
 }
 
 /**
@@ -24,10 +26,23 @@ export interface Probed<T> {
  */
 export async function whileProbing<T>(url: string, operation: () => Promise<T>): Promise<Probed<T>> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  let resets = 0;
+  const send = () => countRequest(url, { method: 'GET', path: PROBE_PATH, agent });
   const probeOnce = async (): Promise<number> => {
-    const answer = await countRequest(url, { method: 'GET', path: PROBE_PATH, agent });
+    const startedAt = performance.now();
+    let answer: CountedAnswer;
+    try {
+      answer = await send();
+    } catch (error) {
+      // After a stall longer than the fake's keep-alive timeout, Node's timer closes the idle
+      // connection before the probe sent meanwhile is read: one more try on a new connection,
+      // timed from the first send, says how long the stall was.
+      if ((error as NodeJS.ErrnoException).code !== 'ECONNRESET') throw error;
+      resets++;
+      answer = await send();
+    }
     if (answer.status !== 200) throw new Error(`GET ${PROBE_PATH} answered ${answer.status}`);
-    return answer.ms;
+    return performance.now() - startedAt;
   };
   try {
     // The connection is open before the operation starts, so no probe pays for a handshake.
@@ -55,7 +70,7 @@ export async function whileProbing<T>(url: string, operation: () => Promise<T>):
     // The probe in flight when the operation ended counts too: it waited on the same loop.
     const probeFailure = await probing;
     if (probeFailure !== undefined) throw probeFailure;
-    return { result, longestProbeMs, probes };
+    return { result, longestProbeMs, probes, resets };
   } finally {
     agent.destroy();
   }

@@ -242,14 +242,14 @@ const SCALE_TARGETS = {
 };
 const MILLION = 1_000_000;
 
-function operationValue({ p50Ms, maxMs, longestProbeMs }: OperationTiming): string {
-  return `p50 ${ms(p50Ms)}, max ${ms(maxMs)}, hold ${ms(longestProbeMs)}`;
+function operationValue({ p50Ms, maxMs, longestProbeMs, error }: OperationTiming): string {
+  return error === undefined ? `p50 ${ms(p50Ms)}, max ${ms(maxMs)}, hold ${ms(longestProbeMs)}` : `failed: ${error}`;
 }
 
-/** The longest probe answer over every operation timed at a size: how long the fake held its event loop. */
+/** The longest probe answer over every operation timed at a size: how long the fake held its event loop (NaN when one failed). */
 export function longestHold(size: ScaleSummary): number {
   const { whole, bigOrg, smallOrg } = size.resets;
-  return Math.max(...[...size.queries, whole, bigOrg, smallOrg].map((op) => op.longestProbeMs), size.export.longestProbeMs || 0);
+  return Math.max(...[...size.queries, whole, bigOrg, smallOrg].map((op) => op.longestProbeMs), size.export.longestProbeMs);
 }
 
 function scaleCreateRows(n: string, { creates }: ScaleSummary): TableRow[] {
@@ -324,7 +324,8 @@ function scaleSizeRows(size: ScaleSummary): TableRow[] {
     row(`longest hold while creating ${crash.createsPerSecond}/s (write-behind), ${n}`, ms(crash.longestProbeMs)),
     row(
       `crash window: acknowledged creates lost, SIGKILL ${ms(crash.killAfterLastAckMs)} after the last 201, ${n}`,
-      `${count(crash.lost)} of ${count(crash.acknowledged)}${crash.lost === 0 ? '' : `, the oldest ${ms(crash.oldestLostAgeMs)} before the kill`}`,
+      `${count(crash.lost)} of ${count(crash.acknowledged)}${crash.lost === 0 ? '' : `, the oldest ${ms(crash.oldestLostAgeMs)} before the kill`}` +
+        (crash.unanswered === 0 ? '' : ` (${count(crash.unanswered)} creates unanswered)`),
       { target: 'none (window < 1 s)', met: verdict(crash.lost === 0) },
     ),
     ...scaleCreateRows(n, size),

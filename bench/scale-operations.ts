@@ -19,6 +19,8 @@ export interface OperationTiming {
   maxMs: number;
   /** The longest `GET /__admin/health` in flight while it ran once more (see event-loop-probe.ts). */
   longestProbeMs: number;
+  /** Why it failed, when it did (the figures are then NaN). */
+  error?: string;
 }
 
 /** The export: status (0 when the connection failed), time and size. */
@@ -69,8 +71,8 @@ type Attempt = (agent: Agent) => Promise<number>;
 
 async function timeOperation(url: string, name: string, request: string, samples: number, attempt: Attempt): Promise<OperationTiming> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const samplesMs: number[] = [];
   try {
-    const samplesMs: number[] = [];
     for (let i = 0; i < samples; i++) samplesMs.push(await attempt(agent));
     const { longestProbeMs } = await whileProbing(url, () => attempt(agent));
     const timing = { name, request, samplesMs, p50Ms: median(samplesMs), maxMs: Math.max(...samplesMs), longestProbeMs };
@@ -78,6 +80,11 @@ async function timeOperation(url: string, name: string, request: string, samples
       `  ${request}: p50 ${timing.p50Ms.toFixed(1)} ms, max ${timing.maxMs.toFixed(1)} ms, longest probe ${longestProbeMs.toFixed(1)} ms`,
     );
     return timing;
+  } catch (error) {
+    // A failure is a figure of its own (the next operations may still run); the report shows it.
+    const why = (error as Error).message;
+    logProgress(`  ${request} FAILED: ${why}`);
+    return { name, request, samplesMs, p50Ms: NaN, maxMs: NaN, longestProbeMs: NaN, error: why };
   } finally {
     agent.destroy();
   }
