@@ -115,8 +115,17 @@ async function measureAll(settings: BenchSettings, scaleOnly: boolean, workDir: 
 }
 
 async function main(): Promise<void> {
+  let chosen: ReturnType<typeof readChoices>;
+  try {
+    chosen = readChoices();
+  } catch (error) {
+    // A mistyped option: one line, no stack.
+    process.stderr.write(`bench: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
   stopServersOnExit('bench');
-  const { scaleOnly, ...choices } = readChoices();
+  const { scaleOnly, ...choices } = chosen;
   const settings = benchSettings(choices);
   const machine = machineFacts();
   const run = describeRun(settings, scaleOnly);
