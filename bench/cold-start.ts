@@ -27,9 +27,9 @@ function serverArgs(server: ColdStartServer, context: BenchContext): string[] {
     case 'bareExpress':
       return bareExpressArgs();
     case 'fakeFileStore':
-      return fakeArgs({ db: context.freshPath('cold-start') });
+      return fakeArgs({ db: context.freshPath('cold-start') }, context.settings.fakeNodeFlags);
     case 'fakeMemoryStore':
-      return fakeArgs({ db: 'memory' });
+      return fakeArgs({ db: 'memory' }, context.settings.fakeNodeFlags);
   }
 }
 

@@ -1,4 +1,4 @@
-// One HTTP request at a time, with node:http (cheap, no lazy loading of fetch inside a measurement).
+// One HTTP request at a time, with node:http (cheap, no lazy loading of fetch inside a measurement): its body kept, or only counted.
 import { request, type Agent, type OutgoingHttpHeaders } from 'node:http';
 
 /** A finished answer. */
@@ -33,6 +33,41 @@ export function sendRequest(baseUrl: string, one: OneRequest): Promise<Answer> {
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (body += chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(one.body);
+  });
+}
+
+/** A finished answer whose body was counted, not kept. */
+export interface CountedAnswer {
+  status: number;
+  bytes: number;
+  /** From sending the request to the end of the body. */
+  ms: number;
+}
+
+/**
+ * Sends one request and resolves once its body has ended, timing it and counting the body's bytes
+ * without keeping them (an export of a large store is larger than a string may be).
+ *
+ * @example
+ * const { status, ms, bytes } = await countRequest(url, { method: 'GET', path: '/__admin/state', agent });
+ */
+export function countRequest(baseUrl: string, one: OneRequest): Promise<CountedAnswer> {
+  return new Promise((resolve, reject) => {
+    const startedAt = performance.now();
+    const req = request(
+      new URL(one.path, baseUrl),
+      { method: one.method, headers: one.headers ?? {}, agent: one.agent ?? false },
+      (res) => {
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, ms: performance.now() - startedAt }));
         res.on('error', reject);
       },
     );

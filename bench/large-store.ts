@@ -32,13 +32,13 @@ interface LargeStoreRound {
 }
 
 function rotatingGetById(ids: readonly string[]): LoadRequest {
-  let next = 0;
+  let index = 0;
   return {
     method: 'GET',
     path: `/clients/${ids[0]}`,
     headers: { 'x-api-key': API_KEY },
     expectedStatus: 200,
-    nextPath: () => `/clients/${ids[next++ % ids.length]}`,
+    next: () => ({ path: `/clients/${ids[index++ % ids.length]}` }),
   };
 }
 
@@ -62,14 +62,16 @@ async function largeStoreRound(context: BenchContext) {
   // A fresh copy each round: the previous round's POSTs grew the store.
   const db = context.freshPath('large-store');
   await copyFile(context.stores.largePath, db);
-  return withServer(fakeArgs({ db, seed: 'none' }), (server) =>
+  return withServer(fakeArgs({ db, seed: 'none' }, context.settings.fakeNodeFlags), (server) =>
     measureOnLargeStore(server, context.stores.largeIdSample, context.settings.load),
   );
 }
 
 function emptyStoreRound(context: BenchContext) {
   const db = context.freshPath('empty-store');
-  return withServer(fakeArgs({ db, seed: 'none' }), ({ url }) => measureLoad(url, POST_CLIENT, context.settings.load));
+  return withServer(fakeArgs({ db, seed: 'none' }, context.settings.fakeNodeFlags), ({ url }) =>
+    measureLoad(url, POST_CLIENT, context.settings.load),
+  );
 }
 
 /**

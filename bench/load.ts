@@ -9,14 +9,25 @@ export interface LoadSettings {
   warmupSeconds: number;
 }
 
-/** The request to repeat. `nextPath` (when given) picks each request's path, e.g. to rotate ids. */
+/** A request's parts that may change from one request to the next. */
+export interface RequestParts {
+  method?: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * The request to repeat. `next` (when given) picks each request's parts over the others, e.g. to
+ * rotate ids or to mix reads and creates; `expectedStatus` may then list several.
+ */
 export interface LoadRequest {
   method: 'GET' | 'POST';
   path: string;
   headers: Record<string, string>;
   body?: string;
-  expectedStatus: number;
-  nextPath?: () => string;
+  expectedStatus: number | readonly number[];
+  next?: () => RequestParts;
 }
 
 /** What one measured run gave. Latencies only count answers with the expected status. */
@@ -31,7 +42,7 @@ export interface LoadResult {
 }
 
 function autocannonOptions(url: string, load: LoadRequest, connections: number, seconds: number): autocannon.Options {
-  const { nextPath } = load;
+  const { next } = load;
   return {
     url: new URL(load.path, url).href,
     connections,
@@ -39,7 +50,7 @@ function autocannonOptions(url: string, load: LoadRequest, connections: number, 
     method: load.method,
     headers: load.headers,
     ...(load.body === undefined ? {} : { body: load.body }),
-    ...(nextPath === undefined ? {} : { requests: [{ setupRequest: (request) => ({ ...request, path: nextPath() }) }] }),
+    ...(next === undefined ? {} : { requests: [{ setupRequest: (request) => ({ ...request, ...next() }) }] }),
   };
 }
 
@@ -61,10 +72,11 @@ export async function measureLoad(url: string, load: LoadRequest, settings: Load
   if (settings.warmupSeconds > 0) {
     await runAutocannon(autocannonOptions(url, load, settings.connections, settings.warmupSeconds), ignore);
   }
+  const expected: readonly number[] = typeof load.expectedStatus === 'number' ? [load.expectedStatus] : load.expectedStatus;
   const latencies: number[] = [];
   let unexpected = 0;
   const result = await runAutocannon(autocannonOptions(url, load, settings.connections, settings.durationSeconds), (status, ms) =>
-    status === load.expectedStatus ? latencies.push(ms) : unexpected++,
+    expected.includes(status) ? latencies.push(ms) : unexpected++,
   );
   return {
     requestsPerSecond: latencies.length / result.duration,

@@ -1,5 +1,5 @@
 // Server processes for the benchmark: started and stopped through the shared spawner, with peak RSS read from /proc.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { spawnServer, type ServerProcess } from '../test/support/processes.js';
 
 /** A server process that printed its ready line. */
@@ -22,12 +22,29 @@ export function startServer(args: readonly string[]): Promise<RunningServer> {
   return spawnServer(process.execPath, args, { readyLine: READY_LINE, readyTimeoutMs: READY_TIMEOUT_MS, keepLast: KEEP_OUTPUT_CHARS });
 }
 
+function readStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status);
+  if (match === null) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(match[1]) / 1024;
+}
+
 /** Peak resident set size of a running process in MB (VmHWM from /proc). */
 export function readPeakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /^VmHWM:\s+(\d+) kB$/m.exec(status);
-  if (match === null) throw new Error(`no VmHWM in /proc/${pid}/status`);
-  return Number(match[1]) / 1024;
+  return readStatusMb(pid, 'VmHWM');
+}
+
+/** Resident set size of a running process now, in MB (VmRSS from /proc). */
+export function readRssMb(pid: number): number {
+  return readStatusMb(pid, 'VmRSS');
+}
+
+/**
+ * Starts a process's peak RSS again from its RSS now (Linux's `clear_refs` 5), so that the next
+ * {@link readPeakRssMb} is the peak of what followed, not of start-up.
+ */
+export function resetPeakRss(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
 /**

@@ -8,12 +8,15 @@ import type { LargeStoreResults } from './large-store.js';
 import type { LoadSummary } from './load-summary.js';
 import type { ResetResults } from './reset.js';
 import type { CreateKind, ExpirySummary } from './requests.js';
+import type { ScaleSummary } from './scale.js';
+import type { OperationTiming } from './scale-operations.js';
 import type { BenchSettings } from './settings.js';
 import type { ThroughputServer } from './throughput.js';
+import { median } from './stats.js';
 import type { WebhookSummary } from './webhooks.js';
 
-/** Every figure of one run. */
-export interface BenchResults {
+/** Every figure of the groups other than scale. */
+export interface CoreResults {
   throughput: Record<ThroughputServer, LoadSummary>;
   largeStore: LargeStoreResults;
   coldStart: Record<ColdStartServer, ColdStartSummary>;
@@ -21,6 +24,12 @@ export interface BenchResults {
   creates: Record<CreateKind, LoadSummary>;
   expiry: ExpirySummary;
   webhooks: WebhookSummary;
+}
+
+/** Every figure of one run: the core groups (not run with `--scale`) and the scale group. */
+export interface BenchResults {
+  core?: CoreResults;
+  scale: ScaleSummary[];
 }
 
 /** One line of the table. */
@@ -88,7 +97,7 @@ function verdict(ok: boolean): string {
   return ok ? 'yes' : 'NO';
 }
 
-function throughputRows({ throughput }: BenchResults): TableRow[] {
+function throughputRows({ throughput }: CoreResults): TableRow[] {
   const { bareExpress: base, fakeFileStore: file, fakeMemoryStore: memory } = throughput;
   const fileRatio = file.requestsPerSecond / base.requestsPerSecond;
   return [
@@ -114,7 +123,7 @@ function throughputRows({ throughput }: BenchResults): TableRow[] {
   ];
 }
 
-function largeStoreRows({ largeStore }: BenchResults): TableRow[] {
+function largeStoreRows({ largeStore }: CoreResults): TableRow[] {
   const n = count(largeStore.clients);
   const { getById, listFirstPage, postAtLargeStore: large, postAtEmptyStore: empty } = largeStore;
   const latencies = (summary: LoadSummary): string => `${ms(summary.p50Ms)} / ${ms(summary.p99Ms)}`;
@@ -133,7 +142,7 @@ function largeStoreRows({ largeStore }: BenchResults): TableRow[] {
   ];
 }
 
-function coldStartRows({ coldStart }: BenchResults): TableRow[] {
+function coldStartRows({ coldStart }: CoreResults): TableRow[] {
   const base = coldStart.bareExpress.firstCreatedMs;
   const fakeRow = (label: string, { firstCreatedMs }: ColdStartSummary): TableRow =>
     row(label, ms(firstCreatedMs), {
@@ -148,7 +157,7 @@ function coldStartRows({ coldStart }: BenchResults): TableRow[] {
   ];
 }
 
-function resetRows({ reset }: BenchResults, settings: BenchSettings): TableRow[] {
+function resetRows({ reset }: CoreResults, settings: BenchSettings): TableRow[] {
   const small = count(settings.smallStoreSize);
   const large = count(settings.largeStoreSize);
   const target = '<= 2 ms';
@@ -160,7 +169,7 @@ function resetRows({ reset }: BenchResults, settings: BenchSettings): TableRow[]
   ];
 }
 
-function requestRows({ creates, expiry }: BenchResults): TableRow[] {
+function requestRows({ creates, expiry }: CoreResults): TableRow[] {
   const { client, request, linkedRequest } = creates;
   const vsClients = (measurement: string, summary: LoadSummary): TableRow =>
     row(measurement, perSecond(summary.requestsPerSecond), {
@@ -180,7 +189,7 @@ function requestRows({ creates, expiry }: BenchResults): TableRow[] {
   ];
 }
 
-function webhookRows({ webhooks }: BenchResults): TableRow[] {
+function webhookRows({ webhooks }: CoreResults): TableRow[] {
   const { without, with: subscribed } = webhooks;
   return [
     baselineRow('POST /clients, no webhook subscription (memory store)', perSecond(without.requestsPerSecond)),
@@ -203,7 +212,7 @@ function webhookRows({ webhooks }: BenchResults): TableRow[] {
   ];
 }
 
-function rssRows({ throughput, largeStore, reset }: BenchResults, settings: BenchSettings): TableRow[] {
+function rssRows({ throughput, largeStore, reset }: CoreResults, settings: BenchSettings): TableRow[] {
   const n = count(settings.largeStoreSize);
   const base = throughput.bareExpress.peakRssMb ?? NaN;
   const largeRss = largeStore.peakRssAtLargeStoreMb;
@@ -222,31 +231,143 @@ function rssRows({ throughput, largeStore, reset }: BenchResults, settings: Benc
   ];
 }
 
-/** The table's rows, in the order printed. */
-export function tableRows(results: BenchResults, settings: BenchSettings): TableRow[] {
+/** The scale group's targets (issue on memory and scale), at the two sizes they name. */
+const SCALE_TARGETS = {
+  peakRssMb: { 100000: 150, 1000000: 1024 } as Record<number, number>,
+  startupMs: 2000,
+  longestHoldMs: 50,
+  orgResetMs: 200,
+  createRatio: 0.9,
+  createP99Ratio: 1.2,
+};
+const MILLION = 1_000_000;
+
+function operationValue({ p50Ms, maxMs, longestProbeMs, error }: OperationTiming): string {
+  return error === undefined ? `p50 ${ms(p50Ms)}, max ${ms(maxMs)}, hold ${ms(longestProbeMs)}` : `failed: ${error}`;
+}
+
+/** The longest probe answer over every operation timed at a size: how long the fake held its event loop (NaN when one failed). */
+export function longestHold(size: ScaleSummary): number {
+  const { whole, bigOrg, smallOrg } = size.resets;
+  return Math.max(...[...size.queries, whole, bigOrg, smallOrg].map((op) => op.longestProbeMs), size.export.longestProbeMs);
+}
+
+function scaleCreateRows(n: string, { creates }: ScaleSummary): TableRow[] {
+  if (creates === undefined) return [];
+  const { bareExpress: base, fake } = creates;
+  const ratio = fake.requestsPerSecond / base.requestsPerSecond;
   return [
-    ...throughputRows(results),
-    ...largeStoreRows(results),
-    ...coldStartRows(results),
-    ...resetRows(results, settings),
-    ...requestRows(results),
-    ...webhookRows(results),
-    ...rssRows(results, settings),
+    baselineRow(`POST /clients, bare Express (scale group, ${n})`, `${perSecond(base.requestsPerSecond)}, p99 ${ms(base.p99Ms)}`),
+    row(`POST /clients, fake on ${n} (file store)`, perSecond(fake.requestsPerSecond), {
+      ratio: times(fake.requestsPerSecond, base.requestsPerSecond),
+      target: '>= 0.9x (1.0x stretch)',
+      met: ratio >= 1 ? 'yes' : ratio >= SCALE_TARGETS.createRatio ? 'required only' : 'NO',
+    }),
+    row(`POST /clients p99, fake on ${n} (file store)`, ms(fake.p99Ms), {
+      ratio: times(fake.p99Ms, base.p99Ms),
+      target: '<= 1.2x',
+      met: verdict(fake.p99Ms <= SCALE_TARGETS.createP99Ratio * base.p99Ms),
+    }),
   ];
 }
 
-/** Answers with an unexpected status (e.g. 429) or connection errors over every load run; should be 0. */
-export function countUnexpectedAnswers({ throughput, largeStore, creates, webhooks }: BenchResults): number {
-  const summaries = [
-    ...Object.values(throughput),
-    ...Object.values(creates),
-    webhooks.without,
-    webhooks.with,
-    largeStore.getById,
-    largeStore.listFirstPage,
-    largeStore.postAtLargeStore,
-    largeStore.postAtEmptyStore,
+function scaleSizeRows(size: ScaleSummary): TableRow[] {
+  const n = `${count(size.clients)} clients`;
+  const million = size.clients === MILLION;
+  const atMillion = (target: string, ok: boolean): Partial<TableRow> => (million ? { target, met: verdict(ok) } : {});
+  const startup = median(size.startupMs);
+  const rssTarget = SCALE_TARGETS.peakRssMb[size.clients];
+  const { whole, bigOrg, smallOrg } = size.resets;
+  const exported = size.export;
+  const hold = longestHold(size);
+  const crash = size.crashWindow;
+  return [
+    row(
+      `start-up on the store file, ${n} (median of ${size.startupMs.length})`,
+      ms(startup),
+      atMillion('<= 2 s', startup <= SCALE_TARGETS.startupMs),
+    ),
+    row(`RSS idle / peak of start-up, ${n}`, `${mb(size.idleRssMb)} / ${mb(size.startupPeakRssMb)}`),
+    row(
+      `peak RSS under mixed gets/searches/creates, ${n}`,
+      mb(size.mixed.peakRssMb),
+      rssTarget === undefined ? {} : { target: million ? '< 1 GB' : `<= ${rssTarget} MB`, met: verdict(size.mixed.peakRssMb <= rssTarget) },
+    ),
+    row(
+      `mixed load (6 gets, 2 searches, 2 creates in 10), ${n}`,
+      `${perSecond(size.mixed.requestsPerSecond)}, p50 ${ms(size.mixed.p50Ms)}, p99 ${ms(size.mixed.p99Ms)}`,
+    ),
+    ...size.queries.map((query) => row(`${query.request}, ${n}`, operationValue(query))),
+    row(`${whole.request} after a create, ${n}`, operationValue(whole)),
+    row(
+      `${bigOrg.request} after a create there, ${n}`,
+      operationValue(bigOrg),
+      atMillion('< 200 ms', bigOrg.p50Ms < SCALE_TARGETS.orgResetMs),
+    ),
+    row(
+      `${smallOrg.request} (${count(size.smallOrgClients)} clients) after a create there, ${n}`,
+      operationValue(smallOrg),
+      atMillion('< 200 ms', smallOrg.p50Ms < SCALE_TARGETS.orgResetMs),
+    ),
+    row(
+      `GET /__admin/state (export), ${n}`,
+      exported.status === 0
+        ? `failed: ${exported.error}`
+        : `${exported.status}, ${ms(exported.ms)}, ${mb(exported.megabytes)}, hold ${ms(exported.longestProbeMs)}`,
+      atMillion('succeeds', exported.status === 200),
+    ),
+    row(
+      `longest hold of the event loop (any query, reset, export), ${n}`,
+      ms(hold),
+      atMillion('<= 50 ms', hold <= SCALE_TARGETS.longestHoldMs),
+    ),
+    row(`longest hold while creating ${crash.createsPerSecond}/s (write-behind), ${n}`, ms(crash.longestProbeMs)),
+    row(
+      `crash window: acknowledged creates lost, SIGKILL ${ms(crash.killAfterLastAckMs)} after the last 201, ${n}`,
+      `${count(crash.lost)} of ${count(crash.acknowledged)}${crash.lost === 0 ? '' : `, the oldest ${ms(crash.oldestLostAgeMs)} before the kill`}` +
+        (crash.unanswered === 0 ? '' : ` (${count(crash.unanswered)} creates unanswered)`),
+      { target: 'none (window < 1 s)', met: verdict(crash.lost === 0) },
+    ),
+    ...scaleCreateRows(n, size),
   ];
+}
+
+function coreRows(core: CoreResults, settings: BenchSettings): TableRow[] {
+  return [
+    ...throughputRows(core),
+    ...largeStoreRows(core),
+    ...coldStartRows(core),
+    ...resetRows(core, settings),
+    ...requestRows(core),
+    ...webhookRows(core),
+    ...rssRows(core, settings),
+  ];
+}
+
+/** The table's rows, in the order printed. */
+export function tableRows({ core, scale }: BenchResults, settings: BenchSettings): TableRow[] {
+  return [...(core === undefined ? [] : coreRows(core, settings)), ...scale.flatMap(scaleSizeRows)];
+}
+
+/** Answers with an unexpected status (e.g. 429) or connection errors over every load run; should be 0. */
+export function countUnexpectedAnswers({ core, scale }: BenchResults): number {
+  const summaries: { unexpected: number }[] = scale.flatMap((size) => [
+    size.mixed,
+    ...(size.creates === undefined ? [] : [size.creates.bareExpress, size.creates.fake]),
+  ]);
+  if (core !== undefined) {
+    const { throughput, largeStore, creates, webhooks } = core;
+    summaries.push(
+      ...Object.values(throughput),
+      ...Object.values(creates),
+      webhooks.without,
+      webhooks.with,
+      largeStore.getById,
+      largeStore.listFirstPage,
+      largeStore.postAtLargeStore,
+      largeStore.postAtEmptyStore,
+    );
+  }
   return summaries.reduce((sum, summary) => sum + summary.unexpected, 0);
 }
 
@@ -268,7 +389,7 @@ export function formatTable(rows: readonly TableRow[]): string {
 export async function writeResultsFile(
   machine: MachineFacts,
   settings: BenchSettings,
-  options: { rateLimitDisabled: boolean; logLevel: string },
+  options: { rateLimitDisabled: boolean; logLevel: string; fakeNodeFlags: readonly string[] },
   results: BenchResults,
   rows: readonly TableRow[],
 ): Promise<string> {

@@ -50,8 +50,9 @@ export async function measureRequestCreates(context: BenchContext): Promise<Reco
   const rounds = new Map<CreateKind, LoadResult[]>(KINDS.map((kind) => [kind, []]));
   for (let round = 0; round < context.settings.rounds; round++) {
     for (const kind of round % 2 === 0 ? KINDS : [...KINDS].reverse()) {
-      const { result } = await withServer(fakeArgs({ db: context.freshPath(`create-${kind}`) }), ({ url }) =>
-        measureLoad(url, LOADS[kind], context.settings.load),
+      const { result } = await withServer(
+        fakeArgs({ db: context.freshPath(`create-${kind}`) }, context.settings.fakeNodeFlags),
+        ({ url }) => measureLoad(url, LOADS[kind], context.settings.load),
       );
       rounds.get(kind)!.push(result);
       logProgress(`create round ${round + 1}/${context.settings.rounds} ${kind}: ${describeRound(result)}`);
@@ -138,7 +139,10 @@ async function timeOneExpiry(server: RunningServer): Promise<number> {
 export async function measureExpiry(context: BenchContext): Promise<ExpirySummary> {
   const samplesMs: number[] = [];
   for (let i = 0; i < context.settings.expirySamples; i++) {
-    const { result } = await withServer(fakeArgs({ db: context.freshPath('expiry'), seed: 'none' }), timeOneExpiry);
+    const { result } = await withServer(
+      fakeArgs({ db: context.freshPath('expiry'), seed: 'none' }, context.settings.fakeNodeFlags),
+      timeOneExpiry,
+    );
     samplesMs.push(result);
     logProgress(
       `expiry ${i + 1}/${context.settings.expirySamples}: ${OPEN_REQUESTS} requests expired by one advance in ${result.toFixed(1)} ms`,

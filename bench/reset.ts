@@ -50,7 +50,7 @@ async function timeResets(server: RunningServer, count: number): Promise<number[
 }
 
 function seededArgs(context: BenchContext, seed: string): string[] {
-  return fakeArgs({ db: context.freshPath('reset'), seed });
+  return fakeArgs({ db: context.freshPath('reset'), seed }, context.settings.fakeNodeFlags);
 }
 
 async function measureResets(context: BenchContext, seed: string, clients: number, count: number): Promise<ResetSummary> {

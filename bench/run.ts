@@ -1,8 +1,10 @@
-// `npm run bench [-- --quick]`: measures athenty-fake against a bare Express app, prints one table, writes bench/results/latest.json.
+// `npm run bench [-- --quick] [--scale] [--scale-sizes N,N]`: measures athenty-fake against a bare Express app, prints one table, writes bench/results/latest.json.
+// BENCH_FAKE_NODE_FLAGS (e.g. "--max-semi-space-size=2") gives every athenty-fake process of the run those node flags.
 import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { killRemainingServers, stopServersOnExit } from '../test/support/processes.js';
 import { measureColdStarts } from './cold-start.js';
 import { measureLargeStore } from './large-store.js';
@@ -14,22 +16,48 @@ import {
   tableRows,
   writeResultsFile,
   type BenchResults,
+  type CoreResults,
   type MachineFacts,
   type TableRow,
 } from './report.js';
 import { measureResetLatency } from './reset.js';
 import { measureExpiry, measureRequestCreates } from './requests.js';
+import { measureScale } from './scale.js';
 import { FAKE_LOG_LEVEL } from './servers.js';
-import { benchSettings, createContext, type BenchContext, type BenchSettings, type GeneratedStores } from './settings.js';
+import {
+  benchSettings,
+  createRunContext,
+  type BenchChoices,
+  type BenchContext,
+  type BenchSettings,
+  type GeneratedStores,
+} from './settings.js';
 import { spreadSample, writeClientsFile } from './store-file.js';
 import { measureThroughput } from './throughput.js';
 import { measureWebhooks } from './webhooks.js';
 
-function describeRun(settings: BenchSettings): string {
+/** What the command line and BENCH_FAKE_NODE_FLAGS ask for; a bad option ends the run with one line. */
+function readChoices(): BenchChoices & { scaleOnly: boolean } {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, scale: { type: 'boolean', default: false }, 'scale-sizes': { type: 'string' } },
+    strict: true,
+  });
+  const sizes = values['scale-sizes']?.split(',').map((size) => Number(size.trim().replaceAll('_', '')));
+  if (sizes !== undefined && !sizes.every((size) => Number.isInteger(size) && size > 0)) {
+    throw new Error(`--scale-sizes takes whole numbers of clients separated by commas, e.g. 100000,1000000; got ${values['scale-sizes']}`);
+  }
+  const fakeNodeFlags = (process.env.BENCH_FAKE_NODE_FLAGS ?? '').split(/\s+/).filter((flag) => flag !== '');
+  return { quick: values.quick, scaleOnly: values.scale, fakeNodeFlags, ...(sizes === undefined ? {} : { scaleSizes: sizes }) };
+}
+
+function describeRun(settings: BenchSettings, scaleOnly: boolean): string {
   const { connections, durationSeconds, warmupSeconds } = settings.load;
+  const flags =
+    settings.fakeNodeFlags.length === 0 ? 'no node flags' : `node flags ${settings.fakeNodeFlags.join(' ')} (BENCH_FAKE_NODE_FLAGS)`;
   return (
-    `${settings.quick ? 'quick' : 'full'} run: ${connections} connections, ${warmupSeconds} s warm-up + ` +
-    `${durationSeconds} s per measurement, ${settings.rounds} rounds; athenty-fake runs with --log-level ${FAKE_LOG_LEVEL} and --rate-limit 0`
+    `${settings.quick ? 'quick' : 'full'} run${scaleOnly ? ' of the scale group alone' : ''}: ${connections} connections, ${warmupSeconds} s warm-up + ` +
+    `${durationSeconds} s per measurement, ${settings.rounds} rounds; scale group at ${settings.scaleSizes.join(', ')} clients; ` +
+    `athenty-fake runs with --log-level ${FAKE_LOG_LEVEL}, --rate-limit 0 and ${flags}`
   );
 }
 
@@ -50,7 +78,7 @@ async function generateStores(settings: BenchSettings, workDir: string): Promise
   return { smallPath, largePath, largeIdSample: spreadSample(largeIds, settings.idSampleSize) };
 }
 
-async function measureAll(context: BenchContext): Promise<BenchResults> {
+async function measureCore(context: BenchContext): Promise<CoreResults> {
   logProgress('POST /clients throughput');
   const throughput = await measureThroughput(context);
   logProgress(`${context.settings.largeStoreSize} clients vs an empty store`);
@@ -77,18 +105,36 @@ function formatReport(machine: MachineFacts, run: string, rows: readonly TableRo
   );
 }
 
+async function measureAll(settings: BenchSettings, scaleOnly: boolean, workDir: string): Promise<BenchResults> {
+  const context = createRunContext(settings, workDir);
+  // The scale group generates its own stores.
+  if (scaleOnly) return { scale: await measureScale(context) };
+  const core = await measureCore({ ...context, stores: await generateStores(settings, workDir) });
+  logProgress('scale group');
+  return { core, scale: await measureScale(context) };
+}
+
 async function main(): Promise<void> {
+  let chosen: ReturnType<typeof readChoices>;
+  try {
+    chosen = readChoices();
+  } catch (error) {
+    // A mistyped option: one line, no stack.
+    process.stderr.write(`bench: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
   stopServersOnExit('bench');
-  const settings = benchSettings(process.argv.slice(2).includes('--quick'));
+  const { scaleOnly, ...choices } = chosen;
+  const settings = benchSettings(choices);
   const machine = machineFacts();
-  const run = describeRun(settings);
+  const run = describeRun(settings, scaleOnly);
   logProgress(run);
   const workDir = await createWorkDir();
   try {
-    const context = createContext(settings, await generateStores(settings, workDir), workDir);
-    const results = await measureAll(context);
+    const results = await measureAll(settings, scaleOnly, workDir);
     const rows = tableRows(results, settings);
-    const options = { rateLimitDisabled: true, logLevel: FAKE_LOG_LEVEL };
+    const options = { rateLimitDisabled: true, logLevel: FAKE_LOG_LEVEL, fakeNodeFlags: settings.fakeNodeFlags };
     const file = await writeResultsFile(machine, settings, options, results, rows);
     process.stdout.write(formatReport(machine, run, rows, countUnexpectedAnswers(results), file));
   } finally {

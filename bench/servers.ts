@@ -26,9 +26,16 @@ export interface FakeStore {
   seed?: string;
 }
 
-/** Arguments for `node` to run athenty-fake quietly on a free port, without rate limiting. */
-export function fakeArgs(store: FakeStore): string[] {
+/**
+ * Arguments for `node` to run athenty-fake quietly on a free port, without rate limiting, with the
+ * run's node flags (`BENCH_FAKE_NODE_FLAGS`) before the script.
+ *
+ * @example
+ * const args = fakeArgs({ db: 'memory' }, ['--max-semi-space-size=2']);
+ */
+export function fakeArgs(store: FakeStore, nodeFlags: readonly string[]): string[] {
   return [
+    ...nodeFlags,
     CLI,
     ...['--port', '0', '--host', '127.0.0.1', '--log-level', FAKE_LOG_LEVEL, '--rate-limit', '0', '--db', store.db],
     ...(store.seed === undefined ? [] : ['--seed', store.seed]),

@@ -18,15 +18,27 @@ export interface BenchSettings {
   idSampleSize: number;
   /** Fresh servers on which the expiry of 10,000 open requests is timed. */
   expirySamples: number;
+  /** Store sizes of the scale group, smallest first. */
+  scaleSizes: readonly number[];
+  /** Node flags every athenty-fake process runs with (before the script), e.g. a GC setting to compare. */
+  fakeNodeFlags: readonly string[];
+}
+
+/** What the command line and the environment choose. */
+export interface BenchChoices {
+  quick: boolean;
+  /** Overrides the scale group's sizes. */
+  scaleSizes?: readonly number[];
+  fakeNodeFlags: readonly string[];
 }
 
 /**
- * The settings of a full run, or of a `--quick` one (under two minutes).
+ * The settings of a full run, or of a `--quick` one (its scale group at 100,000 clients only).
  *
  * @example
- * const settings = benchSettings(process.argv.includes('--quick'));
+ * const settings = benchSettings({ quick: true, fakeNodeFlags: [] });
  */
-export function benchSettings(quick: boolean): BenchSettings {
+export function benchSettings({ quick, scaleSizes, fakeNodeFlags }: BenchChoices): BenchSettings {
   return {
     quick,
     load: quick ? { connections: 10, durationSeconds: 3, warmupSeconds: 1 } : { connections: 10, durationSeconds: 10, warmupSeconds: 2 },
@@ -37,6 +49,8 @@ export function benchSettings(quick: boolean): BenchSettings {
     resetSamples: quick ? { small: 50, large: 5 } : { small: 200, large: 20 },
     idSampleSize: 1_000,
     expirySamples: quick ? 3 : 5,
+    scaleSizes: [...(scaleSizes ?? (quick ? [100_000] : [100_000, 1_000_000]))].sort((a, b) => a - b),
+    fakeNodeFlags,
   };
 }
 
@@ -50,15 +64,19 @@ export interface GeneratedStores {
   largeIdSample: string[];
 }
 
-/** What every phase gets. */
-export interface BenchContext {
+/** What every phase gets: the settings and a place for its files. */
+export interface RunContext {
   settings: BenchSettings;
-  stores: GeneratedStores;
   /** A path in the run's temporary folder that no server has used yet. */
   freshPath(name: string): string;
 }
 
+/** What the phases on the generated stores get. */
+export interface BenchContext extends RunContext {
+  stores: GeneratedStores;
+}
+
 /** Creates the context of a run whose temporary files live in `workDir`. */
-export function createContext(settings: BenchSettings, stores: GeneratedStores, workDir: string): BenchContext {
-  return { settings, stores, freshPath: (name) => join(workDir, `${name}-${randomUUID()}.json`) };
+export function createRunContext(settings: BenchSettings, workDir: string): RunContext {
+  return { settings, freshPath: (name) => join(workDir, `${name}-${randomUUID()}.json`) };
 }

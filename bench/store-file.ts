@@ -1,5 +1,6 @@
-// Generates valid athenty-fake store files with many org_acme clients (deterministic, lower-case ULID ids).
-import { writeFile } from 'node:fs/promises';
+// Generates valid athenty-fake store files with many org_acme clients (deterministic, lower-case ULID ids), streamed.
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 const FIRST_NAMES = ['Jane', 'John', 'Amara', 'Luis', 'Mei', 'Olga', 'Ravi', 'Sofia'];
@@ -31,13 +32,13 @@ function randomChars(next: () => number, count: number): string {
 }
 
 // Each client gets its own millisecond, so the time part alone makes ids unique and ordered.
-function clientRecord(index: number, next: () => number): Record<string, unknown> {
+function clientRecord(index: number, orgId: string, next: () => number): Record<string, unknown> {
   const ms = START_MS + index * 1000;
   const at = new Date(ms).toISOString();
   const business = index % 5 === 0;
   return {
     id: `clt_${encodeTime(ms)}${randomChars(next, 16)}`,
-    orgId: 'org_acme',
+    orgId,
     nameFirst: business ? null : FIRST_NAMES[index % FIRST_NAMES.length],
     nameLast: business ? null : `Smith${index}`,
     businessName: business ? `Company ${index} Ltd` : null,
@@ -59,19 +60,32 @@ function clientRecord(index: number, next: () => number): Record<string, unknown
   };
 }
 
+/** The organisation of a store file's few other clients (a seeded one, with a key of its own). */
+export const SMALL_ORG_ID = 'org_globex';
+
 /**
- * Writes `{"clients":[...]}` with `count` clients, one a line like the fake's own store file, and
- * returns their ids (oldest first). The file is valid both as a store (`--db`) and as a seed (`--seed`).
+ * Writes `{"clients":[...]}` with `count` org_acme clients, then `smallOrgCount` clients of
+ * {@link SMALL_ORG_ID}, one a line like the fake's own store file, streamed (a million clients are
+ * about 490 MB), and returns the org_acme ids (oldest first). The file is valid both as a store
+ * (`--db`) and as a seed (`--seed`).
  *
  * @example
  * const ids = await writeClientsFile('/tmp/bench/clients-100000.json', 100_000);
  */
-export async function writeClientsFile(path: string, count: number): Promise<string[]> {
+export async function writeClientsFile(path: string, count: number, smallOrgCount = 0): Promise<string[]> {
   const next = createPrng(count);
-  const records = Array.from({ length: count }, (_, index) => clientRecord(index, next));
-  const lines = records.map((record) => JSON.stringify(record));
-  await writeFile(path, `{"clients":[\n${lines.join(',\n')}\n]}\n`);
-  return records.map((record) => record.id as string);
+  const ids: string[] = [];
+  const out = createWriteStream(path);
+  const total = count + smallOrgCount;
+  out.write('{"clients":[\n');
+  for (let index = 0; index < total; index++) {
+    const record = clientRecord(index, index < count ? 'org_acme' : SMALL_ORG_ID, next);
+    if (index < count) ids.push(record.id as string);
+    if (!out.write(`${JSON.stringify(record)}${index === total - 1 ? '' : ','}\n`)) await once(out, 'drain');
+  }
+  out.end(']}\n');
+  await once(out, 'finish');
+  return ids;
 }
 
 /** `sampleSize` ids spread evenly across the store, for GETs to rotate through. */

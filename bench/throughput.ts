@@ -1,10 +1,11 @@
-// POST /clients throughput: bare Express vs athenty-fake (file store, memory store), rounds in alternating order.
+// POST /clients throughput: bare Express vs athenty-fake (file store, memory store, a large store file), rounds in alternating order.
+import { copyFile } from 'node:fs/promises';
 import { measureLoad, type LoadRequest, type LoadResult } from './load.js';
 import { describeRound, summariseRounds, type LoadSummary } from './load-summary.js';
 import { withServer } from './processes.js';
 import { logProgress } from './progress.js';
 import { bareExpressArgs, CLIENT_BODY, fakeArgs, JSON_HEADERS } from './servers.js';
-import type { BenchContext } from './settings.js';
+import type { RunContext } from './settings.js';
 
 /** The servers compared. */
 export type ThroughputServer = 'bareExpress' | 'fakeFileStore' | 'fakeMemoryStore';
@@ -20,14 +21,14 @@ export const POST_CLIENT: LoadRequest = {
   expectedStatus: 201,
 };
 
-function serverArgs(server: ThroughputServer, context: BenchContext): string[] {
+function serverArgs(server: ThroughputServer, context: RunContext): string[] {
   switch (server) {
     case 'bareExpress':
       return bareExpressArgs();
     case 'fakeFileStore':
-      return fakeArgs({ db: context.freshPath('post-file') });
+      return fakeArgs({ db: context.freshPath('post-file') }, context.settings.fakeNodeFlags);
     case 'fakeMemoryStore':
-      return fakeArgs({ db: 'memory' });
+      return fakeArgs({ db: 'memory' }, context.settings.fakeNodeFlags);
   }
 }
 
@@ -42,7 +43,7 @@ function orderOfRound(round: number): ThroughputServer[] {
  * @example
  * const { bareExpress, fakeFileStore } = await measureThroughput(context);
  */
-export async function measureThroughput(context: BenchContext): Promise<Record<ThroughputServer, LoadSummary>> {
+export async function measureThroughput(context: RunContext): Promise<Record<ThroughputServer, LoadSummary>> {
   const results = new Map<ThroughputServer, { rounds: LoadResult[]; rss: number[] }>(
     SERVERS.map((server) => [server, { rounds: [], rss: [] }]),
   );
@@ -65,5 +66,47 @@ export async function measureThroughput(context: BenchContext): Promise<Record<T
     bareExpress: summary('bareExpress'),
     fakeFileStore: summary('fakeFileStore'),
     fakeMemoryStore: summary('fakeMemoryStore'),
+  };
+}
+
+/** POST /clients on bare Express and on the fake holding a large store, from the same run. */
+export interface CreatesOnStore {
+  bareExpress: LoadSummary;
+  fake: LoadSummary;
+}
+
+/**
+ * Measures POST /clients on bare Express and on the fake started on a fresh copy of `storeFile`
+ * (`--seed none`), every round on fresh processes, the order reversed every round.
+ *
+ * @example
+ * const { bareExpress, fake } = await measureCreatesOnStore(context, '/tmp/bench/clients-100000.json');
+ * console.log(fake.p99Ms / bareExpress.p99Ms);
+ */
+export async function measureCreatesOnStore(context: RunContext, storeFile: string): Promise<CreatesOnStore> {
+  const runs = {
+    bareExpress: { rounds: [] as LoadResult[], rss: [] as number[] },
+    fake: { rounds: [] as LoadResult[], rss: [] as number[] },
+  };
+  const argsOf = async (server: keyof CreatesOnStore): Promise<string[]> => {
+    if (server === 'bareExpress') return bareExpressArgs();
+    const db = context.freshPath('creates-on-store');
+    await copyFile(storeFile, db);
+    return fakeArgs({ db, seed: 'none' }, context.settings.fakeNodeFlags);
+  };
+  for (let round = 0; round < context.settings.rounds; round++) {
+    const order: (keyof CreatesOnStore)[] = round % 2 === 0 ? ['bareExpress', 'fake'] : ['fake', 'bareExpress'];
+    for (const server of order) {
+      const { result, peakRssMb } = await withServer(await argsOf(server), ({ url }) =>
+        measureLoad(url, POST_CLIENT, context.settings.load),
+      );
+      runs[server].rounds.push(result);
+      runs[server].rss.push(peakRssMb);
+      logProgress(`  POST round ${round + 1}/${context.settings.rounds} ${server}: ${describeRound(result)}`);
+    }
+  }
+  return {
+    bareExpress: summariseRounds(runs.bareExpress.rounds, runs.bareExpress.rss),
+    fake: summariseRounds(runs.fake.rounds, runs.fake.rss),
   };
 }

@@ -69,7 +69,7 @@ export async function measureWebhooks(context: BenchContext): Promise<WebhookSum
     const { load } = context.settings;
     for (let round = 0; round < context.settings.rounds; round++) {
       for (const kind of round % 2 === 0 ? (['without', 'with'] as const) : (['with', 'without'] as const)) {
-        const args = [...fakeArgs({ db: 'memory' }), ...(kind === 'with' ? ['--webhook', url] : [])];
+        const args = [...fakeArgs({ db: 'memory' }, context.settings.fakeNodeFlags), ...(kind === 'with' ? ['--webhook', url] : [])];
         const { result } = await withServer(args, async (server) => {
           await measureLoad(server.url, POST_CLIENT, { ...load, durationSeconds: load.warmupSeconds, warmupSeconds: 0 });
           // Only the events of the measured seconds count, each of them: the run waits for the last.
