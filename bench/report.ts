@@ -287,6 +287,7 @@ function scaleSizeRows(size: ScaleSummary): TableRow[] {
       ms(startup),
       atMillion('<= 2 s', startup <= SCALE_TARGETS.startupMs),
     ),
+    row(`first start on a store file the fake did not write (checked in full), ${n}`, ms(size.firstStartMs)),
     row(`RSS idle / peak of start-up, ${n}`, `${mb(size.idleRssMb)} / ${mb(size.startupPeakRssMb)}`),
     row(
       `peak RSS under mixed gets/searches/creates, ${n}`,
