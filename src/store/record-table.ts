@@ -81,6 +81,11 @@ interface OrgState {
   textOrders: Map<string, TextOrder>;
   /** Count orders made for the organisation's records as they were at `version`. */
   countOrders: Map<string, { version: number; recs: Int32Array }>;
+  /** Whether the lists are a snapshot's too: copied before the first change (see `#writable`). */
+  shared: boolean;
+  /** The snapshot the state was restored from (or taken as), and the records changed since (unknown: undefined). */
+  origin: object | undefined;
+  changed: Set<number> | undefined;
 }
 
 interface Org {
@@ -92,7 +97,24 @@ interface Org {
 }
 
 function emptyOrgState(): OrgState {
-  return { recs: new IntList(), text: undefined, textOrders: new Map(), countOrders: new Map() };
+  return {
+    recs: new IntList(),
+    text: undefined,
+    textOrders: new Map(),
+    countOrders: new Map(),
+    shared: false,
+    origin: undefined,
+    changed: undefined,
+  };
+}
+
+/** The built text orders of a state, as new order objects over the same lists. */
+function builtOrders(orders: ReadonlyMap<string, TextOrder>, copy: boolean): Map<string, TextOrder> {
+  return new Map(
+    [...orders].flatMap(([name, order]) =>
+      order.recs === undefined ? [] : [[name, { recs: copy ? order.recs.copy() : order.recs, building: undefined, pending: undefined }]],
+    ),
+  );
 }
 
 /** What a record's columns held, to put back when a change is undone. */
@@ -385,8 +407,9 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
       const org = this.#orgList[this.#org[rec] as number] as Org;
       if (at === -1 || at >= this.#order.length) this.#order.push(rec);
       else this.#order.insert(at, rec);
-      if (orgAt === -1 || orgAt >= org.state.recs.length) org.state.recs.push(rec);
-      else org.state.recs.insert(orgAt, rec);
+      const recs = this.#writable(org).recs;
+      if (orgAt === -1 || orgAt >= recs.length) recs.push(rec);
+      else recs.insert(orgAt, rec);
       this.#touchOrg(org);
     };
   }
@@ -428,6 +451,11 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
   snapshot(): TableSnapshot<R> {
     const copy = new RecordTable<R>(this.name, this.#indexes);
     copy.#assign(this);
+    // Each organisation holds what the snapshot holds: a restore puts back only what changes from now on.
+    for (const org of this.#orgList) {
+      org.state.origin = copy;
+      org.state.changed = new Set();
+    }
     return new TableSnapshot(copy);
   }
 
@@ -445,11 +473,12 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     }
     return this.#undoable(() => {
       const orgIds = orgId === undefined ? new Set([...this.#orgs.keys(), ...from.#orgs.keys()]) : [orgId];
-      for (const id of orgIds) this.#restoreOrg(from, id);
+      let revived = 0;
+      for (const id of orgIds) revived += this.#restoreOrg(from, id);
       if (orgId === undefined) {
         // The log keeps records in place, appends the new and drops the removed: when that does not
         // give the snapshot's order, the next write writes the whole file.
-        if (!sameValues(this.#order.view(), from.#order.view())) this.#needsWhole = true;
+        if (revived > 0 || !sameValues(this.#order.view(), from.#order.view())) this.#needsWhole = true;
         this.#order = from.#order.copy();
         this.#oddIds = new Map(from.#oddIds);
         return;
@@ -457,14 +486,17 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
       // The organisation's records go after every other record, in the snapshot's stored order.
       const org = this.#orgs.get(orgId);
       if (org === undefined) return;
+      if (revived > 0) this.#needsWhole = true;
       const number = org.number;
-      const theirs = from.#order.view().filter((rec) => from.#org[rec] === number);
-      const mine = this.#order.view().filter((rec) => this.#org[rec] === number);
-      if (!sameValues(mine, theirs)) this.#needsWhole = true;
-      const tail = this.#order.view().subarray(this.#order.length - theirs.length);
-      if (mine.length === theirs.length && sameValues(tail, theirs)) return;
-      this.#order.retain((rec) => this.#org[rec] !== number);
-      for (const rec of theirs) this.#order.push(rec);
+      const count = org.state.recs.length;
+      const order = this.#order.view();
+      let atEnd = revived === 0 && order.length >= count;
+      for (let i = order.length - count; atEnd && i < order.length; i++) atEnd = this.#org[order[i] as number] === number;
+      if (atEnd) return;
+      const next = new IntList(order.length);
+      for (let i = 0; i < order.length; i++) if (this.#org[order[i] as number] !== number) next.push(order[i] as number);
+      for (const rec of from.#storedOrderOf(number)) next.push(rec);
+      this.#order = next;
       this.#changes?.push({ after: this.#changed?.size ?? 0, orgId });
     });
   }
@@ -649,8 +681,9 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
    */
   #undoable(change: () => void): () => void {
     const saving = new Map<number, SavedRec>();
-    const order = this.#order;
-    this.#order = order.copy();
+    // Only a store that writes a file can fail to keep a change: a memory store's is never undone.
+    const order = this.#changed === undefined ? undefined : this.#order;
+    if (order !== undefined) this.#order = order.copy();
     const orgStates = new Map(this.#orgList.map((org) => [org, org.state]));
     const oddIds = this.#oddIds;
     this.#oddIds = new Map(oddIds);
@@ -662,7 +695,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     }
     return () => {
       this.#putBack([...saving.values()], false);
-      this.#order = order;
+      if (order !== undefined) this.#order = order;
       for (const org of this.#orgList) {
         org.state = orgStates.get(org) ?? emptyOrgState();
         this.#touchOrg(org);
@@ -679,45 +712,89 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     return old;
   }
 
-  #restoreOrg(from: RecordTable<R>, orgId: string): void {
+  /**
+   * Makes an organisation hold what it holds in `from` again: the records changed since it was
+   * restored from (or taken as) `from` go back (all of its records are compared when that is not
+   * known), and its lists are shared with `from` until the next change. Answers how many removed
+   * records came back (they are at the end of the stored order).
+   */
+  #restoreOrg(from: RecordTable<R>, orgId: string): number {
     const mine = this.#orgs.get(orgId);
     const theirs = from.#orgs.get(orgId);
-    if (mine === undefined && theirs === undefined) return;
+    if (mine === undefined && theirs === undefined) return 0;
     const org = mine ?? this.#orgOf(orgId);
     const old = this.#detach(org);
-    const same = (rec: number): boolean =>
-      rec < from.#count && from.#alive[rec] === 1 && this.#alive[rec] === 1 && from.#stamp[rec] === this.#stamp[rec];
-    // Records the snapshot does not hold (as they are now) go; those it holds in another version go back to it.
-    for (const rec of old.recs.view()) {
-      if (same(rec)) continue;
-      if (rec < from.#count && from.#alive[rec] === 1) this.#copyRecFrom(from, rec);
-      else this.#remove(rec);
-    }
-    const recs = theirs?.state.recs;
-    if (recs !== undefined) {
-      for (const rec of recs.view()) {
-        if (this.#alive[rec] === 1) continue;
-        // Removed since: back in, at the end of the stored order (as the file's log replays it).
-        this.#copyRecFrom(from, rec);
-        this.#order.push(rec);
+    let revived = 0;
+    const putBack = (rec: number): void => {
+      const theirsToo = rec < from.#count && from.#alive[rec] === 1 && from.#org[rec] === org.number;
+      const alive = this.#alive[rec] === 1;
+      if (theirsToo && alive && from.#stamp[rec] === this.#stamp[rec]) return;
+      if (!theirsToo) {
+        this.#remove(rec);
+        return;
       }
+      this.#copyRecFrom(from, rec);
+      if (!alive) {
+        // Removed since: back in, at the end of the stored order (as the file's log replays it).
+        this.#order.push(rec);
+        revived++;
+      }
+    };
+    if (old.origin === from && old.changed !== undefined) {
+      for (const rec of old.changed) putBack(rec);
+    } else {
+      for (const rec of old.recs.view()) putBack(rec);
+      for (const rec of theirs?.state.recs.view() ?? []) if (this.#alive[rec] !== 1) putBack(rec);
     }
     const state = theirs?.state;
     org.state =
       state === undefined
-        ? emptyOrgState()
+        ? { ...emptyOrgState(), origin: from, changed: new Set() }
         : {
-            recs: state.recs.copy(),
-            text: state.text?.share(),
-            textOrders: new Map(
-              [...state.textOrders].flatMap(([name, order]) =>
-                order.recs === undefined ? [] : [[name, { recs: order.recs.copy(), building: undefined, pending: undefined }]],
-              ),
-            ),
+            recs: state.recs,
+            text: state.text,
+            textOrders: builtOrders(state.textOrders, false),
             countOrders: new Map(),
+            shared: true,
+            origin: from,
+            changed: new Set(),
           };
     this.#touchOrg(org);
+    return revived;
   }
+
+  /** The organisation's state, its own to change: lists shared with a snapshot are copied first. */
+  #writable(org: Org): OrgState {
+    const state = org.state;
+    if (!state.shared) return state;
+    org.state = {
+      recs: state.recs.copy(),
+      text: state.text?.share(),
+      textOrders: builtOrders(state.textOrders, true),
+      countOrders: new Map(),
+      shared: false,
+      origin: state.origin,
+      changed: state.changed,
+    };
+    return org.state;
+  }
+
+  /** A snapshot's records of one organisation in its stored order (made once per organisation: a snapshot never changes). */
+  #storedOrderOf(number: number): Int32Array {
+    let order = this.#orgOrders.get(number);
+    if (order === undefined) {
+      const all = this.#order.view();
+      let count = 0;
+      for (let i = 0; i < all.length; i++) if (this.#org[all[i] as number] === number) count++;
+      order = new Int32Array(count);
+      let at = 0;
+      for (let i = 0; i < all.length; i++) if (this.#org[all[i] as number] === number) order[at++] = all[i] as number;
+      this.#orgOrders.set(number, order);
+    }
+    return order;
+  }
+
+  #orgOrders = new Map<number, Int32Array>();
 
   /** Makes record `rec` what it is in `from` (same number, same line): its place, indexes and liveness. */
   #copyRecFrom(from: RecordTable<R>, rec: number): void {
@@ -871,12 +948,11 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
       state: {
         recs: org.state.recs.copy(),
         text: org.state.text?.share(),
-        textOrders: new Map(
-          [...org.state.textOrders].flatMap(([name, order]) =>
-            order.recs === undefined ? [] : [[name, { recs: order.recs.copy(), building: undefined, pending: undefined }]],
-          ),
-        ),
+        textOrders: builtOrders(org.state.textOrders, true),
         countOrders: new Map(),
+        shared: false,
+        origin: undefined,
+        changed: undefined,
       },
     }));
     this.#orgs = new Map(this.#orgList.map((org) => [org.orgId, org]));
@@ -982,7 +1058,8 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     const org = this.#orgList[this.#org[rec] as number] as Org;
     const id = this.#idOf(rec);
     this.#unindexRecord(org, rec);
-    const recs = org.state.recs;
+    const recs = this.#writable(org).recs;
+    org.state.changed?.add(rec);
     const at = recs.lastIndexOf(rec);
     if (at !== -1) recs.removeAt(at);
     const stored = this.#order.lastIndexOf(rec);
@@ -1078,7 +1155,9 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
    * one millisecond keep their stored order (the creation sequence).
    */
   #placeByCreation(org: Org, rec: number): void {
-    const recs = org.state.recs;
+    const state = this.#writable(org);
+    state.changed?.add(rec);
+    const recs = state.recs;
     const ms = this.#createdMs[rec] as number;
     const last = recs.length - 1;
     if (last === -1 || (this.#createdMs[recs.at(last)] as number) <= ms) {
@@ -1102,7 +1181,9 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
       this.#seq[rec] = seq;
       return;
     }
-    // Out of room between them: number the organisation again (its orders keep their places).
+    // Out of room between them: number the organisation again (its orders keep their places). Which
+    // records then differ from a snapshot is no longer known: a restore compares them all.
+    state.changed = undefined;
     recs.view().forEach((r, i) => {
       this.#save(r);
       this.#seq[r] = i;
@@ -1112,6 +1193,8 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
   /** Puts a record (new or a new version) into the declared indexes. */
   #indexRecord(rec: number, record: R): void {
     const org = this.#orgList[this.#org[rec] as number] as Org;
+    const state = this.#writable(org);
+    state.changed?.add(rec);
     this.#touchOrg(org);
     for (const filter of this.#filters) {
       const key = JSON.stringify(filter.of(record));
@@ -1124,15 +1207,15 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     }
     for (const count of this.#countKeys) count.column[rec] = count.of(record);
     for (const keys of this.#textKeys) keys.keys[rec] = keys.of(record);
-    for (const [name, order] of org.state.textOrders) {
+    for (const [name, order] of state.textOrders) {
       if (order.pending !== undefined) order.pending.add(rec);
       else if (order.recs !== undefined) this.#insertInOrder(order.recs, this.#textKeyCompare(name), rec);
     }
     const search = this.#indexes.search;
     if (search !== undefined) {
       const texts = search(record).filter((t): t is string => t !== null);
-      org.state.text ??= new SearchText();
-      this.#textEntry[rec] = texts.length === 0 ? -1 : org.state.text.add(rec, texts);
+      state.text ??= new SearchText();
+      this.#textEntry[rec] = texts.length === 0 ? -1 : state.text.add(rec, texts);
     }
     this.#indexed[rec] = 1;
   }
@@ -1140,12 +1223,14 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
   /** Takes a record out of the declared indexes (before a new version, or its removal). */
   #unindexRecord(org: Org, rec: number): void {
     this.#touchOrg(org);
+    const state = this.#writable(org);
+    state.changed?.add(rec);
     if (this.#indexed[rec] !== 1) {
       this.#indexed[rec] = 1;
       this.#unindexed--;
       return;
     }
-    for (const [name, order] of org.state.textOrders) {
+    for (const [name, order] of state.textOrders) {
       if (order.pending !== undefined) order.pending.add(rec);
       else if (order.recs !== undefined) {
         const recs = order.recs;
@@ -1154,10 +1239,10 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
       }
     }
     const entry = this.#textEntry[rec] as number;
-    if (org.state.text !== undefined && entry !== -1) {
-      org.state.text.kill(entry);
+    if (state.text !== undefined && entry !== -1) {
+      state.text.kill(entry);
       this.#textEntry[rec] = -1;
-      if (org.state.text.wasteful) this.#rewriteText(org);
+      if (state.text.wasteful) this.#rewriteText(org);
     }
   }
 
@@ -1332,27 +1417,27 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
       }
       return hits;
     }
-    const text = org.state.text;
-    if (text === undefined) return hits;
     const pattern = Buffer.from(needle, 'utf16le');
-    // Chunks never change below their end: a change meanwhile adds chunks or marks entries dead,
-    // and the page is read from the records as they are when the scan ends.
-    const chunks = text.chunkCount;
-    for (let chunk = 0; chunk < chunks; chunk++) {
-      text.scanChunk(chunk, pattern, hits);
+    // Chunks never change below their end: a change meanwhile adds chunks (scanned too, before the
+    // answer) or marks entries dead; the page is read from the records as they are at the end.
+    let text = org.state.text;
+    let chunk = 0;
+    while (text !== undefined && chunk < text.chunkCount) {
+      if (this.#count > hits.length) {
+        const grown = new Uint8Array(this.#count);
+        grown.set(hits);
+        hits = grown;
+      }
+      text.scanChunk(chunk++, pattern, hits);
       if (performance.now() - started > SLICE_MS) {
         await nextTurn();
         started = performance.now();
-      }
-    }
-    // Records indexed since the scan started (a new chunk, or a rewrite) are checked directly.
-    if (org.state.text !== text || text.chunkCount !== chunks || this.#count > hits.length) {
-      const grown = new Uint8Array(this.#count);
-      grown.set(hits.subarray(0, Math.min(hits.length, grown.length)));
-      hits = grown;
-      for (const rec of org.state.recs.view()) {
-        if (hits[rec] === 1 || this.#alive[rec] !== 1) continue;
-        if (search(this.#parse(rec)).some((t) => t?.includes(needle))) hits[rec] = 1;
+        if (org.state.text !== text) {
+          // Written again (dead entries dropped) or replaced by a reset: scanned again from the start.
+          text = org.state.text;
+          chunk = 0;
+          hits.fill(0);
+        }
       }
     }
     return hits;

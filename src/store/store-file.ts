@@ -96,6 +96,8 @@ const BACKSLASH = 0x5c;
 const READ_BYTES = 8 << 20;
 /** A log larger than this is folded into the file (compaction), so that start-up replays little of it. */
 const LOG_LIMIT_BYTES = 16 << 20;
+/** Records checked at once when a file the fake did not write is read. */
+const CHECK_BATCH = 10_000;
 /** A file at least this large is kept with a log of changes instead of being rewritten at every write. */
 const DEFAULT_LOG_ABOVE_BYTES = 32 << 20;
 
@@ -489,13 +491,8 @@ export class StoreFile implements Adapter<StoreContent> {
     }
     const log = await this.#readLog({ size, mtimeMs });
     if (log?.trusted === true) {
-      let own: StoreContent | undefined;
-      try {
-        // The fake wrote this file, and has the changes since: its records are taken as they are.
-        own = await readOwnLayout(this.#path, this.#collections);
-      } catch (error) {
-        throw new StartupError(`store file ${this.#path} ${describeFileError(error)}`);
-      }
+      // The fake wrote this file, and has the changes since: its records are taken as they are.
+      const own = await this.#readOwnLayout();
       if (own !== undefined) {
         this.#logging = true;
         this.#logBytes = log.bytes;
@@ -503,6 +500,79 @@ export class StoreFile implements Adapter<StoreContent> {
         return Object.fromEntries(this.#collections.map((name) => [name, { ...(own[name] ?? { parts: [] }), written: true }]));
       }
     }
+    const content = (await this.#readChecked()) ?? (await this.#readWholeChecked());
+    if (log !== undefined) {
+      // The log follows this file (a copy of it, say): its changes are replayed on its records.
+      this.#logging = true;
+      this.#logBytes = log.bytes;
+      this.#logged = log.changes;
+      return content;
+    }
+    this.#logging = size >= this.#logAboveBytes;
+    // Checked once: from now on the log says the fake has read this file.
+    if (this.#logging) await this.#startLog();
+    return content;
+  }
+
+  /**
+   * A file in the fake's own layout whose every line is canonical JSON (as `JSON.stringify` writes
+   * it), checked record by record in batches: its lines are kept as they were read, and no more
+   * than a batch of records is ever parsed at once. Undefined for a file in another layout, or with
+   * a line written otherwise (by hand, say), which {@link #readWholeChecked} reads instead.
+   */
+  async #readChecked(): Promise<StoreContent | undefined> {
+    const own = await this.#readOwnLayout();
+    if (own === undefined) return undefined;
+    this.#throwFirst(this.#check(Object.fromEntries(Object.keys(own).map((name) => [name, []]))));
+    const empty = Object.fromEntries(this.#collections.map((name) => [name, [] as unknown[]]));
+    for (const [name, { parts, lines }] of Object.entries(own)) {
+      let checked = 0;
+      let batch: unknown[] = [];
+      const check = (): void => {
+        const problems = this.#check({ ...empty, [name]: batch });
+        // Numbered as in the whole file, not the batch.
+        const inFile = problems.map((p) => ({
+          ...p,
+          field: p.field.replace(/^([^.]+)\.(\d+)/, (_, c, i) => `${c}.${checked + Number(i)}`),
+        }));
+        this.#throwFirst(inFile);
+        checked += batch.length;
+        batch = [];
+      };
+      for (const [i, part] of parts.entries()) {
+        const partLines = lines?.[i] as RecordLines;
+        for (let line = 0; line < partLines.count; line++) {
+          const start = partLines.offset[line] as number;
+          const text = part.toString('utf8', start, start + (partLines.length[line] as number));
+          let record: unknown;
+          try {
+            record = JSON.parse(text);
+          } catch {
+            return undefined;
+          }
+          if (JSON.stringify(record) !== text) return undefined;
+          batch.push(record);
+          if (batch.length === CHECK_BATCH) check();
+        }
+      }
+      check();
+    }
+    return Object.fromEntries(this.#collections.map((name) => [name, own[name] ?? { parts: [] }]));
+  }
+
+  /** The file as bytes, when it is in the fake's own layout with every line JSON (else undefined). */
+  async #readOwnLayout(): Promise<StoreContent | undefined> {
+    try {
+      return await readOwnLayout(this.#path, this.#collections);
+    } catch (error) {
+      // A line that is not JSON: the whole file is parsed, and the error says where.
+      if (error instanceof SyntaxError) return undefined;
+      throw new StartupError(`store file ${this.#path} ${describeFileError(error)}`);
+    }
+  }
+
+  /** Any other file: parsed whole, checked, and its records written as the fake writes them. */
+  async #readWholeChecked(): Promise<StoreContent> {
     let bytes: Buffer;
     try {
       bytes = withoutByteOrderMark(await fs.readFile(this.#path));
@@ -510,17 +580,16 @@ export class StoreFile implements Adapter<StoreContent> {
       throw new StartupError(`store file ${this.#path} ${describeFileError(error)}`);
     }
     const data = this.#checked(bytes);
-    if (log !== undefined) {
-      // The log follows this file (a copy of it, say): its changes are replayed on its records.
-      this.#logging = true;
-      this.#logBytes = log.bytes;
-      this.#logged = log.changes;
-      return Object.fromEntries(this.#collections.map((name) => [name, bytesOfRecords(data[name] ?? [])]));
-    }
-    this.#logging = size >= this.#logAboveBytes;
-    // Checked once: from now on the log says the fake has read this file.
-    if (this.#logging) await this.#startLog();
     return Object.fromEntries(this.#collections.map((name) => [name, bytesOfRecords(data[name] ?? [])]));
+  }
+
+  /** Stops start-up on the first problem found in the file, if any. */
+  #throwFirst(problems: readonly FieldError[]): void {
+    const first = problems[0];
+    if (first === undefined) return;
+    throw new StartupError(
+      `store file ${this.#path} does not have the expected shape (${first.field || '(root)'}: ${first.message}); it was left untouched`,
+    );
   }
 
   /** The file's records, parsed and checked; a {@link StartupError} when they cannot be. */
@@ -533,12 +602,7 @@ export class StoreFile implements Adapter<StoreContent> {
         throw new StartupError(`store file ${this.#path} is not valid JSON (${(error as Error).message}); it was left untouched`);
       }
     }
-    const first = this.#check(data)[0];
-    if (first !== undefined) {
-      throw new StartupError(
-        `store file ${this.#path} does not have the expected shape (${first.field || '(root)'}: ${first.message}); it was left untouched`,
-      );
-    }
+    this.#throwFirst(this.#check(data));
     return data as Record<string, StoredRecord[] | undefined>;
   }
 
