@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick] [--scale] [--scale-sizes N,N]`: measures athenty-fake against a bare Express app, prints one table, writes bench/results/latest.json.
-// BENCH_FAKE_NODE_FLAGS (e.g. "--max-semi-space-size=2") gives every athenty-fake process of the run those node flags.
-import { rmSync } from 'node:fs';
+// Every athenty-fake process of the run gets the node flags the bin's shebang gives it, or those of
+// BENCH_FAKE_NODE_FLAGS (e.g. "--max-semi-space-size=4"; "" for none) to compare GC settings.
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,14 +47,28 @@ function readChoices(): BenchChoices & { scaleOnly: boolean } {
   if (sizes !== undefined && !sizes.every((size) => Number.isInteger(size) && size > 0)) {
     throw new Error(`--scale-sizes takes whole numbers of clients separated by commas, e.g. 100000,1000000; got ${values['scale-sizes']}`);
   }
-  const fakeNodeFlags = (process.env.BENCH_FAKE_NODE_FLAGS ?? '').split(/\s+/).filter((flag) => flag !== '');
+  const fakeNodeFlags =
+    process.env.BENCH_FAKE_NODE_FLAGS === undefined
+      ? shippedNodeFlags()
+      : process.env.BENCH_FAKE_NODE_FLAGS.split(/\s+/).filter((flag) => flag !== '');
   return { quick: values.quick, scaleOnly: values.scale, fakeNodeFlags, ...(sizes === undefined ? {} : { scaleSizes: sizes }) };
+}
+
+/** The node flags the bin runs with, from the shebang of the build (`#!/usr/bin/env -S node FLAGS`): the bench measures the fake as shipped. */
+function shippedNodeFlags(): string[] {
+  const shebang = readFileSync(new URL('../dist/cli.js', import.meta.url), 'utf8').split('\n', 1)[0] ?? '';
+  return shebang
+    .replace(/^#!\/usr\/bin\/env (-S )?node/, '')
+    .split(/\s+/)
+    .filter((flag) => flag !== '');
 }
 
 function describeRun(settings: BenchSettings, scaleOnly: boolean): string {
   const { connections, durationSeconds, warmupSeconds } = settings.load;
   const flags =
-    settings.fakeNodeFlags.length === 0 ? 'no node flags' : `node flags ${settings.fakeNodeFlags.join(' ')} (BENCH_FAKE_NODE_FLAGS)`;
+    settings.fakeNodeFlags.length === 0
+      ? 'no node flags'
+      : `node flags ${settings.fakeNodeFlags.join(' ')} (${process.env.BENCH_FAKE_NODE_FLAGS === undefined ? "the bin's" : 'BENCH_FAKE_NODE_FLAGS'})`;
   return (
     `${settings.quick ? 'quick' : 'full'} run${scaleOnly ? ' of the scale group alone' : ''}: ${connections} connections, ${warmupSeconds} s warm-up + ` +
     `${durationSeconds} s per measurement, ${settings.rounds} rounds; scale group at ${settings.scaleSizes.join(', ')} clients; ` +
