@@ -23,7 +23,8 @@ const WHOLE_ANSWER_BYTES = 1 << 20;
 /**
  * Sends JSON made in chunks (an answer that may be larger than one string can be). An answer of up
  * to a megabyte goes out whole, with its length, as {@link sendJson} sends it; a larger one in
- * chunked encoding, each chunk made once the connection took the last.
+ * chunked encoding. A chunk may be reused by its maker once the next is asked for: the next is
+ * asked for only once the connection has taken it.
  *
  * @example
  * await sendJsonChunks(res, 200, ['{"clients":', '[]', '}']);
@@ -32,6 +33,7 @@ export async function sendJsonChunks(res: Response, status: number, chunks: Iter
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   const iterator = chunks[Symbol.iterator]();
+  // Copies: the maker reuses its buffer for the next chunk.
   const first: Buffer[] = [];
   let bytes = 0;
   for (let next = iterator.next(); ; next = iterator.next()) {
@@ -41,24 +43,16 @@ export async function sendJsonChunks(res: Response, status: number, chunks: Iter
       res.end(whole);
       return;
     }
-    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    const chunk = Buffer.from(next.value);
     first.push(chunk);
     bytes += chunk.length;
     if (bytes > WHOLE_ANSWER_BYTES) break;
   }
-  for (const chunk of first) res.write(chunk);
-  for (let next = iterator.next(); next.done !== true; next = iterator.next()) {
-    if (res.destroyed) return;
-    if (res.write(next.value)) continue;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        res.off('drain', done);
-        res.off('close', done);
-        resolve();
-      };
-      res.on('drain', done);
-      res.on('close', done);
+  const written = (chunk: Buffer | string): Promise<void> =>
+    new Promise((resolve) => {
+      res.write(chunk, () => resolve());
     });
-  }
+  for (const chunk of first) await written(chunk);
+  for (let next = iterator.next(); next.done !== true && !res.destroyed; next = iterator.next()) await written(next.value);
   res.end();
 }

@@ -61,7 +61,8 @@ export interface Collection<R extends StoredRecord> {
   all(orgId?: string): R[];
   /**
    * The JSON of `all(orgId)` as `JSON.stringify` writes it, in chunks, so that a collection larger
-   * than a string can hold is exported (the records as they were when it was called).
+   * than a string can hold is exported (the records as they were when it was called). A chunk is
+   * valid until the next is asked for.
    */
   jsonChunks(orgId?: string): Iterable<Buffer>;
   /** How many records an organisation holds, or all of them. */

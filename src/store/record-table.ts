@@ -344,7 +344,9 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
   /**
    * The JSON array of the records (of one organisation, with `orgId`) in stored order, exactly as
    * `JSON.stringify` writes it, in chunks of about a megabyte: the records as they are when it is
-   * called, however long the chunks take to be read.
+   * called, however long the chunks take to be read. The chunks share one buffer: each is valid
+   * until the next is asked for (an export of a million records then allocates one megabyte, not
+   * five hundred, which would each count towards a full garbage collection).
    */
   *jsonChunks(orgId?: string): Generator<Buffer> {
     const number = orgId === undefined ? -1 : (this.#orgs.get(orgId)?.number ?? -2);
@@ -364,7 +366,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
       // Room for the record, its comma and the closing bracket.
       if (used + bytes + 1 > chunk.length) {
         yield chunk.subarray(0, used);
-        chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes + 2));
+        if (bytes + 2 > chunk.length) chunk = Buffer.allocUnsafe(bytes + 2);
         used = 0;
       }
       if (i > 0) chunk[used++] = 0x2c; // ,
