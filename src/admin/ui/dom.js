@@ -54,6 +54,29 @@ export function keyValueTable(caption, record) {
   );
 }
 
+/**
+ * A list beside its detail: a scrolling table (`id`, a caption for screen readers, column names,
+ * and the `body` its rows go into) on the left, `detail` on the right.
+ */
+export function listWithDetail(id, caption, columns, body, detail) {
+  return h(
+    'div',
+    { className: 'split' },
+    h(
+      'div',
+      { className: 'scroll' },
+      h(
+        'table',
+        { className: 'list', id },
+        h('caption', { className: 'visually-hidden' }, caption),
+        h('thead', {}, h('tr', {}, ...columns.map((name) => h('th', { scope: 'col' }, name)))),
+        body,
+      ),
+    ),
+    detail,
+  );
+}
+
 /** The HTTP status class of a status, for styling (`s2`, `s4`, `s5`, `s0` for none). */
 export function statusClass(status) {
   return `s${Math.floor(status / 100)}`;

@@ -1,6 +1,6 @@
 // The journal panel: every API request the fake answered, newest first, filtered on the page, each
 // opening to its headers, bodies and the fault that fired. Kept live by polling with a cursor.
-import { field, fillSelect, h, json, keyValueTable, replace, statusClass } from '../dom.js';
+import { field, fillSelect, h, json, keyValueTable, listWithDetail, replace, statusClass } from '../dom.js';
 
 /** The newest entries the page keeps (and asks for after a reset). */
 const KEEP = 1000;
@@ -80,28 +80,11 @@ export function journalPanel(view, { admin, announce }) {
     h('h2', { className: 'visually-hidden' }, 'Journal'),
     form,
     count,
-    h(
-      'div',
-      { className: 'split' },
-      h(
-        'div',
-        { className: 'scroll' },
-        h(
-          'table',
-          { className: 'list', id: 'journal-table' },
-          h('caption', { className: 'visually-hidden' }, 'Requests, newest first'),
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ...['Id', 'Time', 'Method', 'Path', 'Status', 'Organisation', 'Fault', 'ms'].map((name) => h('th', { scope: 'col' }, name)),
-            ),
-          ),
-          body,
-        ),
-      ),
+    listWithDetail(
+      'journal-table',
+      'Requests, newest first',
+      ['Id', 'Time', 'Method', 'Path', 'Status', 'Organisation', 'Fault', 'ms'],
+      body,
       detail,
     ),
   );

@@ -1,7 +1,7 @@
 // The webhooks panel: one organisation's subscriptions, and its deliveries newest first, each
 // opening to every attempt (time, status or error, duration, the answer's body); ping a
 // subscription, redeliver a delivery. Retries run on the fake's clock: advance it to see them.
-import { field, fillSelect, h, replace } from '../dom.js';
+import { field, fillSelect, h, listWithDetail, replace } from '../dom.js';
 
 /** The newest deliveries the tab lists. */
 const SHOWN = 100;
@@ -48,30 +48,11 @@ export function webhooksPanel(view, { admin, announce, fail, changed }) {
     subscriptions,
     h('h3', {}, 'Deliveries'),
     summary,
-    h(
-      'div',
-      { className: 'split' },
-      h(
-        'div',
-        { className: 'scroll' },
-        h(
-          'table',
-          { className: 'list', id: 'deliveries-table' },
-          h('caption', { className: 'visually-hidden' }, 'Deliveries, newest first'),
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ...['Id', 'Event', 'Subscription', 'Status', 'Attempts', 'Last answer', 'Next attempt'].map((name) =>
-                h('th', { scope: 'col' }, name),
-              ),
-            ),
-          ),
-          deliveries,
-        ),
-      ),
+    listWithDetail(
+      'deliveries-table',
+      'Deliveries, newest first',
+      ['Id', 'Event', 'Subscription', 'Status', 'Attempts', 'Last answer', 'Next attempt'],
+      deliveries,
       detail,
     ),
   );
