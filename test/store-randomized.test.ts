@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { ClientRecord } from '../src/resources/clients/client-record.js';
 import { CLIENT_INDEXES, listClients, listClientsIndexed, type ListQuery } from '../src/resources/clients/list.js';
+import { seededClientRecord } from '../src/resources/clients/records.js';
 import { listRequests, REQUEST_INDEXES, type RequestListQuery } from '../src/resources/requests/list.js';
 import type { RequestRecord } from '../src/resources/requests/request-record.js';
 import { Store } from '../src/store/store.js';
@@ -109,28 +110,24 @@ let serial = 0;
 function clientOf(fields: ClientFields): ClientRecord {
   const at = new Date(Date.UTC(2026, 0, 1, 0, 0, fields.second)).toISOString();
   serial++;
-  return {
-    id: fields.oddId ? `clt_"odd\\${serial}` : `clt_${String(serial).padStart(5, '0')}`,
-    orgId: fields.org,
-    nameFirst: fields.nameFirst,
-    nameLast: fields.nameLast,
-    businessName: fields.businessName,
-    email: fields.email,
-    phone: null,
-    externalId: fields.externalId,
-    memberType: fields.memberType as ClientRecord['memberType'],
-    addressLine1: null,
-    addressLine2: null,
-    city: null,
-    region: null,
-    postalCode: null,
-    country: null,
-    metadata: { createdAt: "not the record's", nested: { createdAt: at } },
-    active: fields.active,
-    requestCount: fields.requestCount,
-    createdAt: at,
-    updatedAt: at,
-  };
+  return seededClientRecord(
+    {
+      id: fields.oddId ? `clt_"odd\\${serial}` : `clt_${String(serial).padStart(5, '0')}`,
+      orgId: fields.org,
+      nameFirst: fields.nameFirst,
+      nameLast: fields.nameLast,
+      businessName: fields.businessName,
+      email: fields.email,
+      externalId: fields.externalId,
+      memberType: fields.memberType as ClientRecord['memberType'],
+      // Keys named like the record's own, nested: the file reader must not take them for its creation time.
+      metadata: { createdAt: "not the record's", nested: { createdAt: at } },
+      active: fields.active,
+      requestCount: fields.requestCount,
+      createdAt: at,
+    },
+    { nextId: () => '', now: at },
+  );
 }
 
 function requestOf(client: ClientRecord, second: number, approved: boolean): RequestRecord {

@@ -53,6 +53,8 @@ export interface Collection<R extends StoredRecord> {
   readonly name: string;
   /** Records across all organisations. */
   readonly size: number;
+  /** Whether a record has this id, whatever its organisation. */
+  has(id: string): boolean;
   /** The record with this id, whatever its organisation. */
   get(id: string): R | undefined;
   /** An organisation's records in creation order (oldest first; one millisecond's in stored order). */

@@ -7,7 +7,7 @@ import { IntList } from './int-list.js';
 import type { RecordLines } from './record-lines.js';
 import { SearchText, TEXT_SEPARATOR } from './search-text.js';
 import { SEPARATOR_LENGTH, Segments } from './segments.js';
-import type { StoredRecord } from './stored-record.js';
+import { createdMsOf, type StoredRecord } from './stored-record.js';
 
 /** How long a slice of long work (a first sort, a search, indexing after start-up) may hold the event loop. */
 const SLICE_MS = 8;
@@ -18,7 +18,30 @@ const ID_START = 7;
 const ID_PREFIX = '{"id":"';
 const QUOTE = 0x22;
 
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/**
+ * Long work in slices: `pause()` lets other requests run once a slice has held the event loop for
+ * {@link SLICE_MS}, and answers whether it did (what the work read may have changed meanwhile).
+ */
+class Slices {
+  #started = performance.now();
+
+  async pause(): Promise<boolean> {
+    if (performance.now() - this.#started <= SLICE_MS) return false;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.#started = performance.now();
+    return true;
+  }
+}
+
+/** Text-key order: key ascending (no key last, keys compared as `<` compares strings), then newest first. */
+function compareKeyed(keyA: string | undefined, keyB: string | undefined, seqA: number, seqB: number): number {
+  if (keyA !== keyB) {
+    if (keyA === undefined) return 1;
+    if (keyB === undefined) return -1;
+    return keyA < keyB ? -1 : 1;
+  }
+  return seqB - seqA;
+}
 
 type Column = Int32Array | Float64Array | Uint8Array;
 
@@ -35,12 +58,6 @@ function isPlainId(id: string): boolean {
     if (code < 0x20 || code > 0x7e || code === QUOTE || code === 0x5c) return false;
   }
   return true;
-}
-
-/** Milliseconds of an ISO 8601 instant; creation order compares these. */
-function instantMs(text: string): number {
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? 0 : ms;
 }
 
 /** A declared filter: its values' codes and, by record number, each record's code. */
@@ -142,7 +159,7 @@ async function sortInSlices(n: number, compare: (a: number, b: number) => number
   let source = new Int32Array(n);
   for (let i = 0; i < n; i++) source[i] = i;
   let target = new Int32Array(n);
-  let started = performance.now();
+  const slices = new Slices();
   const RUN = 16;
   for (let from = 0; from < n; from += RUN) {
     const end = Math.min(n, from + RUN);
@@ -168,10 +185,7 @@ async function sortInSlices(n: number, compare: (a: number, b: number) => number
       }
       while (i < middle) target[k++] = source[i++] as number;
       while (j < right) target[k++] = source[j++] as number;
-      if (performance.now() - started > SLICE_MS) {
-        await nextTurn();
-        started = performance.now();
-      }
+      await slices.pause();
     }
     [source, target] = [target, source];
   }
@@ -268,6 +282,10 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
 
   get size(): number {
     return this.#live;
+  }
+
+  has(id: string): boolean {
+    return this.#find(id) !== -1;
   }
 
   get(id: string): R | undefined {
@@ -381,9 +399,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
 
   /** Adds a new record whose JSON is `json`; answers how to undo it. */
   insert(record: R, json: string): () => void {
-    const rec = this.#append(json, record.id, record.orgId, instantMs(record.createdAt));
-    this.#order.push(rec);
-    this.#indexRecord(rec, record);
+    const rec = this.#add(record, json);
     return () => this.#remove(rec);
   }
 
@@ -425,22 +441,13 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
       const previous = this.#takeState();
       this.#clear();
       this.#reserve(records.length);
-      for (const record of records) {
-        const rec = this.#append(jsonOf(record), record.id, record.orgId, instantMs(record.createdAt));
-        this.#order.push(rec);
-        this.#indexRecord(rec, record);
-      }
+      for (const record of records) this.#add(record, jsonOf(record));
       return () => this.#putState(previous);
     }
     return this.#undoable(() => {
       const org = this.#orgs.get(orgId);
       if (org !== undefined) for (const rec of this.#detach(org).recs.view()) this.#remove(rec);
-      for (const record of records) {
-        if (record.orgId !== orgId) continue;
-        const rec = this.#append(jsonOf(record), record.id, record.orgId, instantMs(record.createdAt));
-        this.#order.push(rec);
-        this.#indexRecord(rec, record);
-      }
+      for (const record of records) if (record.orgId === orgId) this.#add(record, jsonOf(record));
     });
   }
 
@@ -453,6 +460,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
   snapshot(): TableSnapshot<R> {
     const copy = new RecordTable<R>(this.name, this.#indexes);
     copy.#assign(this);
+    copy.#orgOrders = new Map();
     // Each organisation holds what the snapshot holds: a restore puts back only what changes from now on.
     for (const org of this.#orgList) {
       org.state.origin = copy;
@@ -495,10 +503,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
       let atEnd = revived === 0 && order.length >= count;
       for (let i = order.length - count; atEnd && i < order.length; i++) atEnd = this.#org[order[i] as number] === number;
       if (atEnd) return;
-      const next = new IntList(order.length);
-      for (let i = 0; i < order.length; i++) if (this.#org[order[i] as number] !== number) next.push(order[i] as number);
-      for (const rec of from.#storedOrderOf(number)) next.push(rec);
-      this.#order = next;
+      this.#order = this.#orderWithLast(number, from.#storedOrderOf(number));
       this.#changes?.push({ after: this.#changed?.size ?? 0, orgId });
     });
   }
@@ -510,10 +515,16 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
   moveToEnd(orgId: string): void {
     const org = this.#orgs.get(orgId);
     if (org === undefined) return;
-    const number = org.number;
-    const recs = this.#order.view().filter((rec) => this.#org[rec] === number);
-    this.#order.retain((rec) => this.#org[rec] !== number);
-    for (const rec of recs) this.#order.push(rec);
+    this.#order = this.#orderWithLast(org.number, this.#storedOrderOf(org.number));
+  }
+
+  /** The stored order with every record of organisation `number` taken out and `last` put after the others. */
+  #orderWithLast(number: number, last: Int32Array): IntList {
+    const order = this.#order.view();
+    const next = new IntList(order.length);
+    for (let i = 0; i < order.length; i++) if (this.#org[order[i] as number] !== number) next.push(order[i] as number);
+    for (const rec of last) next.push(rec);
+    return next;
   }
 
   /** Whether the next write must write the whole file: the log could not say what changed exactly. */
@@ -607,15 +618,11 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
       offset = lines.offset[line] as number;
       idEnd = lines.idEnd[line] as number;
       const hash = lines.idHash[line] as number;
-      if (!checkIds) {
-        // A file the fake wrote itself holds each id once.
-      } else if (idEnd !== -1) {
-        const found = this.#ids.find(hash, sameId);
-        if (found !== -1 || (this.#oddIds.size > 0 && this.#oddIds.has(buffer.toString('latin1', offset + ID_START, idEnd)))) {
-          return buffer.toString('latin1', offset + ID_START, idEnd);
-        }
-      } else if (this.#find(lines.ids.get(line) as string) !== -1) {
-        return lines.ids.get(line);
+      // A file the fake wrote itself holds each id once: only another file's are checked.
+      if (checkIds) {
+        const id = idEnd === -1 ? (lines.ids.get(line) as string) : buffer.toString('latin1', offset + ID_START, idEnd);
+        const found = idEnd === -1 ? this.#find(id) : this.#ids.find(hash, sameId);
+        if (found !== -1 || this.#oddIds.has(id)) return id;
       }
       const rec = this.#count++;
       this.#segment[rec] = segment;
@@ -669,9 +676,9 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     for (const segment of wasteful) this.#segments.drop(segment);
   }
 
-  /** Bytes the records' segments hold, live or dead, and how many are dead. */
-  get bytes(): { held: number; dead: number } {
-    return { held: this.#segments.bytes, dead: this.#segments.deadBytes };
+  /** Bytes of the records' segments that no record points at any more (see {@link compact}). */
+  get deadBytes(): number {
+    return this.#segments.deadBytes;
   }
 
   // ---- Inside ----
@@ -781,22 +788,22 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     return org.state;
   }
 
-  /** A snapshot's records of one organisation in its stored order (made once per organisation: a snapshot never changes). */
+  /** One organisation's records in stored order (a snapshot keeps it, once made: a snapshot never changes). */
   #storedOrderOf(number: number): Int32Array {
-    let order = this.#orgOrders.get(number);
-    if (order === undefined) {
-      const all = this.#order.view();
-      let count = 0;
-      for (let i = 0; i < all.length; i++) if (this.#org[all[i] as number] === number) count++;
-      order = new Int32Array(count);
-      let at = 0;
-      for (let i = 0; i < all.length; i++) if (this.#org[all[i] as number] === number) order[at++] = all[i] as number;
-      this.#orgOrders.set(number, order);
-    }
+    const kept = this.#orgOrders?.get(number);
+    if (kept !== undefined) return kept;
+    const all = this.#order.view();
+    let count = 0;
+    for (let i = 0; i < all.length; i++) if (this.#org[all[i] as number] === number) count++;
+    const order = new Int32Array(count);
+    let at = 0;
+    for (let i = 0; i < all.length; i++) if (this.#org[all[i] as number] === number) order[at++] = all[i] as number;
+    this.#orgOrders?.set(number, order);
     return order;
   }
 
-  #orgOrders = new Map<number, Int32Array>();
+  /** A snapshot's organisations in stored order, made on first use (undefined for a table that changes). */
+  #orgOrders: Map<number, Int32Array> | undefined;
 
   /** Makes record `rec` what it is in `from` (same number, same line): its place, indexes and liveness. */
   #copyRecFrom(from: RecordTable<R>, rec: number): void {
@@ -827,17 +834,17 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     if (!wasAlive) {
       this.#alive[rec] = 1;
       this.#live++;
-      if (from.#hashed[rec] === 1) this.#ids.insert(rec, this.#hashOfRec(rec));
+      if (from.#hashed[rec] === 1) this.#ids.insert(rec, this.#idHashAt(this.#segment[rec] as number, this.#offset[rec] as number));
       else this.#oddIds.set(from.#idOf(rec), rec);
       this.#hashed[rec] = from.#hashed[rec] as number;
     }
     this.#markChanged(rec);
   }
 
-  /** The hash of a record's plain id, from its bytes. */
-  #hashOfRec(rec: number): number {
-    const buffer = this.#segments.buffer(this.#segment[rec] as number);
-    const start = (this.#offset[rec] as number) + ID_START;
+  /** The hash of the plain id of the record whose JSON is at this place, from its bytes. */
+  #idHashAt(segment: number, offset: number): number {
+    const buffer = this.#segments.buffer(segment);
+    const start = offset + ID_START;
     return hashBytes(buffer, start, buffer.indexOf(QUOTE, start));
   }
 
@@ -884,7 +891,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
         if (this.#hashed[rec] === 1) this.#ids.remove(rec);
         this.#live--;
       } else if (!alive && s.alive === 1) {
-        if (s.hashed) this.#ids.insert(rec, this.#hashOfRecAt(s));
+        if (s.hashed) this.#ids.insert(rec, this.#idHashAt(s.segment, s.offset));
         this.#live++;
       }
       this.#alive[rec] = s.alive;
@@ -919,12 +926,6 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     }
   }
 
-  #hashOfRecAt(s: SavedRec): number {
-    const buffer = this.#segments.buffer(s.segment);
-    const start = s.offset + ID_START;
-    return hashBytes(buffer, start, buffer.indexOf(QUOTE, start));
-  }
-
   /** Everything the table holds, to put back after a change that replaced it all. */
   #takeState(): RecordTable<R> {
     const kept = new RecordTable<R>(this.name, this.#indexes);
@@ -932,9 +933,9 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     return kept;
   }
 
+  /** Puts back what {@link #takeState} kept (the next write then writes the whole file). */
   #putState(kept: RecordTable<R>): void {
     this.#assign(kept);
-    for (const rec of this.#order.view()) this.#markChanged(rec);
   }
 
   /** Takes a copy of `source`'s records and indexes, sharing its record bytes and lineage. */
@@ -1006,6 +1007,14 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     this.#needsWhole = true;
     for (const keys of this.#textKeys) keys.keys = [];
     for (const filter of this.#filters) filter.codes = new Map();
+  }
+
+  /** Stores a new record: at the end of the stored order, in its organisation's creation order and every index. */
+  #add(record: R, json: string): number {
+    const rec = this.#append(json, record.id, record.orgId, createdMsOf(record));
+    this.#order.push(rec);
+    this.#indexRecord(rec, record);
+    return rec;
   }
 
   /** A new record number holding `json`: in the id index and its organisation's creation order, not in the stored order yet. */
@@ -1256,20 +1265,11 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     org.state.text = text;
   }
 
-  /** Text-key order: key ascending (no key last), then newest first. */
+  /** The comparison of a maintained text order (see {@link compareKeyed}), on the records' current keys. */
   #textKeyCompare(name: string): (a: number, b: number) => number {
     const keys = (this.#textKeys.find((k) => k.name === name) as TextKeys<R>).keys;
     const seq = this.#seq;
-    return (a, b) => {
-      const ka = keys[a];
-      const kb = keys[b];
-      if (ka !== kb) {
-        if (ka === undefined) return 1;
-        if (kb === undefined) return -1;
-        return ka < kb ? -1 : 1;
-      }
-      return (seq[b] as number) - (seq[a] as number);
-    };
+    return (a, b) => compareKeyed(keys[a], keys[b], seq[a] as number, seq[b] as number);
   }
 
   #insertInOrder(recs: IntList, compare: (a: number, b: number) => number, rec: number): void {
@@ -1299,15 +1299,12 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     if (this.#unindexed === 0) return Promise.resolve();
     this.#indexing ??= (async () => {
       try {
-        let started = performance.now();
+        const slices = new Slices();
         for (let rec = 0; rec < this.#count && this.#unindexed > 0; rec++) {
           if (this.#alive[rec] !== 1 || this.#indexed[rec] === 1) continue;
           this.#unindexed--;
           this.#indexRecord(rec, this.#parse(rec));
-          if (performance.now() - started > SLICE_MS) {
-            await nextTurn();
-            started = performance.now();
-          }
+          await slices.pause();
         }
       } finally {
         this.#indexing = undefined;
@@ -1368,16 +1365,9 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     // Keys and places as they are now: changes from here on are placed again once it is built.
     const snapshotKeys = Array.from(recs, (rec) => keys[rec]);
     const snapshotSeq = Float64Array.from(recs, (rec) => this.#seq[rec] as number);
-    fresh.building = sortInSlices(recs.length, (a, b) => {
-      const ka = snapshotKeys[a];
-      const kb = snapshotKeys[b];
-      if (ka !== kb) {
-        if (ka === undefined) return 1;
-        if (kb === undefined) return -1;
-        return ka < kb ? -1 : 1;
-      }
-      return (snapshotSeq[b] as number) - (snapshotSeq[a] as number);
-    }).then((sorted) => {
+    fresh.building = sortInSlices(recs.length, (a, b) =>
+      compareKeyed(snapshotKeys[a], snapshotKeys[b], snapshotSeq[a] as number, snapshotSeq[b] as number),
+    ).then((sorted) => {
       const list = IntList.of(sorted.map((i) => recs[i] as number));
       const pending = fresh.pending as Set<number>;
       fresh.building = undefined;
@@ -1406,16 +1396,13 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     const search = this.#indexes.search;
     if (search === undefined) throw new Error(`${this.name} has no search`);
     let hits = new Uint8Array(this.#count);
-    let started = performance.now();
+    const slices = new Slices();
     if (needle.includes(TEXT_SEPARATOR)) {
       // The slow way, exact: the separator is part of the needle.
       for (const rec of org.state.recs.view().slice()) {
         if (this.#alive[rec] !== 1) continue;
         if (search(this.#parse(rec)).some((t) => t?.includes(needle))) hits[rec] = 1;
-        if (performance.now() - started > SLICE_MS) {
-          await nextTurn();
-          started = performance.now();
-        }
+        await slices.pause();
       }
       return hits;
     }
@@ -1431,15 +1418,11 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
         hits = grown;
       }
       text.scanChunk(chunk++, pattern, hits);
-      if (performance.now() - started > SLICE_MS) {
-        await nextTurn();
-        started = performance.now();
-        if (org.state.text !== text) {
-          // Written again (dead entries dropped) or replaced by a reset: scanned again from the start.
-          text = org.state.text;
-          chunk = 0;
-          hits.fill(0);
-        }
+      if ((await slices.pause()) && org.state.text !== text) {
+        // Written again (dead entries dropped) or replaced by a reset: scanned again from the start.
+        text = org.state.text;
+        chunk = 0;
+        hits.fill(0);
       }
     }
     return hits;

@@ -31,8 +31,9 @@ export class Segments {
   #buffers: (Buffer | undefined)[] = [];
   /** Bytes used in each segment. */
   #used: number[] = [];
-  /** Bytes no record points at any more, per segment (replaced or dropped records). */
+  /** Bytes no record points at any more, per segment (replaced or dropped records), and over the segments held. */
   #dead: number[] = [];
+  #deadHeld = 0;
   /** Whether appends go to a new segment (one shared with a copy, or adopted from a file, is sealed). */
   #sealed = true;
 
@@ -80,16 +81,19 @@ export class Segments {
   /** Notes that a record no longer points at `length` bytes of `segment`. */
   release(segment: number, length: number): void {
     this.#dead[segment] = (this.#dead[segment] as number) + length + SEPARATOR_LENGTH;
+    this.#deadHeld += length + SEPARATOR_LENGTH;
   }
 
   /** Notes that a record points at `length` bytes of `segment` again (an undone release). */
   revive(segment: number, length: number): void {
     this.#dead[segment] = (this.#dead[segment] as number) - length - SEPARATOR_LENGTH;
+    this.#deadHeld -= length + SEPARATOR_LENGTH;
   }
 
   /** Lets a segment go: no record points there any more. */
   drop(segment: number): void {
     this.#buffers[segment] = undefined;
+    this.#deadHeld -= this.#dead[segment] as number;
   }
 
   /**
@@ -100,6 +104,7 @@ export class Segments {
     if (this.#buffers[segment] !== undefined) return;
     this.#buffers[segment] = other.#buffers[segment];
     this.#dead[segment] = this.#used[segment] as number;
+    this.#deadHeld += this.#dead[segment] as number;
   }
 
   /** Segments (other than the one appended to) that are mostly dead: worth copying their live records out. */
@@ -113,20 +118,9 @@ export class Segments {
     return found;
   }
 
-  /** Bytes no record points at, across segments still held. */
+  /** Bytes no record points at, across segments still held (kept as they change: read at every change of the store). */
   get deadBytes(): number {
-    let total = 0;
-    this.#buffers.forEach((buffer, segment) => {
-      if (buffer !== undefined) total += this.#dead[segment] as number;
-    });
-    return total;
-  }
-
-  /** Bytes held, live or dead. */
-  get bytes(): number {
-    let total = 0;
-    for (const buffer of this.#buffers) total += buffer?.length ?? 0;
-    return total;
+    return this.#deadHeld;
   }
 
   /**
@@ -138,6 +132,7 @@ export class Segments {
     copy.#buffers = [...this.#buffers];
     copy.#used = [...this.#used];
     copy.#dead = [...this.#dead];
+    copy.#deadHeld = this.#deadHeld;
     this.#sealed = true;
     return copy;
   }

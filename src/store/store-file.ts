@@ -1,6 +1,6 @@
-// The lowdb adapter of the file store: reads and checks the file, writes it atomically (temporary
-// file, then rename; the temporary file removed when a write fails), and keeps the bytes of runs of
-// records so that a write only serialises what changed since the last one.
+// The lowdb adapter of the file store: reads the file as record bytes (checked, unless the fake
+// wrote it), writes it atomically (temporary file, then rename; the temporary file removed when a
+// write fails), and keeps the log of changes of a large file.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -11,7 +11,7 @@ import { describeFileError } from '../file-errors.js';
 import { withoutByteOrderMark } from '../text-file.js';
 import { finishHash, HASH_START, hashStep } from './id-index.js';
 import { RecordLines } from './record-lines.js';
-import type { StoredRecord } from './stored-record.js';
+import { createdMsOf, type StoredRecord } from './stored-record.js';
 
 /** The file-system calls a store file's writes make; tests inject failing ones (a full disk, say). */
 export interface StoreFileSystem {
@@ -245,8 +245,7 @@ function addOwnLine(lines: RecordLines, bytes: Buffer, start: number, end: numbe
 function addLine(lines: RecordLines, bytes: Buffer, start: number, end: number, last: LastOrg): void {
   if (addOwnLine(lines, bytes, start, end, last)) return;
   const record = JSON.parse(bytes.toString('utf8', start, end)) as StoredRecord;
-  const ms = Date.parse(record.createdAt);
-  lines.push(start, end - start, Number.isNaN(ms) ? 0 : ms, lines.orgNumber(record.orgId), -1, 0, record.id);
+  lines.push(start, end - start, createdMsOf(record), lines.orgNumber(record.orgId), -1, 0, record.id);
 }
 
 /**

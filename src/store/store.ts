@@ -205,7 +205,7 @@ export class Store {
       const table = this.#table(change.collection);
       if ('insert' in change) continue;
       const id = 'remove' in change ? change.remove : change.update.id;
-      if (table.jsonOf(id) === undefined) {
+      if (!table.has(id)) {
         throw new Error(`${change.collection} has no record ${id} to ${'remove' in change ? 'remove' : 'update'}`);
       }
     }
@@ -231,29 +231,27 @@ export class Store {
    * they are kept as a snapshot that later resets restore, touching only what changed since.
    */
   async replace(records: RecordsByCollection, orgId?: string, options: { seed?: boolean } = {}): Promise<void> {
-    const plan: [Table, readonly StoredRecord[]][] = [];
-    for (const [name, given] of Object.entries(records)) {
+    // Checked before anything changes. The seed's records were checked when first stored.
+    const plan = Object.entries(records).map(([name, given]) => {
       const table = this.#table(name);
       const seeded = this.#seeded.get(table);
-      if (seeded?.records === given) {
-        plan.push([table, given]);
-        continue;
-      }
+      return { table, given, snapshot: seeded?.records === given ? seeded.snapshot : undefined };
+    });
+    for (const { table, given, snapshot } of plan) {
+      if (snapshot !== undefined) continue;
       const ids = new Set<string>();
       for (const record of given) {
         if (orgId !== undefined && record.orgId !== orgId) continue;
         // Another organisation's record keeps its id when only one organisation is replaced.
         const heldElsewhere = orgId !== undefined && (table.orgIdOf(record.id) ?? orgId) !== orgId;
-        if (ids.has(record.id) || heldElsewhere) throw new Error(`the id ${record.id} would be stored twice in ${name}`);
+        if (ids.has(record.id) || heldElsewhere) throw new Error(`the id ${record.id} would be stored twice in ${table.name}`);
         ids.add(record.id);
       }
-      plan.push([table, given]);
     }
     const undos: (() => void)[] = [];
-    for (const [table, given] of plan) {
-      const seeded = this.#seeded.get(table);
-      if (seeded?.records === given) {
-        undos.push(table.restore(seeded.snapshot, orgId));
+    for (const { table, given, snapshot } of plan) {
+      if (snapshot !== undefined) {
+        undos.push(table.restore(snapshot, orgId));
         continue;
       }
       undos.push(table.replace(given, orgId));
@@ -359,7 +357,7 @@ export class Store {
   /** Copies live records out of mostly dead segments once enough bytes are dead (never while a change may be undone). */
   #compactIfWasteful(): void {
     for (const table of this.#tables.values()) {
-      if (table.bytes.dead < COMPACT_ABOVE_BYTES) continue;
+      if (table.deadBytes < COMPACT_ABOVE_BYTES) continue;
       if (this.#file !== undefined && !this.#file.writes.idle) continue;
       table.compact();
     }
@@ -400,8 +398,8 @@ function replayLog(tables: ReadonlyMap<string, Table>, file: StoreFile): undefin
     if ('moved' in change) {
       table.moveToEnd(change.moved);
     } else if ('removed' in change) {
-      if (table.jsonOf(change.removed) !== undefined) table.remove(change.removed);
-    } else if (table.jsonOf(change.record.id) !== undefined) {
+      if (table.has(change.removed)) table.remove(change.removed);
+    } else if (table.has(change.record.id)) {
       table.update(change.record, change.json);
     } else {
       table.insert(change.record, change.json);

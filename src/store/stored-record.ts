@@ -1,6 +1,6 @@
-// What every stored record has, whatever its resource, and the order records are created in.
+// What every stored record has, whatever its resource, and the time its creation order is kept by.
 
-/** The fields the store indexes on. Records are never changed in place once stored: an update replaces the object. */
+/** The fields the store indexes on. A stored record is never changed in place: an update stores a new version. */
 export interface StoredRecord {
   readonly id: string;
   readonly orgId: string;
@@ -9,13 +9,14 @@ export interface StoredRecord {
 }
 
 /**
- * Creation time order: `createdAt` only. Records of the same millisecond compare equal: the store
- * keeps them in the order they were stored (their creation sequence, which the file, exports and
- * imports keep), never by id, whose random part says nothing once the clock has moved back.
+ * The milliseconds of a record's `createdAt`, by which the store keeps each organisation's
+ * creation order (records of one millisecond in the order they were stored: their creation
+ * sequence, never their ids). 0 for a time that does not parse.
  *
  * @example
- * records.sort(compareByCreation); // oldest first; a stable sort keeps ties in stored order
+ * createdMsOf({ id: 'clt_1', orgId: 'org_acme', createdAt: '2026-01-01T00:00:00.000Z' }); // 1767225600000
  */
-export function compareByCreation(a: StoredRecord, b: StoredRecord): number {
-  return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0;
+export function createdMsOf(record: StoredRecord): number {
+  const ms = Date.parse(record.createdAt);
+  return Number.isNaN(ms) ? 0 : ms;
 }

@@ -1,7 +1,12 @@
 // The store as it was before it held records as bytes with typed-array indexes: record objects in
 // arrays, by id and per organisation in creation order. Kept verbatim (renamed) as the reference the
 // randomized comparison checks the store against.
-import { compareByCreation, type StoredRecord } from '../../src/store/stored-record.js';
+import type { StoredRecord } from '../../src/store/stored-record.js';
+
+/** Creation time order: `createdAt` only; records of one millisecond compare equal (a stable sort keeps them in stored order). */
+function compareByCreation(a: StoredRecord, b: StoredRecord): number {
+  return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0;
+}
 
 /** A collection as the store kept it before it held records as bytes: the objects themselves, in arrays. */
 export class ReferenceCollection<R extends StoredRecord> {

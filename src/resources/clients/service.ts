@@ -37,7 +37,7 @@ export function createClientsService({ store, clock, ids, events }: ClientsServi
   const clients = store.collection<ClientRecord>(CLIENTS);
   return {
     async create(orgId, input) {
-      const id = nextFreeId(ids, (candidate) => clients.jsonOf(candidate) !== undefined);
+      const id = nextFreeId(ids, (candidate) => clients.has(candidate));
       const now = new Date(clock.now()).toISOString();
       const record = newClientRecord(input, { id, orgId, now });
       await events.commit([{ collection: CLIENTS, insert: record }], [{ type: 'client.created', orgId, at: now, data: record }]);
