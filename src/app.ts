@@ -4,7 +4,7 @@ import type { RequestListener } from 'node:http';
 import express from 'express';
 import { adminOperationTree, type AdminParts } from './admin/operations.js';
 import { serveInspector } from './admin/inspector.js';
-import { createAdminRouter } from './admin/router.js';
+import { ADMIN_BASE, createAdminRouter, readsItsOwnBody } from './admin/router.js';
 import { createSeeder, isEmpty, type StateInput } from './admin/state.js';
 import { createApiDispatcher } from './api/dispatcher.js';
 import { collectionsOf, indexesOf, type OrganisationProfile, type ResourceModule, type RunningResource } from './api/resource.js';
@@ -231,8 +231,9 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
       requireHost,
       // 4. CORS headers, and the answer to preflights, unless --no-cors
       ...(config.cors ? [allowCrossOrigin()] : []),
-      // 5. JSON bodies (400 malformed or too deep, 413 too large, 415 not JSON)
-      ...parseJsonBody(config.bodyLimitBytes),
+      // 5. JSON bodies (400 malformed or too deep, 413 too large, 415 not JSON), but those of any
+      //    size (a state import), which their admin route reads once the admin token is checked
+      ...parseJsonBody(config.bodyLimitBytes, readsItsOwnBody(admin.operations)),
       // 6. every resource's operations at the root and under /v2/api: the API key (401), injected
       //    failures (magic keys, Prefer: code=, fault rules; never counted), the rate limit (429,
       //    when on), then the operation (404, 405, 422, or its answer)
@@ -246,7 +247,7 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
   // 7. the inspector page's files (no data: the page reads it from the admin API with the token)
   app.use('/__admin/ui', serveInspector());
   // 8. the admin API (no API key; the admin token when one is set)
-  app.use('/__admin', createAdminRouter(admin.operations, admin, config.adminToken));
+  app.use(ADMIN_BASE, createAdminRouter(admin.operations, admin, config.adminToken));
   // 9. the OpenAPI document of the API (no API key)
   app.get(OPENAPI_PATHS, (_req, res) => sendJson(res, 200, apiOpenApi(modules)));
   // 10. anything else is a 404 in the envelope

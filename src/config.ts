@@ -309,7 +309,8 @@ export const OPTIONS = {
     type: byteSize,
     field: 'bodyLimitBytes',
     default: '1mb',
-    description: 'Largest request body accepted (bytes, or with kb/mb); larger ones get 413',
+    description:
+      'Largest request body accepted (bytes, or with kb/mb); larger ones get 413 (a state import, PUT /__admin/state, takes any size)',
   },
   rateLimit: {
     flag: 'rate-limit',

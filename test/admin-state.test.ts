@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { validationError } from './support/envelopes.js';
+import { ENVELOPES, validationError } from './support/envelopes.js';
 import { withFake } from './support/fake.js';
+import type { Reply } from './support/http.js';
 import { KEYS, SEEDED_IDS } from './support/fixture-keys.js';
 import { tempDir } from './support/temp-dir.js';
 
@@ -84,6 +85,46 @@ describe('/__admin/state', () => {
     assert.equal((await fake.call('GET', '/clients', { key: KEYS.acme })).body.pagination.total, 2);
   });
 
+  it('imports a body larger than --body-limit, parsed as it arrives, while other bodies keep the limit', async (t) => {
+    const source = await withFake(t);
+    for (let i = 0; i < 20; i++) await source.create({ nameFirst: `Client ${i}`, metadata: { note: 'x'.repeat(100) } });
+    const snapshot = await source.state.export();
+    const text = JSON.stringify(snapshot, null, 2);
+    assert.ok(text.length > 4096);
+    const target = await withFake(t, { seed: 'none', bodyLimit: '1kb' });
+    // Chunked, with a byte order mark, spaced as a person would write it: still the same records.
+    const res = await target.call('PUT', '/__admin/state', {
+      body: inPieces(Buffer.from(`\ufeff${text}`), 100),
+      headers: { 'Content-Type': 'application/json; charset=utf-8' },
+    });
+    assert.deepEqual([res.status, res.body], [200, { clients: 22, requests: 0, webhooks: 0, webhookEvents: 20, webhookDeliveries: 0 }]);
+    assert.deepEqual(await target.state.export(), snapshot);
+    const tooLarge = { nameFirst: 'x'.repeat(2000) };
+    assert.deepEqual(await statusAndBody(target.create(tooLarge)), [413, ENVELOPES.PAYLOAD_TOO_LARGE]);
+    const fault = { status: 500, note: 'x'.repeat(2000) };
+    assert.deepEqual(await statusAndBody(target.call('POST', '/__admin/faults', { body: fault })), [413, ENVELOPES.PAYLOAD_TOO_LARGE]);
+  });
+
+  it('answers a malformed import 400 and one without the admin token 401, reading neither into the store', async (t) => {
+    const fake = await withFake(t, { adminToken: 'token-of-the-admin' });
+    const admin = { Authorization: 'Bearer token-of-the-admin' };
+    const before = await fake.state.export();
+    const malformed = `{"clients":[${JSON.stringify(before.clients[0])},{"orgId":"org_acme",}]}`;
+    assert.deepEqual(await statusAndBody(fake.call('PUT', '/__admin/state', { body: malformed, headers: admin })), [
+      400,
+      ENVELOPES.MALFORMED_JSON,
+    ]);
+    assert.deepEqual(await statusAndBody(fake.call('PUT', '/__admin/state', { body: { clients: [] } })), [
+      401,
+      ENVELOPES.ADMIN_UNAUTHORIZED,
+    ]);
+    assert.deepEqual(
+      await statusAndBody(fake.call('PUT', '/__admin/state', { body: 'not json', headers: { ...admin, 'Content-Type': 'text/plain' } })),
+      [415, ENVELOPES.UNSUPPORTED_MEDIA_TYPE],
+    );
+    assert.deepEqual(await fake.state.export(), before);
+  });
+
   const INVALID: [string, unknown, { field: string; message: string }[]][] = [
     ['', [], [{ field: '', message: 'Expected object, received array' }]],
     ['', { clients: [{ nameFirst: 'No org' }] }, [{ field: 'clients.0.orgId', message: 'Required' }]],
@@ -121,3 +162,18 @@ describe('/__admin/state', () => {
     });
   }
 });
+
+async function statusAndBody(reply: Promise<Reply>): Promise<[number, unknown]> {
+  const { status, body } = await reply;
+  return [status, body];
+}
+
+/** A stream of `bytes` in pieces of `size`, as a slow client sends them. */
+function inPieces(bytes: Buffer, size: number): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      for (let at = 0; at < bytes.length; at += size) controller.enqueue(bytes.subarray(at, at + size));
+      controller.close();
+    },
+  });
+}

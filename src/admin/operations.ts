@@ -106,6 +106,11 @@ export interface AdminOperation<Args extends unknown[], Input, Body, Result> {
   status?: 200 | 201 | 204;
   /** Schema id of the JSON body, for the document. */
   bodySchema?: string;
+  /**
+   * Takes a body of any size (not bound by --body-limit), parsed as it arrives and only once the
+   * admin token is checked: a state import as large as the store file.
+   */
+  bodyOfAnySize?: true;
   /** Schema id of the query, or `orgId` for the optional `?orgId=`, for the document. */
   querySchema?: string;
   /** Served over HTTP only: no method on the handles. */
@@ -427,9 +432,11 @@ export const ADMIN_OPERATIONS = {
     import: op({
       method: 'PUT',
       path: '/state',
-      summary: 'Replace the records (all, or ?orgId=) from the exported shape; 422 and nothing changed when invalid',
+      summary:
+        'Replace the records (all, or ?orgId=) from the exported shape; 422 and nothing changed when invalid. The body may be any size (not bound by --body-limit): it is parsed as it arrives',
       querySchema: 'orgId',
       bodySchema: STATE_SCHEMA,
+      bodyOfAnySize: true,
       input: (data: StateInput, options?: { orgId?: string }) => ({ data: data as unknown, orgId: options?.orgId }),
       toHttp: ({ data, orgId }: { data: unknown; orgId?: string }): AdminHttpRequest => ({ body: data, query: { orgId } }),
       fromHttp: ({ body, query }: AdminHttpInput) => ({ data: body, orgId: orgIdOf(query) }),

@@ -2,8 +2,12 @@
 // the envelope.
 import express, { type Request, type RequestHandler } from 'express';
 import { ApiError } from '../errors.js';
+import { compose } from './compose.js';
+import { JsonInParts } from './json-in-parts.js';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
+/** The limit of a body of any size: larger than a string can hold, so it is parsed as it arrives. */
+export const ANY_SIZE = Number.POSITIVE_INFINITY;
 const BYTE_ORDER_MARK = 0xfeff;
 
 /**
@@ -32,7 +36,8 @@ const emptyBodies = new WeakSet<Request>();
 /**
  * Reads a plain UTF-8 JSON body as express.json would (a byte order mark is skipped, invalid UTF-8
  * becomes U+FFFD), with less machinery: body-parser's type checks, stream helpers and decoders
- * cost about 5% of a create. An empty body is no body, unlike express.json's `{}`.
+ * cost about 5% of a create. An empty body is no body, unlike express.json's `{}`. Without a limit
+ * the body is parsed as it arrives ({@link JsonInParts}), never held as one string.
  */
 function readPlainJson(limitBytes: number): RequestHandler {
   return (req, _res, next) => {
@@ -40,9 +45,9 @@ function readPlainJson(limitBytes: number): RequestHandler {
       next();
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
+    const body = limitBytes === ANY_SIZE ? new JsonInParts() : new WholeJson(limitBytes);
     let done = false;
+    let failure: unknown;
     const finish = (error?: unknown): void => {
       if (done) return;
       done = true;
@@ -50,30 +55,56 @@ function readPlainJson(limitBytes: number): RequestHandler {
       next(error);
     };
     const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limitBytes) finish(new ApiError('PAYLOAD_TOO_LARGE', { headers: { Connection: 'close' } }));
-      else chunks.push(chunk);
+      if (failure !== undefined) return;
+      try {
+        body.write(chunk);
+      } catch (error) {
+        // Too large: answered at once (and the connection closed). Malformed: the rest is read and
+        // dropped before the answer, as when the body is parsed at its end.
+        if (error instanceof ApiError) finish(error);
+        else failure = error;
+      }
     };
     req.on('data', onData);
     req.once('error', () => finish(new ApiError('BAD_REQUEST')));
     req.once('end', () => {
       if (done) return;
-      let text = Buffer.concat(chunks, size).toString('utf8');
-      if (text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
-      if (text === '') {
-        emptyBodies.add(req);
-        finish();
-        return;
-      }
       try {
-        req.body = JSON.parse(text) as unknown;
-      } catch {
-        finish(new ApiError('MALFORMED_JSON'));
+        if (failure !== undefined) throw failure;
+        const value = body.end();
+        if (value === undefined) emptyBodies.add(req);
+        else req.body = value;
+      } catch (error) {
+        finish(error instanceof ApiError ? error : new ApiError(error instanceof RangeError ? 'PAYLOAD_TOO_LARGE' : 'MALFORMED_JSON'));
         return;
       }
       finish();
     });
   };
+}
+
+/** A body held whole, up to a limit, and parsed at its end. */
+class WholeJson {
+  readonly #limitBytes: number;
+  #chunks: Buffer[] = [];
+  #size = 0;
+
+  constructor(limitBytes: number) {
+    this.#limitBytes = limitBytes;
+  }
+
+  write(chunk: Buffer): void {
+    this.#size += chunk.length;
+    if (this.#size > this.#limitBytes) throw new ApiError('PAYLOAD_TOO_LARGE', { headers: { Connection: 'close' } });
+    this.#chunks.push(chunk);
+  }
+
+  /** The value; undefined for no bytes (a byte order mark at most). */
+  end(): unknown {
+    let text = Buffer.concat(this.#chunks, this.#size).toString('utf8');
+    if (text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
+    return text === '' ? undefined : (JSON.parse(text) as unknown);
+  }
 }
 
 /**
@@ -127,8 +158,10 @@ function endsEmpty(req: Request): Promise<boolean> {
  * and answers 415 for a body of another type, 413 at once for a body announced larger than the
  * limit (without waiting to read it), 400 for malformed JSON and for nesting deeper than
  * {@link MAX_BODY_DEPTH}. An empty body, whatever its type, is left undefined, as no body is.
+ * `limitBytes` of {@link ANY_SIZE} reads a body of any size, parsed as it arrives. Requests that
+ * `leaveUnread` says a later handler reads are passed on as they are.
  */
-export function parseJsonBody(limitBytes: number): RequestHandler[] {
+export function parseJsonBody(limitBytes: number, leaveUnread?: (req: Request) => boolean): RequestHandler[] {
   const rejectAnnouncedOversize: RequestHandler = (req, _res, next) => {
     const length = Number(req.headers['content-length']);
     // body-parser would read (and drop) the whole announced body before answering.
@@ -162,5 +195,8 @@ export function parseJsonBody(limitBytes: number): RequestHandler[] {
     }
     next();
   };
-  return [rejectAnnouncedOversize, readPlainJson(limitBytes), parseOthers, checkParsed];
+  const handlers = [rejectAnnouncedOversize, readPlainJson(limitBytes), parseOthers, checkParsed];
+  if (leaveUnread === undefined) return handlers;
+  const parse = compose(...handlers);
+  return [(req, res, next) => (leaveUnread(req) ? next() : parse(req, res, next))];
 }

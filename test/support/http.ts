@@ -13,7 +13,7 @@ export interface Reply {
 export interface CallOptions {
   /** Sent as `X-Api-Key`. */
   key?: string;
-  /** JSON-encoded unless it is already a string. */
+  /** JSON-encoded unless it is already a string, or a stream (sent chunked, as it is). */
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -28,12 +28,13 @@ export interface CallOptions {
 export async function call(baseUrl: string, method: string, path: string, options: CallOptions = {}): Promise<Reply> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.key !== undefined) headers['X-Api-Key'] = options.key;
-  let body: string | undefined;
+  let body: string | ReadableStream | undefined;
   if (options.body !== undefined) {
-    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    body = typeof options.body === 'string' || options.body instanceof ReadableStream ? options.body : JSON.stringify(options.body);
     headers['Content-Type'] ??= 'application/json';
   }
-  const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
+  // A stream is sent as it is read (undici needs `duplex` said).
+  const res = await fetch(`${baseUrl}${path}`, { method, headers, body, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) });
   const text = await res.text();
   let parsed: unknown;
   try {
