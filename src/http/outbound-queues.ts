@@ -2,8 +2,9 @@
 // its order, the next going out as soon as the previous succeeded, without waiting for the fake's
 // event loop (busy answering the API); a failure halts its queue until the owner pushes again.
 // Queues are independent and share the outbound client's sockets.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { OUTBOUND_WORKER } from '../paths.js';
+import { startWorker } from '../worker-thread.js';
 import { isSuccess, type OutboundHttp, type OutboundOptions, type OutboundResult } from './outbound.js';
 
 /** One request of a queue. */
@@ -103,17 +104,6 @@ export function createQueueRunner(outbound: OutboundHttp, report: (report: Queue
     if (!busy.has(queue)) ready.add(queue);
     pump();
   };
-}
-
-/**
- * A worker thread running the module at `url`. From source (a `.ts` module, under tsx) it first
- * registers tsx's loader in the worker, which does not inherit it (privatenumber/tsx#354).
- */
-function startWorker(url: URL, workerData: unknown): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const source = `import(${tsx}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(source, { eval: true, workerData });
 }
 
 /** The owner's side of the queues. */

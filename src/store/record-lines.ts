@@ -34,6 +34,21 @@ export class RecordLines {
     this.idHash = new Uint32Array(capacity);
   }
 
+  /** Lines moved from another thread: a structured clone keeps the columns but not the class. */
+  static revive(moved: RecordLines): RecordLines {
+    const lines = new RecordLines(0);
+    lines.count = moved.count;
+    lines.offset = moved.offset;
+    lines.length = moved.length;
+    lines.createdMs = moved.createdMs;
+    lines.org = moved.org;
+    lines.idEnd = moved.idEnd;
+    lines.idHash = moved.idHash;
+    for (const orgId of moved.orgIds) lines.orgNumber(orgId);
+    for (const [line, id] of moved.ids) lines.ids.set(line, id);
+    return lines;
+  }
+
   /** The number of an organisation in {@link orgIds}. */
   orgNumber(orgId: string): number {
     let number = this.#orgNumbers.get(orgId);
@@ -58,7 +73,8 @@ export class RecordLines {
   }
 
   #grow(): void {
-    const capacity = this.offset.length * 2;
+    // At least one more: lines made with no room (a capacity of 0) still grow.
+    const capacity = Math.max(16, this.offset.length * 2);
     const grow = <T extends Int32Array | Uint32Array | Float64Array>(column: T): T => {
       const grown = new (column.constructor as new (length: number) => T)(capacity);
       grown.set(column);
