@@ -1,4 +1,5 @@
 // One HTTP request at a time, with node:http (cheap, no lazy loading of fetch inside a measurement): its body kept, or only counted.
+import { createReadStream } from 'node:fs';
 import { request, type Agent, type OutgoingHttpHeaders } from 'node:http';
 
 /** A finished answer. */
@@ -13,6 +14,8 @@ export interface OneRequest {
   path: string;
   headers?: OutgoingHttpHeaders;
   body?: string;
+  /** A file sent as the body, streamed (for {@link countRequest}; an import larger than a string may be). */
+  bodyFile?: string;
   /** A keep-alive agent to reuse connections; a new connection per request when omitted. */
   agent?: Agent;
 }
@@ -72,6 +75,7 @@ export function countRequest(baseUrl: string, one: OneRequest): Promise<CountedA
       },
     );
     req.on('error', reject);
-    req.end(one.body);
+    if (one.bodyFile === undefined) req.end(one.body);
+    else createReadStream(one.bodyFile).on('error', reject).pipe(req);
   });
 }

@@ -279,6 +279,7 @@ function scaleSizeRows(size: ScaleSummary): TableRow[] {
   const rssTarget = SCALE_TARGETS.peakRssMb[size.clients];
   const { whole, bigOrg, smallOrg } = size.resets;
   const exported = size.export;
+  const imported = size.import;
   const hold = longestHold(size);
   const crash = size.crashWindow;
   return [
@@ -316,6 +317,13 @@ function scaleSizeRows(size: ScaleSummary): TableRow[] {
         ? `failed: ${exported.error}`
         : `${exported.status}, ${ms(exported.ms)}, ${mb(exported.megabytes)}, hold ${ms(exported.longestProbeMs)}`,
       atMillion('succeeds', exported.status === 200),
+    ),
+    row(
+      `PUT /__admin/state (import of the generated store file, streamed), ${n}`,
+      imported.status === 0
+        ? `failed: ${imported.error}`
+        : `${imported.status}, ${ms(imported.ms)}, ${mb(imported.megabytes)}, hold ${ms(imported.longestProbeMs)}`,
+      atMillion('succeeds', imported.status === 200),
     ),
     row(
       `longest hold of the event loop (any query, reset, export), ${n}`,

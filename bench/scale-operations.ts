@@ -1,4 +1,5 @@
-// The scale group's single operations, each timed alone and once more under the event-loop probe: list queries, resets after a change, the export.
+// The scale group's single operations, each timed alone and once more under the event-loop probe: list queries, resets after a change, the export and the import.
+import { stat } from 'node:fs/promises';
 import { Agent } from 'node:http';
 import { whileProbing } from './event-loop-probe.js';
 import { countRequest, type CountedAnswer } from './http-request.js';
@@ -23,7 +24,7 @@ export interface OperationTiming {
   error?: string;
 }
 
-/** The export: status (0 when the connection failed), time and size. */
+/** The export or the import: status (0 when the connection failed), time and size. */
 export interface ExportResult {
   status: number;
   ms: number;
@@ -181,5 +182,35 @@ export async function timeExport(url: string): Promise<ExportResult> {
   } catch (error) {
     logProgress(`  GET /__admin/state FAILED: ${(error as Error).message}`);
     return { status: 0, ms: NaN, megabytes: 0, longestProbeMs: NaN, error: (error as Error).message };
+  }
+}
+
+/**
+ * Imports a store file (`PUT /__admin/state`, the file streamed as the body) under the probe: the
+ * generated file has the state's shape, so the fake ends with the records it had. A failure is a
+ * result, not an exception.
+ *
+ * @example
+ * const { status, ms } = await timeImport(server.url, '/tmp/bench/scale-100000.json');
+ */
+export async function timeImport(url: string, file: string): Promise<ExportResult> {
+  const { size } = await stat(file);
+  try {
+    const { result, longestProbeMs } = await whileProbing(url, () =>
+      countRequest(url, {
+        method: 'PUT',
+        path: '/__admin/state',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': size },
+        bodyFile: file,
+      }),
+    );
+    const imported = { status: result.status, ms: result.ms, megabytes: size / 1e6, longestProbeMs };
+    logProgress(
+      `  PUT /__admin/state: ${imported.status} in ${imported.ms.toFixed(0)} ms, ${imported.megabytes.toFixed(1)} MB, longest probe ${longestProbeMs.toFixed(1)} ms`,
+    );
+    return imported;
+  } catch (error) {
+    logProgress(`  PUT /__admin/state FAILED: ${(error as Error).message}`);
+    return { status: 0, ms: NaN, megabytes: size / 1e6, longestProbeMs: NaN, error: (error as Error).message };
   }
 }

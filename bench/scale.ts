@@ -5,7 +5,15 @@ import { measureLoad, type LoadRequest, type LoadResult } from './load.js';
 import { describeRound } from './load-summary.js';
 import { readPeakRssMb, readRssMb, resetPeakRss, startServer, withServer, type RunningServer } from './processes.js';
 import { logProgress } from './progress.js';
-import { timeExport, timeListQueries, timeResets, type ExportResult, type OperationTiming, type ResetTimings } from './scale-operations.js';
+import {
+  timeExport,
+  timeImport,
+  timeListQueries,
+  timeResets,
+  type ExportResult,
+  type OperationTiming,
+  type ResetTimings,
+} from './scale-operations.js';
 import { API_KEY, CLIENT_BODY, fakeArgs, JSON_HEADERS } from './servers.js';
 import type { RunContext } from './settings.js';
 import { spreadSample, writeClientsFile } from './store-file.js';
@@ -39,6 +47,8 @@ export interface ScaleSummary {
   mixed: MixedLoadResult;
   queries: OperationTiming[];
   export: ExportResult;
+  /** The generated file imported back (`PUT /__admin/state`). */
+  import: ExportResult;
   resets: ResetTimings;
   crashWindow: CrashWindowResult;
   /** POST /clients against bare Express on this store (at sizes up to 100,000). */
@@ -83,8 +93,8 @@ async function measureStartups(args: readonly string[], clients: number): Promis
   return { firstStartMs: first.readyMs, startupMs };
 }
 
-/** On one server: idle RSS, the list queries, the mixed load (its own peak RSS), then the export. */
-async function measureOnStore(server: RunningServer, clients: number, ids: readonly string[], context: RunContext) {
+/** On one server: idle RSS, the list queries, the mixed load (its own peak RSS), then the export and the import of `file`. */
+async function measureOnStore(server: RunningServer, clients: number, ids: readonly string[], context: RunContext, file: string) {
   const idleRssMb = readRssMb(server.pid);
   const startupPeakRssMb = readPeakRssMb(server.pid);
   logProgress(`  idle RSS ${idleRssMb.toFixed(0)} MB, start-up peak ${startupPeakRssMb.toFixed(0)} MB`);
@@ -95,7 +105,8 @@ async function measureOnStore(server: RunningServer, clients: number, ids: reado
   logProgress(`  mixed load: ${describeRound(mixed)}, peak RSS ${mixed.peakRssMb.toFixed(0)} MB`);
   // Last: it may fail at a size the fake cannot export.
   const exported = await timeExport(server.url);
-  return { idleRssMb, startupPeakRssMb, queries, mixed, export: exported };
+  const imported = await timeImport(server.url, file);
+  return { idleRssMb, startupPeakRssMb, queries, mixed, export: exported, import: imported };
 }
 
 function samplesOf(context: RunContext): number {
@@ -111,7 +122,7 @@ async function measureSize(context: RunContext, clients: number): Promise<ScaleS
   const args = fakeArgs({ db, seed: 'none' }, context.settings.fakeNodeFlags);
   try {
     const { firstStartMs, startupMs } = await measureStartups(args, clients);
-    const { result: onStore } = await withServer(args, (server) => measureOnStore(server, clients, ids, context));
+    const { result: onStore } = await withServer(args, (server) => measureOnStore(server, clients, ids, context, file));
     await rm(db, { force: true });
     logProgress(`  resets, on a fake seeded with the ${clients} clients`);
     const resetDb = context.freshPath(`scale-reset-${clients}`);

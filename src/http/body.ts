@@ -2,7 +2,6 @@
 // the envelope.
 import express, { type Request, type RequestHandler } from 'express';
 import { ApiError } from '../errors.js';
-import { compose } from './compose.js';
 import { JsonInParts } from './json-in-parts.js';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -197,6 +196,10 @@ export function parseJsonBody(limitBytes: number, leaveUnread?: (req: Request) =
   };
   const handlers = [rejectAnnouncedOversize, readPlainJson(limitBytes), parseOthers, checkParsed];
   if (leaveUnread === undefined) return handlers;
-  const parse = compose(...handlers);
-  return [(req, res, next) => (leaveUnread(req) ? next() : parse(req, res, next))];
+  // Each step asks (a method and a path compared; cheaper than running the steps as a composed one).
+  return handlers.map(
+    (handler): RequestHandler =>
+      (req, res, next) =>
+        leaveUnread(req) ? next() : handler(req, res, next),
+  );
 }
