@@ -1,9 +1,11 @@
-// How long an operation holds the fake's event loop: a probe sends GET /__admin/health back to back on a connection of its own while it runs.
-import { Agent } from 'node:http';
-import { countRequest, type CountedAnswer } from './http-request.js';
+// How long an operation holds the fake's event loop: a probe in a process of its own sends GET /__admin/health back to back on a connection of its own while it runs.
+//
+// The probe runs apart from the bench's process, whose own event loop is busy with the operation
+// (reading a 481 MB export, say): a probe on that loop would time the bench's waiting, not the fake's.
+import { type ChildProcess, fork } from 'node:child_process';
 
 /** The cheapest request the fake answers: no API key, no record read. */
-const PROBE_PATH = '/__admin/health';
+export const PROBE_PATH = '/__admin/health';
 
 /** An operation's result and what the probe saw while it ran. */
 export interface Probed<T> {
@@ -16,62 +18,51 @@ export interface Probed<T> {
   resets: number;
 }
 
+/** What the probe process reports: ready (its connection open), then its figures, or why it failed. */
+export type ProbeReport = { ready: true } | { longestProbeMs: number; probes: number; resets: number } | { error: string };
+
+/** The next report of the probe process; rejects when it stops first. */
+function nextReport(child: ChildProcess): Promise<ProbeReport> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (report: ProbeReport): void => {
+      done();
+      if ('error' in report) reject(new Error(report.error));
+      else resolve(report);
+    };
+    const onExit = (code: number | null): void => {
+      done();
+      reject(new Error(`the probe process stopped (exit code ${code})`));
+    };
+    const done = (): void => {
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
 /**
- * Runs `operation` while a probe sends `GET /__admin/health` to `url` back to back on its own
- * kept-alive connection, and reports the longest probe answer: how long the fake could not answer
- * anything else (a probe's own round trip is about a millisecond).
+ * Runs `operation` while a probe process sends `GET /__admin/health` to `url` back to back on its
+ * own kept-alive connection, and reports the longest probe answer: how long the fake could not
+ * answer anything else (a probe's own round trip is about a millisecond).
  *
  * @example
  * const { result, longestProbeMs } = await whileProbing(server.url, () => countRequest(server.url, sortByName));
  */
 export async function whileProbing<T>(url: string, operation: () => Promise<T>): Promise<Probed<T>> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  let resets = 0;
-  const send = () => countRequest(url, { method: 'GET', path: PROBE_PATH, agent });
-  const probeOnce = async (): Promise<number> => {
-    const startedAt = performance.now();
-    let answer: CountedAnswer;
-    try {
-      answer = await send();
-    } catch (error) {
-      // After a stall longer than the fake's keep-alive timeout, Node's timer closes the idle
-      // connection before the probe sent meanwhile is read: one more try on a new connection,
-      // timed from the first send, says how long the stall was.
-      if ((error as NodeJS.ErrnoException).code !== 'ECONNRESET') throw error;
-      resets++;
-      answer = await send();
-    }
-    if (answer.status !== 200) throw new Error(`GET ${PROBE_PATH} answered ${answer.status}`);
-    return performance.now() - startedAt;
-  };
+  // The bench runs under tsx: the child inherits its loader through execArgv.
+  const child = fork(new URL('./probe-process.ts', import.meta.url), [url, PROBE_PATH], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
-    // The connection is open before the operation starts, so no probe pays for a handshake.
-    await probeOnce();
-    let running = true;
-    let longestProbeMs = 0;
-    let probes = 0;
-    const probing = (async (): Promise<unknown> => {
-      try {
-        while (running) {
-          longestProbeMs = Math.max(longestProbeMs, await probeOnce());
-          probes++;
-        }
-        return undefined;
-      } catch (error) {
-        return error;
-      }
-    })();
-    let result: T;
-    try {
-      result = await operation();
-    } finally {
-      running = false;
-    }
-    // The probe in flight when the operation ended counts too: it waited on the same loop.
-    const probeFailure = await probing;
-    if (probeFailure !== undefined) throw probeFailure;
-    return { result, longestProbeMs, probes, resets };
+    // The probe's connection is open before the operation starts, so no probe pays for a handshake.
+    await nextReport(child);
+    const result = await operation();
+    const figures = nextReport(child);
+    child.send('stop');
+    const report = await figures;
+    if (!('probes' in report)) throw new Error('the probe process answered out of turn');
+    return { result, ...report };
   } finally {
-    agent.destroy();
+    if (child.exitCode === null) child.kill();
   }
 }
