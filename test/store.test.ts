@@ -161,4 +161,27 @@ describe('store', () => {
     await assert.rejects(store.replace({ things: [thing('t_2', 'org_a', 4)] }, 'org_a'), /t_2 would be stored twice/);
     assert.deepEqual(store.collection('things').all(), [theirs, fresh]);
   });
+
+  it('replaces a table that held more records than it is given (its columns sized anew), and a replace that fails changes nothing', async () => {
+    const path = join(tempDir(), 'db.json');
+    const store = await openFile(path);
+    try {
+      const many = Array.from({ length: 3000 }, (_, i) => thing(`t_${i}`, i % 2 === 0 ? 'org_a' : 'org_b', i));
+      await store.replace({ things: many });
+      const fewer = many.slice(0, 1500);
+      await store.replace({ things: fewer });
+      assert.deepEqual(store.collection('things').all(), fewer);
+      // A record that cannot be stored half-way: nothing changed, whole or one organisation.
+      const unstorable = [thing('t_new', 'org_a', 1), { ...thing('t_bad', 'org_a', 2), n: 10n } as unknown as Thing];
+      await assert.rejects(store.replace({ things: unstorable }), TypeError);
+      assert.deepEqual(store.collection('things').all(), fewer);
+      await assert.rejects(store.replace({ things: unstorable }, 'org_a'), TypeError);
+      assert.deepEqual(store.collection('things').all(), fewer);
+      await assert.rejects(store.replace({ clients: [thing('c_1', 'org_a', 1)], things: unstorable }), TypeError);
+      assert.deepEqual([store.collection('clients').all(), store.collection('things').all()], [[], fewer]);
+    } finally {
+      await store.close();
+    }
+    assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')).things.length, 1500);
+  });
 });

@@ -45,9 +45,10 @@ function compareKeyed(keyA: string | undefined, keyB: string | undefined, seqA: 
 
 type Column = Int32Array | Float64Array | Uint8Array;
 
-function grow<T extends Column>(column: T, capacity: number): T {
+/** A column of `capacity` records holding `column`'s (or none, with `keep` false: zeros). */
+function grow<T extends Column>(column: T, capacity: number, keep = true): T {
   const grown = new (column.constructor as new (length: number) => T)(capacity);
-  grown.set(column);
+  if (keep) grown.set(column);
   return grown;
 }
 
@@ -439,9 +440,14 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
   replace(records: readonly R[], orgId?: string, jsonOf: (record: R) => string = (r) => JSON.stringify(r)): () => void {
     if (orgId === undefined) {
       const previous = this.#takeState();
-      this.#clear();
-      this.#reserve(records.length);
-      for (const record of records) this.#add(record, jsonOf(record));
+      try {
+        this.#clear(records.length);
+        for (const record of records) this.#add(record, jsonOf(record));
+      } catch (error) {
+        // A change that fails leaves nothing changed.
+        this.#putState(previous);
+        throw error;
+      }
       return () => this.#putState(previous);
     }
     return this.#undoable(() => {
@@ -696,13 +702,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     const orgStates = new Map(this.#orgList.map((org) => [org, org.state]));
     const oddIds = this.#oddIds;
     this.#oddIds = new Map(oddIds);
-    this.#saving = saving;
-    try {
-      change();
-    } finally {
-      this.#saving = undefined;
-    }
-    return () => {
+    const undo = (): void => {
       this.#putBack([...saving.values()], false);
       if (order !== undefined) this.#order = order;
       for (const org of this.#orgList) {
@@ -711,6 +711,18 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
       }
       this.#oddIds = oddIds;
     };
+    this.#saving = saving;
+    try {
+      change();
+    } catch (error) {
+      // A change that fails leaves nothing changed.
+      this.#saving = undefined;
+      undo();
+      throw error;
+    } finally {
+      this.#saving = undefined;
+    }
+    return undo;
   }
 
   /** Gives an organisation an empty state for a change to fill, and answers the one it had (left as it was). */
@@ -990,7 +1002,8 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     });
   }
 
-  #clear(): void {
+  /** Empties the table, with room for `count` records. */
+  #clear(count = 0): void {
     this.#segments = new Segments();
     this.#ids = new IdIndex();
     this.#oddIds = new Map();
@@ -999,13 +1012,12 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     this.#orgList = [];
     this.#count = 0;
     this.#live = 0;
-    this.#capacity = 0;
-    this.#reserve(0);
+    // Columns of the size the next records need, not of the old ones' (which may be more).
+    this.#reserve(count, true);
     this.#unindexed = 0;
     this.#lineage = {};
     // Every record is new: the file is written whole rather than logged record by record.
     this.#needsWhole = true;
-    for (const keys of this.#textKeys) keys.keys = [];
     for (const filter of this.#filters) filter.codes = new Map();
   }
 
@@ -1127,22 +1139,25 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     return JSON.parse(this.#text(rec)) as R;
   }
 
-  #reserve(count: number): void {
-    if (count <= this.#capacity && this.#segment.length > 0) return;
-    const capacity = Math.max(1024, this.#capacity * 2, count);
-    this.#segment = grow(this.#segment, capacity);
-    this.#offset = grow(this.#offset, capacity);
-    this.#length = grow(this.#length, capacity);
-    this.#org = grow(this.#org, capacity);
-    this.#createdMs = grow(this.#createdMs, capacity);
-    this.#seq = grow(this.#seq, capacity);
-    this.#alive = grow(this.#alive, capacity);
-    this.#indexed = grow(this.#indexed, capacity);
-    this.#hashed = grow(this.#hashed, capacity);
-    this.#stamp = grow(this.#stamp, capacity);
-    this.#textEntry = grow(this.#textEntry, capacity);
-    for (const filter of this.#filters) filter.column = grow(filter.column, capacity);
-    for (const count of this.#countKeys) count.column = grow(count.column, capacity);
+  /** Makes the columns hold `count` records; `fresh` columns hold none of the old ones (after a clear). */
+  #reserve(count: number, fresh = false): void {
+    if (!fresh && count <= this.#capacity && this.#segment.length > 0) return;
+    const capacity = fresh ? Math.max(1024, count) : Math.max(1024, this.#capacity * 2, count);
+    const keep = !fresh;
+    this.#segment = grow(this.#segment, capacity, keep);
+    this.#offset = grow(this.#offset, capacity, keep);
+    this.#length = grow(this.#length, capacity, keep);
+    this.#org = grow(this.#org, capacity, keep);
+    this.#createdMs = grow(this.#createdMs, capacity, keep);
+    this.#seq = grow(this.#seq, capacity, keep);
+    this.#alive = grow(this.#alive, capacity, keep);
+    this.#indexed = grow(this.#indexed, capacity, keep);
+    this.#hashed = grow(this.#hashed, capacity, keep);
+    this.#stamp = grow(this.#stamp, capacity, keep);
+    this.#textEntry = grow(this.#textEntry, capacity, keep);
+    for (const filter of this.#filters) filter.column = grow(filter.column, capacity, keep);
+    if (fresh) for (const keys of this.#textKeys) keys.keys = [];
+    for (const count of this.#countKeys) count.column = grow(count.column, capacity, keep);
     this.#capacity = capacity;
   }
 

@@ -212,13 +212,12 @@ export class Store {
         throw new Error(`${change.collection} has no record ${id} to ${'remove' in change ? 'remove' : 'update'}`);
       }
     }
-    const undos: (() => void)[] = [];
-    for (const change of changes) {
+    const undos = applyAll(changes, (change) => {
       const table = this.#table(change.collection);
-      if ('insert' in change) undos.push(table.insert(change.insert, JSON.stringify(change.insert)));
-      else if ('update' in change) undos.push(table.update(change.update, JSON.stringify(change.update)));
-      else undos.push(table.remove(change.remove));
-    }
+      if ('insert' in change) return table.insert(change.insert, JSON.stringify(change.insert));
+      if ('update' in change) return table.update(change.update, JSON.stringify(change.update));
+      return table.remove(change.remove);
+    });
     this.#compactIfWasteful();
     // Undone only after every later change was (newest first), so each step finds what it changed.
     await this.#file?.writes.changed(() => {
@@ -251,16 +250,13 @@ export class Store {
         ids.add(record.id);
       }
     }
-    const undos: (() => void)[] = [];
-    for (const { table, given, snapshot } of plan) {
-      if (snapshot !== undefined) {
-        undos.push(table.restore(snapshot, orgId));
-        continue;
-      }
-      undos.push(table.replace(given, orgId));
+    const undos = applyAll(plan, ({ table, given, snapshot }) => {
+      if (snapshot !== undefined) return table.restore(snapshot, orgId);
+      const undo = table.replace(given, orgId);
       if (options.seed === true && orgId === undefined) this.#seeded.set(table, { records: given, snapshot: table.snapshot() });
       else if (orgId === undefined) this.#seeded.delete(table);
-    }
+      return undo;
+    });
     await this.#file?.writes.changed(() => {
       for (const undo of undos.reverse()) undo();
     }, true);
@@ -409,4 +405,19 @@ function replayLog(tables: ReadonlyMap<string, Table>, file: StoreFile): undefin
     }
   }
   return undefined;
+}
+
+/**
+ * Applies each step, keeping how to undo it; when one fails, undoes those before it (newest first)
+ * and rethrows: a change that fails leaves every table as it was.
+ */
+function applyAll<T>(steps: readonly T[], apply: (step: T) => () => void): (() => void)[] {
+  const undos: (() => void)[] = [];
+  try {
+    for (const step of steps) undos.push(apply(step));
+  } catch (error) {
+    for (const undo of [...undos].reverse()) undo();
+    throw error;
+  }
+  return undos;
 }
