@@ -6,6 +6,7 @@ import { hashAscii, hashBytes, IdIndex } from './id-index.js';
 import { IntList } from './int-list.js';
 import type { RecordLines } from './record-lines.js';
 import { SearchText, TEXT_SEPARATOR } from './search-text.js';
+import { TextKeyColumn } from './text-key-column.js';
 import { SEPARATOR_LENGTH, Segments } from './segments.js';
 import { createdMsOf, type StoredRecord } from './stored-record.js';
 
@@ -34,13 +35,9 @@ class Slices {
 }
 
 /** Text-key order: key ascending (no key last, keys compared as `<` compares strings), then newest first. */
-function compareKeyed(keyA: string | undefined, keyB: string | undefined, seqA: number, seqB: number): number {
-  if (keyA !== keyB) {
-    if (keyA === undefined) return 1;
-    if (keyB === undefined) return -1;
-    return keyA < keyB ? -1 : 1;
-  }
-  return seqB - seqA;
+function compareKeyed(keys: TextKeyColumn, seq: Float64Array, a: number, b: number): number {
+  const byKey = keys.compare(a, b);
+  return byKey !== 0 ? byKey : (seq[b] as number) - (seq[a] as number);
 }
 
 type Column = Int32Array | Float64Array | Uint8Array;
@@ -73,7 +70,7 @@ interface FilterIndex<R> {
 interface TextKeys<R> {
   name: string;
   of: (record: R) => string | undefined;
-  keys: (string | undefined)[];
+  keys: TextKeyColumn;
 }
 
 /** A declared count order's number, by record number. */
@@ -275,7 +272,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
       codes: new Map(),
       column: new Int32Array(0),
     }));
-    this.#textKeys = Object.entries(indexes.textOrders ?? {}).map(([order, of]) => ({ name: order, of, keys: [] }));
+    this.#textKeys = Object.entries(indexes.textOrders ?? {}).map(([order, of]) => ({ name: order, of, keys: new TextKeyColumn() }));
     this.#countKeys = Object.entries(indexes.countOrders ?? {}).map(([order, of]) => ({ name: order, of, column: new Float64Array(0) }));
   }
 
@@ -841,7 +838,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
       count.column[rec] = (from.#countKeys[i] as CountKeys<R>).column[rec] as number;
     });
     this.#textKeys.forEach((keys, i) => {
-      keys.keys[rec] = (from.#textKeys[i] as TextKeys<R>).keys[rec];
+      keys.keys.set(rec, (from.#textKeys[i] as TextKeys<R>).keys.get(rec));
     });
     if (!wasAlive) {
       this.#alive[rec] = 1;
@@ -878,7 +875,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
       indexed: this.#indexed[rec] as number,
       filters: this.#filters.map((filter) => filter.column[rec] as number),
       counts: this.#countKeys.map((count) => count.column[rec] as number),
-      keys: this.#textKeys.map((keys) => keys.keys[rec]),
+      keys: this.#textKeys.map((keys) => keys.keys.get(rec)),
       textEntry: this.#textEntry[rec] as number,
       hashed: this.#hashed[rec] === 1,
     };
@@ -933,7 +930,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
         count.column[rec] = s.counts[i] as number;
       });
       this.#textKeys.forEach((keys, i) => {
-        keys.keys[rec] = s.keys[i];
+        keys.keys.set(rec, s.keys[i]);
       });
     }
   }
@@ -995,7 +992,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
       filter.column = from.column.slice();
     });
     this.#textKeys.forEach((keys, i) => {
-      keys.keys = (source.#textKeys[i] as TextKeys<R>).keys.slice();
+      keys.keys = (source.#textKeys[i] as TextKeys<R>).keys.copy();
     });
     this.#countKeys.forEach((count, i) => {
       count.column = (source.#countKeys[i] as CountKeys<R>).column.slice();
@@ -1156,7 +1153,10 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     this.#stamp = grow(this.#stamp, capacity, keep);
     this.#textEntry = grow(this.#textEntry, capacity, keep);
     for (const filter of this.#filters) filter.column = grow(filter.column, capacity, keep);
-    if (fresh) for (const keys of this.#textKeys) keys.keys = [];
+    for (const keys of this.#textKeys) {
+      if (fresh) keys.keys = new TextKeyColumn();
+      keys.keys.reserve(capacity);
+    }
     for (const count of this.#countKeys) count.column = grow(count.column, capacity, keep);
     this.#capacity = capacity;
   }
@@ -1232,7 +1232,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
       filter.column[rec] = code;
     }
     for (const count of this.#countKeys) count.column[rec] = count.of(record);
-    for (const keys of this.#textKeys) keys.keys[rec] = keys.of(record);
+    for (const keys of this.#textKeys) keys.keys.set(rec, keys.of(record));
     for (const [name, order] of state.textOrders) {
       if (order.pending !== undefined) order.pending.add(rec);
       else if (order.recs !== undefined) this.#insertInOrder(order.recs, this.#textKeyCompare(name), rec);
@@ -1284,7 +1284,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
   #textKeyCompare(name: string): (a: number, b: number) => number {
     const keys = (this.#textKeys.find((k) => k.name === name) as TextKeys<R>).keys;
     const seq = this.#seq;
-    return (a, b) => compareKeyed(keys[a], keys[b], seq[a] as number, seq[b] as number);
+    return (a, b) => compareKeyed(keys, seq, a, b);
   }
 
   #insertInOrder(recs: IntList, compare: (a: number, b: number) => number, rec: number): void {
@@ -1375,13 +1375,12 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     orders.set(name, fresh);
     org.state.textOrders = orders;
     const state = org.state;
-    const keys = (this.#textKeys.find((k) => k.name === name) as TextKeys<R>).keys;
     const recs = org.state.recs.view().slice();
     // Keys and places as they are now: changes from here on are placed again once it is built.
-    const snapshotKeys = Array.from(recs, (rec) => keys[rec]);
-    const snapshotSeq = Float64Array.from(recs, (rec) => this.#seq[rec] as number);
+    const snapshotKeys = (this.#textKeys.find((k) => k.name === name) as TextKeys<R>).keys.copy();
+    const snapshotSeq = this.#seq.slice();
     fresh.building = sortInSlices(recs.length, (a, b) =>
-      compareKeyed(snapshotKeys[a], snapshotKeys[b], snapshotSeq[a] as number, snapshotSeq[b] as number),
+      compareKeyed(snapshotKeys, snapshotSeq, recs[a] as number, recs[b] as number),
     ).then((sorted) => {
       const list = IntList.of(sorted.map((i) => recs[i] as number));
       const pending = fresh.pending as Set<number>;
