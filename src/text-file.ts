@@ -1,7 +1,8 @@
 // Text files as people save them: a UTF-8 byte order mark (some Windows editors write one) is not
 // part of the JSON after it.
 
-const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
+/** A UTF-8 byte order mark's bytes. */
+export const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /**
  * The bytes of a file without a leading UTF-8 byte order mark.

@@ -53,15 +53,15 @@ describe('store file read in halves', () => {
   it('joins two ranges that meet at any line into what one read gives', async () => {
     const { path, text } = storeFile();
     const size = Buffer.byteLength(text);
-    const whole = joinRanges([await readOwnLayoutRange(path, COLLECTIONS, { start: 0, end: size, continues: false })], COLLECTIONS);
+    const whole = joinRanges([await readOwnLayoutRange(path, { start: 0, end: size, continues: false })], COLLECTIONS);
     assert.deepEqual(Object.keys(whole ?? {}), COLLECTIONS);
     let at = text.indexOf('\n') + 1;
     let meetings = 0;
     while (at < size) {
       const halves = joinRanges(
         [
-          await readOwnLayoutRange(path, COLLECTIONS, { start: 0, end: at, continues: false }),
-          await readOwnLayoutRange(path, COLLECTIONS, { start: at, end: size, continues: true }),
+          await readOwnLayoutRange(path, { start: 0, end: at, continues: false }),
+          await readOwnLayoutRange(path, { start: at, end: size, continues: true }),
         ],
         COLLECTIONS,
       );
@@ -75,13 +75,13 @@ describe('store file read in halves', () => {
   it('refuses halves that do not join: a second half after the end, or a collection named twice', async () => {
     const { path, text } = storeFile();
     const size = Buffer.byteLength(text);
-    const first = await readOwnLayoutRange(path, COLLECTIONS, { start: 0, end: size, continues: false });
-    const again = await readOwnLayoutRange(path, COLLECTIONS, { start: text.indexOf('],"things"'), end: size, continues: true });
+    const first = await readOwnLayoutRange(path, { start: 0, end: size, continues: false });
+    const again = await readOwnLayoutRange(path, { start: text.indexOf('],"things"'), end: size, continues: true });
     assert.equal(joinRanges([first, again], COLLECTIONS), undefined);
-    const upToOthers = await readOwnLayoutRange(path, COLLECTIONS, { start: 0, end: text.indexOf('],"others"'), continues: false });
+    const upToOthers = await readOwnLayoutRange(path, { start: 0, end: text.indexOf('],"others"'), continues: false });
     assert.equal(joinRanges([upToOthers, again], COLLECTIONS), undefined);
     // A second half cannot begin with the first header: it is read as a record line, and is not one.
-    await assert.rejects(readOwnLayoutRange(path, COLLECTIONS, { start: 0, end: size, continues: true }), SyntaxError);
+    await assert.rejects(readOwnLayoutRange(path, { start: 0, end: size, continues: true }), SyntaxError);
   });
 
   it('loads the same records through a worker thread as on one thread', async () => {

@@ -2,12 +2,12 @@
 // the envelope.
 import express, { type Request, type RequestHandler } from 'express';
 import { ApiError } from '../errors.js';
+import { withoutByteOrderMark } from '../text-file.js';
 import { JsonInParts } from './json-in-parts.js';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 /** The limit of a body of any size: larger than a string can hold, so it is parsed as it arrives. */
 export const ANY_SIZE = Number.POSITIVE_INFINITY;
-const BYTE_ORDER_MARK = 0xfeff;
 
 /**
  * Whether a request is the common case this module reads itself: a JSON media type, no charset
@@ -100,8 +100,7 @@ class WholeJson {
 
   /** The value; undefined for no bytes (a byte order mark at most). */
   end(): unknown {
-    let text = Buffer.concat(this.#chunks, this.#size).toString('utf8');
-    if (text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
+    const text = withoutByteOrderMark(Buffer.concat(this.#chunks, this.#size)).toString('utf8');
     return text === '' ? undefined : (JSON.parse(text) as unknown);
   }
 }

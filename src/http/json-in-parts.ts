@@ -3,15 +3,8 @@
 // Only the structure around the records is followed here, byte by byte; every element of the
 // top-level array, or of an array member of the top-level object, is handed to JSON.parse alone.
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../json-bytes.js';
+import { BYTE_ORDER_MARK } from '../text-file.js';
 
 function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
@@ -127,10 +120,10 @@ export class JsonInParts {
       }
       switch (this.#expect) {
         case Expect.Start:
-          if (byte === OPEN_OBJECT) {
+          if (byte === OPEN_BRACE) {
             this.#root = {};
             this.#expect = Expect.FirstKey;
-          } else if (byte === OPEN_ARRAY) {
+          } else if (byte === OPEN_BRACKET) {
             this.#root = [];
             this.#array = this.#root;
             this.#expect = Expect.FirstElement;
@@ -141,7 +134,7 @@ export class JsonInParts {
           break;
         case Expect.FirstKey:
         case Expect.Key:
-          if (byte === CLOSE_OBJECT && this.#expect === Expect.FirstKey) this.#expect = Expect.End;
+          if (byte === CLOSE_BRACE && this.#expect === Expect.FirstKey) this.#expect = Expect.End;
           else if (byte === QUOTE) {
             this.#startTaking(Taking.Key, byte);
             continue;
@@ -152,7 +145,7 @@ export class JsonInParts {
           this.#expect = Expect.MemberValue;
           break;
         case Expect.MemberValue:
-          if (byte === OPEN_ARRAY) {
+          if (byte === OPEN_BRACKET) {
             this.#array = [];
             this.#expect = Expect.FirstElement;
             break;
@@ -161,21 +154,21 @@ export class JsonInParts {
           continue;
         case Expect.FirstElement:
         case Expect.Element:
-          if (byte === CLOSE_ARRAY && this.#expect === Expect.FirstElement) {
+          if (byte === CLOSE_BRACKET && this.#expect === Expect.FirstElement) {
             this.#closeArray();
             break;
           }
-          if (byte === CLOSE_ARRAY || byte === CLOSE_OBJECT || byte === COMMA || byte === COLON) unexpected(byte);
+          if (byte === CLOSE_BRACKET || byte === CLOSE_BRACE || byte === COMMA || byte === COLON) unexpected(byte);
           this.#startTaking(Taking.Element, byte);
           continue;
         case Expect.AfterElement:
           if (byte === COMMA) this.#expect = Expect.Element;
-          else if (byte === CLOSE_ARRAY) this.#closeArray();
+          else if (byte === CLOSE_BRACKET) this.#closeArray();
           else unexpected(byte);
           break;
         case Expect.AfterMember:
           if (byte === COMMA) this.#expect = Expect.Key;
-          else if (byte === CLOSE_OBJECT) this.#expect = Expect.End;
+          else if (byte === CLOSE_BRACE) this.#expect = Expect.End;
           else unexpected(byte);
           break;
         case Expect.End:
@@ -194,7 +187,7 @@ export class JsonInParts {
     this.#depth = 0;
     this.#inString = false;
     this.#escaped = false;
-    this.#bare = byte !== QUOTE && byte !== OPEN_OBJECT && byte !== OPEN_ARRAY;
+    this.#bare = byte !== QUOTE && byte !== OPEN_BRACE && byte !== OPEN_BRACKET;
     this.#fresh = true;
   }
 
@@ -215,7 +208,7 @@ export class JsonInParts {
     if (this.#bare) {
       for (let i = from; i < bytes.length; i++) {
         const byte = bytes[i] as number;
-        if (isSpace(byte) || byte === COMMA || byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) {
+        if (isSpace(byte) || byte === COMMA || byte === CLOSE_BRACKET || byte === CLOSE_BRACE) {
           this.#took(bytes.subarray(this.#start, i));
           return i;
         }
@@ -235,8 +228,8 @@ export class JsonInParts {
           }
         }
       } else if (byte === QUOTE) inString = true;
-      else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) depth++;
-      else if ((byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) && --depth === 0) {
+      else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
+      else if ((byte === CLOSE_BRACE || byte === CLOSE_BRACKET) && --depth === 0) {
         end = i + 1;
         break;
       }

@@ -2,12 +2,10 @@
 // buffers and line columns are moved to the main thread, not copied.
 import { parentPort, workerData } from 'node:worker_threads';
 import { readOwnLayoutRange, type RangeRead } from './own-layout.js';
-import type { RecordLines } from './record-lines.js';
 
-/** What the worker is given. */
+/** What the worker is given: the file, and the range it reads. */
 export interface HalfToRead {
   path: string;
-  collections: readonly string[];
   start: number;
   end: number;
 }
@@ -15,25 +13,20 @@ export interface HalfToRead {
 /** What it answers: the range read, not the layout, or the error that stopped the read. */
 export type HalfRead = { read: RangeRead | undefined } | { syntaxError: string } | { error: { message: string; code?: string } };
 
-/** The memory a read's buffers and columns hold: moved with the message. */
+/** The memory a read's buffers and line columns hold: moved with the message. */
 function movedMemory(read: RangeRead): ArrayBuffer[] {
   const memory = new Set<ArrayBuffer>();
-  const add = (view: ArrayBufferView): void => {
-    memory.add(view.buffer as ArrayBuffer);
-  };
   for (const piece of read.pieces) {
-    for (const part of piece.parts) add(part);
-    for (const lines of piece.lines as RecordLines[]) {
-      for (const column of [lines.offset, lines.length, lines.createdMs, lines.org, lines.idEnd, lines.idHash]) add(column);
-    }
+    for (const part of piece.parts) memory.add(part.buffer as ArrayBuffer);
+    for (const lines of piece.lines) for (const buffer of lines.memory()) memory.add(buffer);
   }
   return [...memory];
 }
 
-const { path, collections, start, end } = workerData as HalfToRead;
+const { path, start, end } = workerData as HalfToRead;
 let answer: HalfRead;
 try {
-  answer = { read: await readOwnLayoutRange(path, collections, { start, end, continues: true }) };
+  answer = { read: await readOwnLayoutRange(path, { start, end, continues: true }) };
 } catch (error) {
   answer =
     error instanceof SyntaxError

@@ -2,17 +2,16 @@
 // organisation and creation time of each record line are taken from its bytes without parsing it.
 // A large file is read in two halves at once, the second on a worker thread.
 import * as fs from 'node:fs/promises';
+import { BACKSLASH, CLOSE_BRACE, COMMA, NEWLINE, OPEN_BRACE, QUOTE } from '../json-bytes.js';
+import { OWN_LAYOUT_WORKER } from '../paths.js';
+import { BYTE_ORDER_MARK } from '../text-file.js';
+import { startWorker } from '../worker-thread.js';
+import type { HalfRead, HalfToRead } from './own-layout-worker.js';
 import { finishHash, HASH_START, hashStep } from './id-index.js';
 import { RecordLines } from './record-lines.js';
 import type { CollectionBytes, StoreContent } from './store-file.js';
 import { createdMsOf, type StoredRecord } from './stored-record.js';
 
-const NEWLINE = 0x0a;
-const COMMA = 0x2c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 /** Bytes read at a time at start-up: each read becomes a segment of record bytes as it is. */
 const READ_BYTES = 8 << 20;
 
@@ -184,7 +183,6 @@ export interface RangeRead {
  */
 export async function readOwnLayoutRange(
   path: string,
-  collections: readonly string[],
   range: { start: number; end: number; continues: boolean },
 ): Promise<RangeRead | undefined> {
   const handle = await fs.open(path, 'r');
@@ -201,7 +199,6 @@ export async function readOwnLayoutRange(
   let reading: ReturnType<typeof readAfter> | undefined;
   try {
     const pieces: RangePiece[] = [];
-    const names = new Set<string>();
     let current: RangePiece | undefined;
     if (range.continues) {
       current = { name: undefined, parts: [], lines: [] };
@@ -221,7 +218,7 @@ export async function readOwnLayoutRange(
       let from = 0;
       if (first) {
         first = false;
-        if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) from = 3;
+        if (buffer.subarray(0, BYTE_ORDER_MARK.length).equals(BYTE_ORDER_MARK)) from = BYTE_ORDER_MARK.length;
       }
       const lastNewline = buffer.lastIndexOf(NEWLINE, filled - 1);
       // The next read runs while this buffer's lines are read.
@@ -247,10 +244,8 @@ export async function readOwnLayoutRange(
           const text = chunk.toString('utf8', lineStart, lineEnd);
           const header = (current === undefined ? FIRST_HEADER : NEXT_HEADER).exec(text);
           if (header !== null) {
-            const name = header[1] as string;
-            if (names.has(name) || !collections.includes(name)) return undefined;
-            names.add(name);
-            current = { name, parts: [], lines: [] };
+            // Which collections, and each once: checked as the ranges are joined.
+            current = { name: header[1] as string, parts: [], lines: [] };
             pieces.push(current);
             chunkLines = undefined;
           } else if (current !== undefined && text === END) {
@@ -275,25 +270,24 @@ export const READ_IN_HALVES_ABOVE_BYTES = 64 << 20;
 
 /**
  * Reads a file in the fake's own layout as bytes, without parsing its records: large reads become
- * segments as they are, with the place of each record line. A file of `inHalvesAbove` bytes or
- * more is read in two halves at once, the second by `readSecondHalf` (on a worker thread).
- * Undefined for any other layout.
+ * segments as they are, with the place of each record line. A file of `inHalvesAboveBytes` or more
+ * is read in two halves at once, the second on a worker thread. Undefined for any other layout.
  */
 export async function readOwnLayout(
   path: string,
   collections: readonly string[],
-  halves?: { above: number; readSecondHalf: (range: { start: number; end: number }) => Promise<RangeRead | undefined> },
+  inHalvesAboveBytes: number,
 ): Promise<StoreContent | undefined> {
   const { size } = await fs.stat(path);
-  const middle = halves !== undefined && size >= halves.above ? await lineStartNear(path, size >> 1, size) : -1;
+  const middle = size >= inHalvesAboveBytes ? await lineStartNear(path, size >> 1, size) : -1;
   let reads: (RangeRead | undefined)[];
-  if (middle === -1 || halves === undefined) {
-    reads = [await readOwnLayoutRange(path, collections, { start: 0, end: size, continues: false })];
+  if (middle === -1) {
+    reads = [await readOwnLayoutRange(path, { start: 0, end: size, continues: false })];
   } else {
-    const second = halves.readSecondHalf({ start: middle, end: size });
+    const second = readHalfOnWorker({ path, start: middle, end: size });
     // Both halves are read to their end before either answer counts (no read is left running).
     const [firstRead, secondRead] = await Promise.allSettled([
-      readOwnLayoutRange(path, collections, { start: 0, end: middle, continues: false }),
+      readOwnLayoutRange(path, { start: 0, end: middle, continues: false }),
       second,
     ]);
     if (firstRead.status === 'rejected') throw firstRead.reason;
@@ -301,6 +295,36 @@ export async function readOwnLayout(
     reads = [firstRead.value, secondRead.value];
   }
   return joinRanges(reads, collections);
+}
+
+/**
+ * Reads a range of a store file on a worker thread (see {@link readOwnLayout}): its buffers and
+ * line columns are moved back, not copied. A line that is not JSON rejects with a SyntaxError, as
+ * a read on this thread would.
+ */
+function readHalfOnWorker(half: HalfToRead): Promise<RangeRead | undefined> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker(OWN_LAYOUT_WORKER, half);
+    worker.once('message', (answer: HalfRead) => {
+      if ('read' in answer) resolve(answer.read === undefined ? undefined : revived(answer.read));
+      else if ('syntaxError' in answer) reject(new SyntaxError(answer.syntaxError));
+      else reject(Object.assign(new Error(answer.error.message), { code: answer.error.code }));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the store file's reading thread stopped (exit code ${code})`)));
+  });
+}
+
+/** A range read moved from a worker thread: its buffers and line columns as the classes they were. */
+function revived(moved: RangeRead): RangeRead {
+  return {
+    ended: moved.ended,
+    pieces: moved.pieces.map((piece) => ({
+      name: piece.name,
+      parts: piece.parts.map((part) => Buffer.from(part.buffer, part.byteOffset, part.byteLength)),
+      lines: piece.lines.map((lines) => RecordLines.revive(lines)),
+    })),
+  };
 }
 
 /** The ranges' pieces as the file's collections, in order; undefined when a range is not the layout or they do not join. */

@@ -34,6 +34,11 @@ export class RecordLines {
     this.idHash = new Uint32Array(capacity);
   }
 
+  /** The memory of its columns, to move with it to another thread (see {@link revive}). */
+  memory(): ArrayBuffer[] {
+    return [this.offset, this.length, this.createdMs, this.org, this.idEnd, this.idHash].map((column) => column.buffer as ArrayBuffer);
+  }
+
   /** Lines moved from another thread: a structured clone keeps the columns but not the class. */
   static revive(moved: RecordLines): RecordLines {
     const lines = new RecordLines(0);

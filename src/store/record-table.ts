@@ -1,6 +1,7 @@
 // One collection of the store, held once: each record as its canonical JSON in large segments off
 // the JavaScript heap, found through typed-array indexes (by id, per organisation in creation
 // order, in stored order, and the filters, orders and search texts its resource declared).
+import { CLOSE_BRACKET, COMMA, OPEN_BRACKET, QUOTE } from '../json-bytes.js';
 import type { Collection, CollectionIndexes, FilterValue, ListPage, ListRequest } from './collection.js';
 import { hashAscii, hashBytes, IdIndex } from './id-index.js';
 import { IntList } from './int-list.js';
@@ -17,7 +18,6 @@ const CHUNK_BYTES = 1 << 20;
 /** Where the id's characters start in a record's JSON that begins `{"id":"`. */
 const ID_START = 7;
 const ID_PREFIX = '{"id":"';
-const QUOTE = 0x22;
 
 /**
  * Long work in slices: `pause()` lets other requests run once a slice has held the event loop for
@@ -375,7 +375,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     const segments = this.#segments.share();
     let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     let used = 0;
-    chunk[used++] = 0x5b; // [
+    chunk[used++] = OPEN_BRACKET;
     for (let i = 0; i < recs.length; i++) {
       const rec = recs[i] as number;
       const bytes = (length[rec] as number) + 1;
@@ -385,11 +385,11 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
         if (bytes + 2 > chunk.length) chunk = Buffer.allocUnsafe(bytes + 2);
         used = 0;
       }
-      if (i > 0) chunk[used++] = 0x2c; // ,
+      if (i > 0) chunk[used++] = COMMA;
       const start = offset[rec] as number;
       used += segments.buffer(segment[rec] as number).copy(chunk, used, start, start + (length[rec] as number));
     }
-    chunk[used++] = 0x5d; // ]
+    chunk[used++] = CLOSE_BRACKET;
     yield chunk.subarray(0, used);
   }
 
@@ -1377,6 +1377,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     const state = org.state;
     const recs = org.state.recs.view().slice();
     // Keys and places as they are now: changes from here on are placed again once it is built.
+    // Whole columns are copied (a copy of memory, not a loop over the records, so no long hold).
     const snapshotKeys = (this.#textKeys.find((k) => k.name === name) as TextKeys<R>).keys.copy();
     const snapshotSeq = this.#seq.slice();
     fresh.building = sortInSlices(recs.length, (a, b) =>

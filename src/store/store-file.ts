@@ -9,11 +9,8 @@ import type { FieldError } from '../errors.js';
 import { StartupError } from '../errors.js';
 import { describeFileError } from '../file-errors.js';
 import { withoutByteOrderMark } from '../text-file.js';
-import { RecordLines } from './record-lines.js';
-import { OWN_LAYOUT_WORKER } from '../paths.js';
-import { startWorker } from '../worker-thread.js';
-import { bytesOfRecords, END, parseOwnLayout, READ_IN_HALVES_ABOVE_BYTES, type RangeRead, readOwnLayout } from './own-layout.js';
-import type { HalfRead, HalfToRead } from './own-layout-worker.js';
+import { bytesOfRecords, END, parseOwnLayout, READ_IN_HALVES_ABOVE_BYTES, readOwnLayout } from './own-layout.js';
+import type { RecordLines } from './record-lines.js';
 import type { StoredRecord } from './stored-record.js';
 
 /** The file-system calls a store file's writes make; tests inject failing ones (a full disk, say). */
@@ -95,36 +92,6 @@ const LOG_LIMIT_BYTES = 16 << 20;
 const CHECK_BATCH = 10_000;
 /** A file at least this large is kept with a log of changes instead of being rewritten at every write. */
 const DEFAULT_LOG_ABOVE_BYTES = 32 << 20;
-
-/**
- * Reads a range of a store file on a worker thread (see {@link readOwnLayout}): its buffers and
- * line columns are moved back, not copied. A line that is not JSON rejects with a SyntaxError, as
- * a read on this thread would.
- */
-function readHalfOnWorker(half: HalfToRead): Promise<RangeRead | undefined> {
-  return new Promise((resolve, reject) => {
-    const worker = startWorker(OWN_LAYOUT_WORKER, half);
-    worker.once('message', (answer: HalfRead) => {
-      if ('read' in answer) resolve(answer.read === undefined ? undefined : revived(answer.read));
-      else if ('syntaxError' in answer) reject(new SyntaxError(answer.syntaxError));
-      else reject(Object.assign(new Error(answer.error.message), { code: answer.error.code }));
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the store file's reading thread stopped (exit code ${code})`)));
-  });
-}
-
-/** A range read moved from a worker thread: its buffers and line columns as the classes they were. */
-function revived(moved: RangeRead): RangeRead {
-  return {
-    ended: moved.ended,
-    pieces: moved.pieces.map((piece) => ({
-      name: piece.name,
-      parts: piece.parts.map((part) => Buffer.from(part.buffer, part.byteOffset, part.byteLength)),
-      lines: piece.lines.map((lines) => RecordLines.revive(lines)),
-    })),
-  };
-}
 
 /** What the adapter checks a file against before anything is loaded. */
 export type StoreFileCheck = (data: unknown) => FieldError[];
@@ -308,10 +275,7 @@ export class StoreFile implements Adapter<StoreContent> {
   /** The file as bytes, when it is in the fake's own layout with every line JSON (else undefined). */
   async #readOwnLayout(): Promise<StoreContent | undefined> {
     try {
-      return await readOwnLayout(this.#path, this.#collections, {
-        above: this.#readInHalvesAboveBytes,
-        readSecondHalf: (range) => readHalfOnWorker({ path: this.#path, collections: this.#collections, ...range }),
-      });
+      return await readOwnLayout(this.#path, this.#collections, this.#readInHalvesAboveBytes);
     } catch (error) {
       // A line that is not JSON: the whole file is parsed, and the error says where.
       if (error instanceof SyntaxError) return undefined;
