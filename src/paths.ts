@@ -29,9 +29,6 @@ export function resourceSchemaUrl(resource: string, file: string): URL {
   return new URL(`resources/${resource}/schemas/${file}`, CODE_ROOT);
 }
 
-/** The worker thread that reads the second half of a large store file. */
-export const OWN_LAYOUT_WORKER = new URL(`store/own-layout-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, CODE_ROOT);
-
 /** The outbound queues' worker thread: the compiled module when built, the TypeScript one from source (under tsx). */
 export const OUTBOUND_WORKER = new URL(`http/outbound-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, CODE_ROOT);
 

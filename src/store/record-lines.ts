@@ -1,6 +1,16 @@
 // Where the records of a buffer read from the store file are, and what their bytes say of them,
 // as columns: start-up reads a million lines without making an object for each.
 
+/** Lines as columns, one entry a line (see {@link RecordLines.append}). */
+export interface AppendedLines {
+  count: number;
+  offset: Int32Array;
+  length: Int32Array;
+  createdMs: Float64Array;
+  idEnd: Int32Array;
+  idHash: Uint32Array;
+}
+
 /**
  * Record lines of one buffer, in file order.
  *
@@ -34,26 +44,6 @@ export class RecordLines {
     this.idHash = new Uint32Array(capacity);
   }
 
-  /** The memory of its columns, to move with it to another thread (see {@link revive}). */
-  memory(): ArrayBuffer[] {
-    return [this.offset, this.length, this.createdMs, this.org, this.idEnd, this.idHash].map((column) => column.buffer as ArrayBuffer);
-  }
-
-  /** Lines moved from another thread: a structured clone keeps the columns but not the class. */
-  static revive(moved: RecordLines): RecordLines {
-    const lines = new RecordLines(0);
-    lines.count = moved.count;
-    lines.offset = moved.offset;
-    lines.length = moved.length;
-    lines.createdMs = moved.createdMs;
-    lines.org = moved.org;
-    lines.idEnd = moved.idEnd;
-    lines.idHash = moved.idHash;
-    for (const orgId of moved.orgIds) lines.orgNumber(orgId);
-    for (const [line, id] of moved.ids) lines.ids.set(line, id);
-    return lines;
-  }
-
   /** The number of an organisation in {@link orgIds}. */
   orgNumber(orgId: string): number {
     let number = this.#orgNumbers.get(orgId);
@@ -75,6 +65,22 @@ export class RecordLines {
     this.idEnd[line] = idEnd;
     this.idHash[line] = idHash;
     if (id !== undefined) this.ids.set(line, id);
+  }
+
+  /**
+   * Adds lines given as columns (their organisations left for the caller to set in {@link org});
+   * answers the number of the first.
+   */
+  append(columns: AppendedLines): number {
+    const first = this.count;
+    while (this.offset.length < first + columns.count) this.#grow();
+    this.offset.set(columns.offset, first);
+    this.length.set(columns.length, first);
+    this.createdMs.set(columns.createdMs, first);
+    this.idEnd.set(columns.idEnd, first);
+    this.idHash.set(columns.idHash, first);
+    this.count += columns.count;
+    return first;
   }
 
   #grow(): void {

@@ -9,7 +9,7 @@ import type { FieldError } from '../errors.js';
 import { StartupError } from '../errors.js';
 import { describeFileError } from '../file-errors.js';
 import { withoutByteOrderMark } from '../text-file.js';
-import { bytesOfRecords, END, parseOwnLayout, READ_IN_HALVES_ABOVE_BYTES, readOwnLayout } from './own-layout.js';
+import { bytesOfRecords, END, parseOwnLayout, readOwnLayout } from './own-layout.js';
 import type { RecordLines } from './record-lines.js';
 import type { StoredRecord } from './stored-record.js';
 
@@ -130,8 +130,6 @@ export interface StoreFileOptions {
   fileSystem?: StoreFileSystem;
   /** A file at least this large is kept with a log of changes (32 MB by default; 0: always). */
   logAboveBytes?: number;
-  /** A file at least this large is read in two halves at once, the second on a worker thread (64 MB by default; 0: always). */
-  readInHalvesAboveBytes?: number;
 }
 
 /**
@@ -158,7 +156,6 @@ export class StoreFile implements Adapter<StoreContent> {
   readonly #check: StoreFileCheck;
   readonly #fileSystem: StoreFileSystem;
   readonly #logAboveBytes: number;
-  readonly #readInHalvesAboveBytes: number;
   /** Whether changes go to the log (the file is large); bytes the log holds. */
   #logging = false;
   #logBytes = 0;
@@ -172,7 +169,6 @@ export class StoreFile implements Adapter<StoreContent> {
     this.#check = check;
     this.#fileSystem = options.fileSystem ?? NODE_FILE_SYSTEM;
     this.#logAboveBytes = options.logAboveBytes ?? DEFAULT_LOG_ABOVE_BYTES;
-    this.#readInHalvesAboveBytes = options.readInHalvesAboveBytes ?? READ_IN_HALVES_ABOVE_BYTES;
   }
 
   /** Whether changes are appended to the log rather than written in a whole file. */
@@ -275,7 +271,7 @@ export class StoreFile implements Adapter<StoreContent> {
   /** The file as bytes, when it is in the fake's own layout with every line JSON (else undefined). */
   async #readOwnLayout(): Promise<StoreContent | undefined> {
     try {
-      return await readOwnLayout(this.#path, this.#collections, this.#readInHalvesAboveBytes);
+      return await readOwnLayout(this.#path, this.#collections);
     } catch (error) {
       // A line that is not JSON: the whole file is parsed, and the error says where.
       if (error instanceof SyntaxError) return undefined;

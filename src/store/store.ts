@@ -40,8 +40,6 @@ export interface StoreOptions {
   indexes?: StoreIndexes;
   /** A file at least this large keeps a log of changes beside it (32 MB by default; 0: always). */
   logAboveBytes?: number;
-  /** A file at least this large is read in two halves at once, the second on a worker thread (64 MB by default; 0: always). */
-  readInHalvesAboveBytes?: number;
 }
 
 /** One change of a record: a new one, a new version of one already stored (same id), or the removal of one by id. */
@@ -124,7 +122,6 @@ export class Store {
       const file = new StoreFile(path, names, options.checkFile ?? (() => []), {
         ...(options.fileSystem === undefined ? {} : { fileSystem: options.fileSystem }),
         ...(options.logAboveBytes === undefined ? {} : { logAboveBytes: options.logAboveBytes }),
-        ...(options.readInHalvesAboveBytes === undefined ? {} : { readInHalvesAboveBytes: options.readInHalvesAboveBytes }),
       });
       const content = await file.read();
       if (content !== null) {
