@@ -108,6 +108,25 @@ export class IdIndex {
     this.#size++;
   }
 
+  /** Inserts records `first` onwards, whose ids' hashes are `hashes`, where `inserted` is 1. */
+  insertAll(first: number, hashes: Uint32Array, inserted: Uint8Array): void {
+    const count = hashes.length;
+    this.reserve(first + count);
+    // Removed entries still take slots: at most half the table is used.
+    if ((this.#used + count + 1) * 2 > this.#slots.length) this.#rehash(this.#size + count);
+    this.#hashes.set(hashes, first);
+    const slots = this.#slots;
+    const mask = slots.length - 1;
+    for (let line = 0; line < count; line++) {
+      if (inserted[line] !== 1) continue;
+      let slot = (hashes[line] as number) & mask;
+      while (slots[slot] !== EMPTY && slots[slot] !== TOMBSTONE) slot = (slot + 1) & mask;
+      if (slots[slot] === EMPTY) this.#used++;
+      slots[slot] = first + line + 1;
+      this.#size++;
+    }
+  }
+
   remove(rec: number): void {
     const mask = this.#slots.length - 1;
     for (let slot = (this.#hashes[rec] as number) & mask; ; slot = (slot + 1) & mask) {

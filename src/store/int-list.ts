@@ -47,6 +47,12 @@ export class IntList {
     this.#data[this.#length++] = value;
   }
 
+  /** Pushes `first`, `first + 1`, ... `first + count - 1`. */
+  pushRange(first: number, count: number): void {
+    this.#reserve(count);
+    for (let i = 0; i < count; i++) this.#data[this.#length++] = first + i;
+  }
+
   insert(index: number, value: number): void {
     this.#reserve(1);
     this.#data.copyWithin(index + 1, index, this.#length);

@@ -605,14 +605,73 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
   }
 
   /**
-   * Takes record lines of a store file read at start-up, held in `buffer` (which becomes a segment
-   * as it is); answers an id found twice, if any. Their declared indexes are made by a background
-   * pass that parses each once.
+   * Adds the record lines read from the store file, each buffer kept as a segment as it is. A
+   * file the fake wrote itself holds each id once (`checkIds` false): its ids go into the index
+   * all together. Another file's are checked one by one against those before them. Answers an id
+   * found twice, if any. Their declared indexes are made by a background pass that parses each once.
    */
-  adoptLines(buffer: Buffer, lines: RecordLines, checkIds: boolean): string | undefined {
+  adoptLines(buffers: readonly Buffer[], lines: readonly RecordLines[], checkIds: boolean): string | undefined {
+    let total = 0;
+    for (const part of lines) total += part.count;
+    this.reserve(total);
+    const first = this.#count;
+    for (let i = 0; i < lines.length; i++) {
+      const duplicate = this.#adoptPart(buffers[i] as Buffer, lines[i] as RecordLines, checkIds);
+      if (duplicate !== undefined) return duplicate;
+    }
+    if (!checkIds) {
+      const hashes = new Uint32Array(total);
+      let at = 0;
+      for (const part of lines) {
+        hashes.set(part.idHash.subarray(0, part.count), at);
+        at += part.count;
+      }
+      this.#ids.insertAll(first, hashes, this.#hashed.subarray(first, first + total));
+    }
+    return undefined;
+  }
+
+  #adoptPart(buffer: Buffer, lines: RecordLines, checkIds: boolean): string | undefined {
     const segment = this.#segments.adopt(buffer);
-    this.reserve(lines.count);
     const orgs = lines.orgIds.map((orgId) => this.#orgOf(orgId));
+    const first = this.#count;
+    const count = lines.count;
+    const end = first + count;
+    // The columns the lines give as they are, copied whole.
+    this.#segment.fill(segment, first, end);
+    this.#offset.set(lines.offset.subarray(0, count), first);
+    this.#length.set(lines.length.subarray(0, count), first);
+    this.#createdMs.set(lines.createdMs.subarray(0, count), first);
+    this.#alive.fill(1, first, end);
+    this.#textEntry.fill(-1, first, end);
+    this.#indexed.fill(0, first, end);
+    for (let rec = first; rec < end; rec++) this.#stamp[rec] = this.#nextStamp++;
+    this.#hashed.fill(1, first, end);
+    if (checkIds) {
+      const duplicate = this.#checkAndIndexIds(buffer, lines, first);
+      if (duplicate !== undefined) return duplicate;
+    } else {
+      // The plain ids go into the index with the other parts' (see adoptLines).
+      for (const [line, id] of lines.ids) {
+        this.#hashed[first + line] = 0;
+        this.#oddIds.set(id, first + line);
+      }
+    }
+    for (let line = 0; line < count; line++) {
+      const org = orgs[lines.org[line] as number] as Org;
+      this.#org[first + line] = org.number;
+      this.#placeByCreation(org, first + line);
+    }
+    this.#count = end;
+    this.#live += count;
+    this.#unindexed += count;
+    this.#order.pushRange(first, count);
+    for (const org of orgs) this.#touchOrg(org);
+    return undefined;
+  }
+
+  /** Indexes the ids of lines adopted from `first` on, each checked against those before it; answers an id found twice. */
+  #checkAndIndexIds(buffer: Buffer, lines: RecordLines, first: number): string | undefined {
     // One matcher for every line (no function made per line): it compares the line's id bytes.
     let offset = 0;
     let idEnd = -1;
@@ -620,37 +679,16 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     for (let line = 0; line < lines.count; line++) {
       offset = lines.offset[line] as number;
       idEnd = lines.idEnd[line] as number;
-      const hash = lines.idHash[line] as number;
-      // A file the fake wrote itself holds each id once: only another file's are checked.
-      if (checkIds) {
-        const id = idEnd === -1 ? (lines.ids.get(line) as string) : buffer.toString('latin1', offset + ID_START, idEnd);
-        const found = idEnd === -1 ? this.#find(id) : this.#ids.find(hash, sameId);
-        if (found !== -1 || this.#oddIds.has(id)) return id;
-      }
-      const rec = this.#count++;
-      this.#segment[rec] = segment;
-      this.#offset[rec] = offset;
-      this.#length[rec] = lines.length[line] as number;
-      this.#alive[rec] = 1;
-      this.#stamp[rec] = this.#nextStamp++;
-      this.#createdMs[rec] = lines.createdMs[line] as number;
-      this.#textEntry[rec] = -1;
-      if (idEnd !== -1) {
-        this.#hashed[rec] = 1;
-        this.#ids.insert(rec, hash);
+      const id = idEnd === -1 ? (lines.ids.get(line) as string) : buffer.toString('latin1', offset + ID_START, idEnd);
+      const found = idEnd === -1 ? this.#find(id) : this.#ids.find(lines.idHash[line] as number, sameId);
+      if (found !== -1 || this.#oddIds.has(id)) return id;
+      if (idEnd === -1) {
+        this.#hashed[first + line] = 0;
+        this.#oddIds.set(id, first + line);
       } else {
-        this.#hashed[rec] = 0;
-        this.#oddIds.set(lines.ids.get(line) as string, rec);
+        this.#ids.insert(first + line, lines.idHash[line] as number);
       }
-      this.#live++;
-      this.#order.push(rec);
-      const org = orgs[lines.org[line] as number] as Org;
-      this.#org[rec] = org.number;
-      this.#placeByCreation(org, rec);
-      this.#indexed[rec] = 0;
-      this.#unindexed++;
     }
-    for (const org of orgs) this.#touchOrg(org);
     return undefined;
   }
 

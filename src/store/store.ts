@@ -374,15 +374,8 @@ function tablesOf(names: readonly string[], indexes: StoreIndexes = {}): Map<str
 function loadContent(tables: ReadonlyMap<string, Table>, content: StoreContent): string | undefined {
   for (const [name, table] of tables) {
     const { parts, lines } = content[name] ?? { parts: [] };
-    let count = 0;
-    for (const part of lines ?? []) count += part.count;
-    // Sized once: a million records grow no column and no id table step by step.
-    table.reserve(count);
-    for (let i = 0; i < parts.length; i++) {
-      const part = lines?.[i];
-      const duplicate = part === undefined ? undefined : table.adoptLines(parts[i] as Buffer, part, content[name]?.written !== true);
-      if (duplicate !== undefined) return duplicate;
-    }
+    const duplicate = table.adoptLines(parts, lines ?? [], content[name]?.written !== true);
+    if (duplicate !== undefined) return duplicate;
   }
   return undefined;
 }
