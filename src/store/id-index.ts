@@ -20,19 +20,6 @@ function mix(hash: number): number {
   return h >>> 0;
 }
 
-/** The FNV-1a offset basis, where a hash built byte by byte with {@link hashStep} starts. */
-export const HASH_START = FNV_OFFSET;
-
-/** One byte into an FNV-1a hash (finished with {@link finishHash}). */
-export function hashStep(hash: number, byte: number): number {
-  return Math.imul(hash ^ byte, FNV_PRIME);
-}
-
-/** A hash built with {@link hashStep}, mixed as {@link hashBytes} mixes it. */
-export function finishHash(hash: number): number {
-  return mix(hash);
-}
-
 /** FNV-1a of bytes `start` to `end` of `bytes`, mixed. */
 export function hashBytes(bytes: Buffer, start: number, end: number): number {
   let hash = FNV_OFFSET;

@@ -11,7 +11,7 @@
 ;;   +0     offset, i32     where the record starts
 ;;   +4096  length, i32     its length (without the comma that ends its line)
 ;;   +8192  idEnd, i32      where the id's closing quote is
-;;   +12288 idHash, i32     the id's hash (hashStep and finishHash of id-index.ts)
+;;   +12288 idHash, i32     the id's hash (hashBytes of id-index.ts)
 ;;   +16384 orgStart, i32   where the organisation starts
 ;;   +20480 orgEnd, i32     and ends
 ;;   +24576 orgSame, i32    1 when the organisation's bytes are those of the line before, read by the same scan
