@@ -1,4 +1,5 @@
 // Writes JSON answers: the one place a response body is serialised.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Response } from 'express';
 import { contextOf } from './context.js';
 
@@ -48,10 +49,15 @@ export async function sendJsonChunks(res: Response, status: number, chunks: Iter
     bytes += chunk.length;
     if (bytes > WHOLE_ANSWER_BYTES) break;
   }
-  const written = (chunk: Buffer | string): Promise<void> =>
-    new Promise((resolve) => {
+  // A socket that keeps up takes each chunk at once, and its callback comes before the event loop
+  // polls again: without a turn of the loop between chunks, the whole answer would be made while
+  // every other request waited (about 100 ms for a million clients).
+  const written = async (chunk: Buffer | string): Promise<void> => {
+    await new Promise<void>((resolve) => {
       res.write(chunk, () => resolve());
     });
+    await nextTurn();
+  };
   for (const chunk of first) await written(chunk);
   for (let next = iterator.next(); next.done !== true && !res.destroyed; next = iterator.next()) await written(next.value);
   res.end();
