@@ -66,4 +66,29 @@ describe('sendJsonChunks', () => {
     assert.equal(Buffer.concat(written).toString(), '{"clients":[1,2]}');
     assert.equal(headers.get('content-length'), 17);
   });
+
+  it('stops the maker when the connection closes half-way', async () => {
+    const { res, written } = fastResponse();
+    const response = res as unknown as { destroyed: boolean; write: (chunk: Buffer, callback: () => void) => boolean };
+    const write = response.write;
+    // The connection closes once two chunks are out.
+    response.write = (chunk, callback) => {
+      const taken = write(chunk, callback);
+      if (written.length === 2) response.destroyed = true;
+      return taken;
+    };
+    let made = 0;
+    let stopped = false;
+    function* parts(): Generator<string> {
+      try {
+        for (; made < 10; made++) yield 'x'.repeat(600 * 1024);
+      } finally {
+        stopped = true;
+      }
+    }
+    await sendJsonChunks(res, 200, parts());
+    assert.equal(written.length, 2);
+    assert.ok(made < 10);
+    assert.equal(stopped, true);
+  });
 });

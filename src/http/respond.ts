@@ -58,7 +58,12 @@ export async function sendJsonChunks(res: Response, status: number, chunks: Iter
     });
     await nextTurn();
   };
-  for (const chunk of first) await written(chunk);
-  for (let next = iterator.next(); next.done !== true && !res.destroyed; next = iterator.next()) await written(next.value);
-  res.end();
+  try {
+    for (const chunk of first) await written(chunk);
+    for (let next = iterator.next(); next.done !== true && !res.destroyed; next = iterator.next()) await written(next.value);
+    res.end();
+  } finally {
+    // A connection closed half-way: the maker stops, letting go of what it held for the rest.
+    iterator.return?.();
+  }
 }

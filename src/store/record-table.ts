@@ -133,6 +133,21 @@ function builtOrders(orders: ReadonlyMap<string, TextOrder>, copy: boolean): Map
 }
 
 /** What a record's columns held, to put back when a change is undone. */
+/** Where an export's records lie: the table's own columns, or a copy taken before a change. */
+interface ExportColumns {
+  segment: Int32Array;
+  offset: Int32Array;
+  length: Int32Array;
+  segments: Segments;
+}
+
+/** How far an export has got: `sent` records of `recs` (the table's stored order while undefined). */
+interface ExportPlace {
+  sent: number;
+  recs: Int32Array | undefined;
+  columns: ExportColumns | undefined;
+}
+
 interface SavedRec {
   rec: number;
   alive: number;
@@ -262,6 +277,8 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
   #needsWhole = false;
   /** While a change that may be undone runs: what each record held before it. */
   #saving: Map<number, SavedRec> | undefined;
+  /** Exports under way that still read the table's own order and columns (see {@link jsonChunks}). */
+  readonly #exports = new Set<ExportPlace>();
 
   constructor(name: string, indexes: CollectionIndexes<R> = {}) {
     this.name = name;
@@ -366,39 +383,81 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
    */
   *jsonChunks(orgId?: string): Generator<Buffer> {
     const number = orgId === undefined ? -1 : (this.#orgs.get(orgId)?.number ?? -2);
-    // Where each record is now (copies of whole columns: no loop over the records before the first chunk).
-    const order = this.#order.view();
-    const recs = number === -1 ? order.slice() : order.filter((rec) => this.#org[rec] === number);
-    const segment = this.#segment.slice(0, this.#count);
-    const offset = this.#offset.slice(0, this.#count);
-    const length = this.#length.slice(0, this.#count);
-    const segments = this.#segments.share();
-    let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-    let used = 0;
-    chunk[used++] = OPEN_BRACKET;
-    for (let i = 0; i < recs.length; i++) {
-      const rec = recs[i] as number;
-      const bytes = (length[rec] as number) + 1;
-      // Room for the record, its comma and the closing bracket.
-      if (used + bytes + 1 > chunk.length) {
+    // The table's own order and columns are read until it is about to change (see #freezeExports):
+    // copying them first would hold the event loop before the first chunk (16 MB at a million records).
+    const place: ExportPlace = {
+      sent: 0,
+      recs: number === -1 ? undefined : this.#order.view().filter((rec) => this.#org[rec] === number),
+      columns: undefined,
+    };
+    this.#exports.add(place);
+    try {
+      let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+      let used = 0;
+      chunk[used++] = OPEN_BRACKET;
+      let first = true;
+      for (;;) {
+        const recs = place.recs ?? this.#order.view();
+        const { segment, offset, length, segments } = place.columns ?? this.#exportColumns();
+        let waiting = 0;
+        for (; place.sent < recs.length; place.sent++) {
+          const rec = recs[place.sent] as number;
+          const start = offset[rec] as number;
+          const end = start + (length[rec] as number);
+          // Room for the record, its comma and the closing bracket.
+          if (used + end - start + 2 > chunk.length) {
+            waiting = end - start;
+            break;
+          }
+          if (!first) chunk[used++] = COMMA;
+          first = false;
+          used += segments.buffer(segment[rec] as number).copy(chunk, used, start, end);
+        }
+        if (place.sent >= recs.length) break;
         yield chunk.subarray(0, used);
-        if (bytes + 2 > chunk.length) chunk = Buffer.allocUnsafe(bytes + 2);
+        if (waiting + 2 > chunk.length) chunk = Buffer.allocUnsafe(waiting + 2);
         used = 0;
       }
-      if (i > 0) chunk[used++] = COMMA;
-      const start = offset[rec] as number;
-      used += segments.buffer(segment[rec] as number).copy(chunk, used, start, start + (length[rec] as number));
+      chunk[used++] = CLOSE_BRACKET;
+      this.#exports.delete(place);
+      yield chunk.subarray(0, used);
+    } finally {
+      this.#exports.delete(place);
     }
-    chunk[used++] = CLOSE_BRACKET;
-    yield chunk.subarray(0, used);
+  }
+
+  #exportColumns(): ExportColumns {
+    return { segment: this.#segment, offset: this.#offset, length: this.#length, segments: this.#segments };
+  }
+
+  /**
+   * Before the table changes: each export under way takes a copy of the records it has still to
+   * send and of where their bytes lie, and reads only those from then on.
+   */
+  #freezeExports(): void {
+    if (this.#exports.size === 0) return;
+    const columns: ExportColumns = {
+      segment: this.#segment.slice(0, this.#count),
+      offset: this.#offset.slice(0, this.#count),
+      length: this.#length.slice(0, this.#count),
+      // Bytes are never overwritten while their segment is held; the copy keeps every segment held.
+      segments: this.#segments.share(),
+    };
+    for (const place of this.#exports) {
+      place.recs = (place.recs ?? this.#order.view()).slice(place.sent);
+      place.sent = 0;
+      place.columns = columns;
+    }
+    this.#exports.clear();
   }
 
   // ---- What the store changes ----
 
   /** Adds a new record whose JSON is `json`; answers how to undo it. */
   insert(record: R, json: string): () => void {
+    this.#freezeExports();
     const rec = this.#add(record, json);
-    return () => this.#remove(rec);
+    return this.#undo(() => this.#remove(rec));
   }
 
   /** Stores a new version of a record (same id, organisation and creation time); answers how to undo it. */
@@ -406,8 +465,9 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     const rec = this.#find(record.id);
     if (rec === -1) throw new Error(`${this.name} has no record ${record.id} to update`);
     const saved = this.#snapshotRec(rec);
+    this.#freezeExports();
     this.#setVersion(rec, json, record);
-    return () => this.#putBack([saved], true);
+    return this.#undo(() => this.#putBack([saved], true));
   }
 
   /** Removes the record with this id; answers how to undo it. */
@@ -417,8 +477,9 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     const at = this.#order.lastIndexOf(rec);
     const orgAt = (this.#orgList[this.#org[rec] as number] as Org).state.recs.lastIndexOf(rec);
     const saved = this.#snapshotRec(rec);
+    this.#freezeExports();
     this.#remove(rec);
-    return () => {
+    return this.#undo(() => {
       this.#putBack([saved], true);
       const org = this.#orgList[this.#org[rec] as number] as Org;
       if (at === -1 || at >= this.#order.length) this.#order.push(rec);
@@ -427,7 +488,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
       if (orgAt === -1 || orgAt >= recs.length) recs.push(rec);
       else recs.insert(orgAt, rec);
       this.#touchOrg(org);
-    };
+    });
   }
 
   /**
@@ -435,6 +496,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
    * that organisation). Answers how to undo it.
    */
   replace(records: readonly R[], orgId?: string, jsonOf: (record: R) => string = (r) => JSON.stringify(r)): () => void {
+    this.#freezeExports();
     if (orgId === undefined) {
       const previous = this.#takeState();
       try {
@@ -445,7 +507,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
         this.#putState(previous);
         throw error;
       }
-      return () => this.#putState(previous);
+      return this.#undo(() => this.#putState(previous));
     }
     return this.#undoable(() => {
       const org = this.#orgs.get(orgId);
@@ -478,11 +540,12 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
    */
   restore(snapshot: TableSnapshot<R>, orgId?: string): () => void {
     const from = snapshot.table;
+    this.#freezeExports();
     if (!this.#sameLineage(snapshot)) {
       if (orgId !== undefined) return this.replace(from.all(orgId), orgId, (r) => from.jsonOf(r.id) as string);
       const previous = this.#takeState();
       this.#assign(from);
-      return () => this.#putState(previous);
+      return this.#undo(() => this.#putState(previous));
     }
     return this.#undoable(() => {
       const orgIds = orgId === undefined ? new Set([...this.#orgs.keys(), ...from.#orgs.keys()]) : [orgId];
@@ -518,6 +581,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
   moveToEnd(orgId: string): void {
     const org = this.#orgs.get(orgId);
     if (org === undefined) return;
+    this.#freezeExports();
     this.#order = this.#orderWithLast(org.number, this.#storedOrderOf(org.number));
   }
 
@@ -613,6 +677,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
   adoptLines(buffers: readonly Buffer[], lines: readonly RecordLines[], checkIds: boolean): string | undefined {
     let total = 0;
     for (const part of lines) total += part.count;
+    this.#freezeExports();
     this.reserve(total);
     const first = this.#count;
     for (let i = 0; i < lines.length; i++) {
@@ -707,6 +772,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
   compact(): void {
     const wasteful = this.#segments.wasteful();
     if (wasteful.size === 0) return;
+    // An export under way needs no copy: the bytes stay the same, and it reads where they lie at each chunk.
     for (const rec of this.#order.view()) {
       const segment = this.#segment[rec] as number;
       if (!wasteful.has(segment)) continue;
@@ -757,7 +823,15 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     } finally {
       this.#saving = undefined;
     }
-    return undo;
+    return this.#undo(undo);
+  }
+
+  /** An undo that lets the exports under way take their copy first (see {@link #freezeExports}). */
+  #undo(undo: () => void): () => void {
+    return () => {
+      this.#freezeExports();
+      undo();
+    };
   }
 
   /** Gives an organisation an empty state for a change to fill, and answers the one it had (left as it was). */
