@@ -24,45 +24,51 @@ export class TextKeyColumn {
   #used = 0;
   /** Whether the next key goes to a new chunk (the last is shared with a copy). */
   #sealed = true;
-  /** Each record's key: its chunk, where it starts there, and its length ({@link NONE} for none). */
+  /** Each record's key: its chunk, where it starts there, and its length plus one (0 for none). */
   #chunk: Int32Array = new Int32Array(0);
   #at: Int32Array = new Int32Array(0);
-  #length: Int32Array = new Int32Array(0);
+  // Plus one: room made for records to come holds zeros, which needs no writing (nor memory, until used).
+  #lengthPlusOne: Int32Array = new Int32Array(0);
   /** Code units of keys since replaced: written anew without them once they are most of what is held. */
   #deadUnits = 0;
   #liveUnits = 0;
 
   /** Makes room for records numbered below `capacity`. */
   reserve(capacity: number): void {
-    if (capacity <= this.#length.length) return;
-    const grown = (column: Int32Array, fill: number): Int32Array => {
-      const longer = new Int32Array(capacity).fill(fill);
+    if (capacity <= this.#lengthPlusOne.length) return;
+    const grown = (column: Int32Array): Int32Array => {
+      const longer = new Int32Array(capacity);
       longer.set(column);
       return longer;
     };
-    this.#chunk = grown(this.#chunk, 0);
-    this.#at = grown(this.#at, 0);
-    this.#length = grown(this.#length, NONE);
+    this.#chunk = grown(this.#chunk);
+    this.#at = grown(this.#at);
+    this.#lengthPlusOne = grown(this.#lengthPlusOne);
+  }
+
+  /** The length of record `rec`'s key; {@link NONE} for none. */
+  #lengthOf(rec: number): number {
+    return (this.#lengthPlusOne[rec] ?? 0) - 1;
   }
 
   /** Gives record `rec` the key `key` (none with undefined). */
   set(rec: number, key: string | undefined): void {
     // Doubling: records set one by one past the reserved room grow the columns a few times, not each time.
-    if (rec >= this.#length.length) this.reserve(Math.max(rec + 1, this.#length.length * 2, 1024));
-    const before = this.#length[rec] as number;
+    if (rec >= this.#lengthPlusOne.length) this.reserve(Math.max(rec + 1, this.#lengthPlusOne.length * 2, 1024));
+    const before = this.#lengthOf(rec);
     if (before !== NONE) {
       this.#deadUnits += before;
       this.#liveUnits -= before;
     }
     if (key === undefined) {
-      this.#length[rec] = NONE;
+      this.#lengthPlusOne[rec] = 0;
     } else {
       const { chunk, at } = this.#room(key.length);
       const units = this.#chunks[chunk] as Uint16Array;
       for (let i = 0; i < key.length; i++) units[at + i] = key.charCodeAt(i);
       this.#chunk[rec] = chunk;
       this.#at[rec] = at;
-      this.#length[rec] = key.length;
+      this.#lengthPlusOne[rec] = key.length + 1;
       this.#liveUnits += key.length;
     }
     if (this.#deadUnits > CHUNK_UNITS && this.#deadUnits > this.#liveUnits) this.#rewrite();
@@ -70,7 +76,7 @@ export class TextKeyColumn {
 
   /** Record `rec`'s key, decoded. */
   get(rec: number): string | undefined {
-    const length = this.#length[rec] ?? NONE;
+    const length = this.#lengthOf(rec);
     if (length === NONE) return undefined;
     const units = this.#chunks[this.#chunk[rec] as number] as Uint16Array;
     // Node decodes UTF-16 code unit by code unit: a lone surrogate comes back as it was.
@@ -79,8 +85,8 @@ export class TextKeyColumn {
 
   /** How records `a` and `b` order by key: negative, zero (the same key, or neither has one) or positive. */
   compare(a: number, b: number): number {
-    const lengthA = this.#length[a] ?? NONE;
-    const lengthB = this.#length[b] ?? NONE;
+    const lengthA = this.#lengthOf(a);
+    const lengthB = this.#lengthOf(b);
     if (lengthA === NONE || lengthB === NONE) return lengthA === lengthB ? 0 : lengthA === NONE ? 1 : -1;
     const unitsA = this.#chunks[this.#chunk[a] as number] as Uint16Array;
     const unitsB = this.#chunks[this.#chunk[b] as number] as Uint16Array;
@@ -100,7 +106,7 @@ export class TextKeyColumn {
     copy.#chunks = this.#chunks.slice();
     copy.#chunk = this.#chunk.slice();
     copy.#at = this.#at.slice();
-    copy.#length = this.#length.slice();
+    copy.#lengthPlusOne = this.#lengthPlusOne.slice();
     copy.#deadUnits = this.#deadUnits;
     copy.#liveUnits = this.#liveUnits;
     return copy;
@@ -126,10 +132,10 @@ export class TextKeyColumn {
     this.#chunks = [];
     this.#sealed = true;
     this.#deadUnits = 0;
-    this.#chunk = new Int32Array(this.#length.length);
-    this.#at = new Int32Array(this.#length.length);
-    for (let rec = 0; rec < this.#length.length; rec++) {
-      const length = this.#length[rec] as number;
+    this.#chunk = new Int32Array(this.#lengthPlusOne.length);
+    this.#at = new Int32Array(this.#lengthPlusOne.length);
+    for (let rec = 0; rec < this.#lengthPlusOne.length; rec++) {
+      const length = this.#lengthOf(rec);
       if (length === NONE) continue;
       const from = old.at[rec] as number;
       const { chunk, at } = this.#room(length);
