@@ -130,6 +130,11 @@ export function createParts(
   };
 }
 
+/** Whether a seed (by collection) holds any entry. */
+function hasEntries(seed: Readonly<Record<string, readonly unknown[] | undefined>>): boolean {
+  return Object.values(seed).some((entries) => (entries?.length ?? 0) > 0);
+}
+
 /**
  * Builds the fake's express app, to mount in an app of your own (startFake() is the way to run one).
  *
@@ -143,8 +148,12 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
   const { clock, ids, random, logger } = createParts(config, given);
   const modules = given.resources ?? RESOURCES;
   registerResourceSchemas(modules);
+  // The seed file's entries go to the seeder alone, which lets them go once the store keeps the seed.
+  const { seed: givenSeed, ...givenParts } = given;
+  const seedFile = givenSeed === undefined ? (config.seedFile === undefined ? {} : loadSeed(config.seedFile)) : seedFromValue(givenSeed);
+  const seedFileHasEntries = hasEntries(seedFile);
   const deps = {
-    ...given,
+    ...givenParts,
     store:
       given.store ??
       Store.inMemory(
@@ -153,7 +162,6 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
       ),
     apiKeys: given.apiKeys ?? loadApiKeys(config.keysFile),
     organisations: given.organisations ?? loadOrganisations(config.keysFile),
-    seed: given.seed === undefined ? (config.seedFile === undefined ? {} : loadSeed(config.seedFile)) : seedFromValue(given.seed),
   };
   const keys = new ApiKeyRing(deps.apiKeys);
   const events = createEventBus(deps.store, (error) =>
@@ -193,7 +201,7 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
   const faultRules = new FaultRules(startupRules, random.stream('faults'));
   const faults = createFaultInjector({ rules: faultRules, rateLimits, clock, delay: deps.delay });
   const journal = new Journal({ capacity: config.journalSize, maxBytes: config.journalBytes });
-  const seed = createSeeder({ resources, store: deps.store, clock, ids, seed: (deps.seed ?? {}) as Record<string, readonly unknown[]> });
+  const seed = createSeeder({ resources, store: deps.store, clock, ids }, seedFile);
   const startedAt = performance.now();
   const readiness = { ready: false, uptimeMs: () => performance.now() - startedAt };
   const admin: AdminParts = {
@@ -268,9 +276,7 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
       readiness.ready = true;
     },
     async seedIfEmpty() {
-      const hasEntries = (snapshot: Readonly<Record<string, readonly unknown[] | undefined>>): boolean =>
-        Object.values(snapshot).some((entries) => (entries?.length ?? 0) > 0);
-      const seeded = hasEntries(deps.seed ?? {}) || resources.some(({ instance }) => hasEntries(instance.state.seedEntries?.() ?? {}));
+      const seeded = seedFileHasEntries || resources.some(({ instance }) => hasEntries(instance.state.seedEntries?.() ?? {}));
       if (!deps.store.existed && isEmpty(admin) && seeded) await seed();
       else {
         for (const { instance } of resources) await instance.state.ensureOnStart?.();

@@ -442,7 +442,7 @@ export const ADMIN_OPERATIONS = {
       fromHttp: ({ body, query }: AdminHttpInput) => ({ data: body, orgId: orgIdOf(query) }),
       run: (parts, { data, orgId }: { data: unknown; orgId?: string }): Promise<CollectionCounts> => {
         validOrThrow(checkFor(STATE_SCHEMA)(data));
-        return importState({ ...parts, seed: {} }, data as StateInput, orgId);
+        return importState(parts, data as StateInput, orgId);
       },
     }),
   },

@@ -30,8 +30,6 @@ export interface StateParts {
   store: Store;
   clock: Clock;
   ids: Ids;
-  /** The seed: what a reset restores. */
-  seed: AnySnapshot;
 }
 
 /** Entries as far as the generic code reads them: every entry names its organisation, some their id. */
@@ -106,12 +104,15 @@ function recordsFromOf({ resource, collection }: HeldCollection): RecordsFromEnt
  * time: they are built once and reused. When every collection's are, the store keeps them as a
  * snapshot that shares their bytes: a reset restores it, touching only the records changed since
  * (nothing at all when nothing changed), and an organisation's reset touches only that organisation.
+ * Once the store keeps it, the entries and records are let go (a million seeded clients held them
+ * as about 900 MB of objects, which every full garbage collection then walked).
  */
-export function createSeeder(parts: StateParts): (orgId?: string) => Promise<CollectionCounts> {
+export function createSeeder(parts: StateParts, seedFile: AnySnapshot): (orgId?: string) => Promise<CollectionCounts> {
   const fixed = new Map<string, readonly StoredRecord[] | null>();
   const held = heldCollections(parts.resources);
+  let seedEntries: AnySnapshot | undefined = seedFile;
   const entriesOf = ({ resource, collection }: HeldCollection): Entry[] => [
-    ...((parts.seed[collection.name] ?? []) as Entry[]),
+    ...((seedEntries?.[collection.name] ?? []) as Entry[]),
     ...((resource.instance.state.seedEntries?.()[collection.name] ?? []) as Entry[]),
   ];
   /** The records of a collection whose entries all give their id and creation time; null for another. */
@@ -140,13 +141,29 @@ export function createSeeder(parts: StateParts): (orgId?: string) => Promise<Col
       { nextId: () => nextFreeId(ids, heldElsewhere), now: new Date(parts.clock.now()).toISOString() },
     );
   };
-  const given = new Set(Object.keys(parts.seed));
+  const given = new Set(Object.keys(seedFile));
   let seed: Record<string, readonly StoredRecord[]> | undefined;
+  let kept = false;
   return async (orgId) => {
+    if (kept) {
+      try {
+        await parts.store.restoreSeed(orgId);
+      } finally {
+        for (const { instance } of parts.resources) instance.state.afterLoad?.();
+      }
+      return countsOf(parts, orgId);
+    }
     if (held.every((entry) => fixedRecordsOf(entry) !== null)) {
       // The same records every time: settled once; the store takes each organisation's from them.
       seed ??= settled(parts, Object.fromEntries(held.map((entry) => [entry.collection.name, fixedRecordsOf(entry) ?? []])), given);
       await storeRecords(parts, seed, orgId, { seed: true });
+      if (orgId === undefined) {
+        // The store keeps the seed from now on (see Store.restoreSeed).
+        kept = true;
+        seed = undefined;
+        seedEntries = undefined;
+        fixed.clear();
+      }
       return countsOf(parts, orgId);
     }
     const records = Object.fromEntries(held.map((entry) => [entry.collection.name, recordsOf(entry, orgId)]));

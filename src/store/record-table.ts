@@ -683,10 +683,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     let total = 0;
     for (const part of lines) total += part.count;
     this.#freezeExports();
-    // Room for a quarter more records than the lines hold: room never written takes no memory, and
-    // the creates after a start grow no column (growing copies every column: about 300 ms at a
-    // million records, on the event loop).
-    this.#reserve(this.#count + total + Math.ceil(total / 4));
+    this.#reserve(this.#count + total);
     this.#ids.reserve(this.#ids.size + total);
     const first = this.#count;
     for (let i = 0; i < lines.length; i++) {
@@ -1254,7 +1251,11 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
   /** Makes the columns hold `count` records; `fresh` columns hold none of the old ones (after a clear). */
   #reserve(count: number, fresh = false): void {
     if (!fresh && count <= this.#capacity && this.#segment.length > 0) return;
-    const capacity = fresh ? Math.max(1024, count) : Math.max(1024, this.#capacity * 2, count);
+    // Records loaded at once (a start, a seed, an import) get room for a quarter more: room never
+    // written takes no memory, and the creates that follow grow no column (growing copies every
+    // column into new memory: about 300 ms at a million records, on the event loop).
+    const wanted = Math.max(1024, count + Math.ceil(count / 4));
+    const capacity = fresh ? wanted : Math.max(this.#capacity * 2, wanted);
     const keep = !fresh;
     this.#segment = grow(this.#segment, capacity, keep);
     this.#offset = grow(this.#offset, capacity, keep);

@@ -83,8 +83,8 @@ export class Store {
   readonly #tables: ReadonlyMap<string, Table>;
   /** How the file is kept; none for a memory store. */
   readonly #file: FileParts | undefined;
-  /** The seed's records by collection, and the snapshot of the table they were loaded into. */
-  readonly #seeded = new Map<Table, { records: readonly StoredRecord[]; snapshot: TableSnapshot<StoredRecord> }>();
+  /** The seed, per table: a snapshot of the table as the seed's records left it (it shares their bytes). */
+  readonly #seeded = new Map<Table, TableSnapshot<StoredRecord>>();
 
   private constructor(tables: ReadonlyMap<string, Table>, file: FileParts | undefined) {
     this.#tables = tables;
@@ -226,18 +226,13 @@ export class Store {
    * Replaces the records of the collections given (all of them, or with `orgId` only that
    * organisation's: those of the records given that belong to it), and writes the file before
    * resolving. Fails without changing anything if an id would be stored twice, or (with a 503) if
-   * the file cannot be written. `seed` says the records are the seed's, given again at each reset:
-   * they are kept as a snapshot that later resets restore, touching only what changed since.
+   * the file cannot be written. `seed` says the records are the seed's: given for every
+   * organisation, they are kept as a snapshot that {@link restoreSeed} restores.
    */
   async replace(records: RecordsByCollection, orgId?: string, options: { seed?: boolean } = {}): Promise<void> {
-    // Checked before anything changes. The seed's records were checked when first stored.
-    const plan = Object.entries(records).map(([name, given]) => {
-      const table = this.#table(name);
-      const seeded = this.#seeded.get(table);
-      return { table, given, snapshot: seeded?.records === given ? seeded.snapshot : undefined };
-    });
-    for (const { table, given, snapshot } of plan) {
-      if (snapshot !== undefined) continue;
+    // Checked before anything changes.
+    const plan = Object.entries(records).map(([name, given]) => ({ table: this.#table(name), given }));
+    for (const { table, given } of plan) {
       const ids = new Set<string>();
       for (const record of given) {
         if (orgId !== undefined && record.orgId !== orgId) continue;
@@ -247,13 +242,31 @@ export class Store {
         ids.add(record.id);
       }
     }
-    const undos = applyAll(plan, ({ table, given, snapshot }) => {
-      if (snapshot !== undefined) return table.restore(snapshot, orgId);
+    const undos = applyAll(plan, ({ table, given }) => {
       const undo = table.replace(given, orgId);
-      if (options.seed === true && orgId === undefined) this.#seeded.set(table, { records: given, snapshot: table.snapshot() });
-      else if (orgId === undefined) this.#seeded.delete(table);
+      if (options.seed === true && orgId === undefined) this.#seeded.set(table, table.snapshot());
       return undo;
     });
+    await this.#writeNow(undos);
+  }
+
+  /**
+   * Restores the seed (or, with `orgId`, that organisation's part of it) that {@link replace} kept
+   * for every collection, touching only the records changed since (nothing when nothing changed),
+   * and writes the file before resolving.
+   */
+  async restoreSeed(orgId?: string): Promise<void> {
+    const plan = [...this.#tables.values()].map((table) => {
+      const snapshot = this.#seeded.get(table);
+      if (snapshot === undefined) throw new Error(`no seed is kept for ${table.name}`);
+      return { table, snapshot };
+    });
+    const undos = applyAll(plan, ({ table, snapshot }) => table.restore(snapshot, orgId));
+    await this.#writeNow(undos);
+  }
+
+  /** Writes the changes made now, undoing them (last first) if the write fails. */
+  async #writeNow(undos: (() => void)[]): Promise<void> {
     await this.#file?.writes.changed(() => {
       for (const undo of undos.reverse()) undo();
     }, true);
