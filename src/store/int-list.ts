@@ -17,9 +17,9 @@ export class IntList {
     this.#data = new Int32Array(Math.max(4, capacity));
   }
 
-  /** A list holding these values, with room for a quarter more (a copy is often changed next). */
+  /** A list holding these values. */
   static of(values: Int32Array): IntList {
-    const list = new IntList(values.length + (values.length >> 2));
+    const list = new IntList(values.length);
     list.#data.set(values);
     list.#length = values.length;
     return list;
