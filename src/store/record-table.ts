@@ -137,7 +137,6 @@ function builtOrders(orders: ReadonlyMap<string, TextOrder>, copy: boolean): Map
   );
 }
 
-/** What a record's columns held, to put back when a change is undone. */
 /** Where an export's records lie: the table's own columns, or a copy taken before a change. */
 interface ExportColumns {
   segment: Int32Array;
@@ -153,6 +152,7 @@ interface ExportPlace {
   columns: ExportColumns | undefined;
 }
 
+/** What a record's columns held, to put back when a change is undone. */
 interface SavedRec {
   rec: number;
   alive: number;
