@@ -248,7 +248,7 @@ async function run(store: Store, seed: ClientFields[], steps: Step[], clientQuer
       reference.remove('clients', picked.id);
     } else if (s.kind === 'resetSeed') {
       const orgId = s.org ?? undefined;
-      await store.replace(seedRecords, orgId, { seed: true });
+      await store.restoreSeed(orgId);
       reference.replace('clients', seedClients, orgId);
       reference.replace('requests', [], orgId);
     } else if (s.kind === 'import') {
