@@ -134,7 +134,7 @@ export function createSeeder(parts: StateParts, seedFile: AnySnapshot): (orgId?:
     if (cached !== null) return orgId === undefined ? cached : cached.filter((record) => record.orgId === orgId);
     const collection = parts.store.collection(name);
     // Ids other organisations hold stay theirs when only one organisation is seeded again.
-    const heldElsewhere = (id: string): boolean => orgId !== undefined && (collection.get(id)?.orgId ?? orgId) !== orgId;
+    const heldElsewhere = (id: string): boolean => orgId !== undefined && (collection.orgIdOf(id) ?? orgId) !== orgId;
     const ids = parts.ids.for(idPrefix);
     return recordsFromOf(entry)(
       entries.filter((e) => orgId === undefined || e.orgId === orgId),
@@ -212,26 +212,24 @@ export function* exportStateJson(parts: Pick<StateParts, 'resources' | 'store'>,
 export async function importState(parts: StateParts, input: StateInput, orgId?: string): Promise<CollectionCounts> {
   const snapshot = input as AnySnapshot;
   const problems: FieldError[] = [];
-  const taken = new Map<string, Set<string>>();
+  /** By collection: whether an id is taken, by the records given or (importing one organisation) another organisation's. */
+  const taken = new Map<string, { ids: Set<string>; has: (id: string) => boolean }>();
   const held = heldCollections(parts.resources);
   for (const { resource, collection } of held) {
     const { name } = collection;
     const entries = (snapshot[name] ?? []) as Entry[];
-    const kept =
-      orgId === undefined
-        ? []
-        : parts.store
-            .collection(name)
-            .all()
-            .filter((r) => r.orgId !== orgId);
-    const ids = new Set(kept.map((r) => r.id));
-    taken.set(name, ids);
+    const stored = parts.store.collection(name);
+    // Asked of the index, id by id: no stored record is read (an organisation's import into a store
+    // of a million records read them all to collect the other organisations' ids).
+    const ids = new Set<string>();
+    const isTaken = (id: string): boolean => ids.has(id) || (orgId !== undefined && (stored.orgIdOf(id) ?? orgId) !== orgId);
+    taken.set(name, { ids, has: isTaken });
     entries.forEach((entry, index) => {
       if (orgId !== undefined && entry.orgId !== orgId) {
         problems.push({ field: `${name}.${index}.orgId`, message: `Invalid literal value, expected "${orgId}"` });
       }
       if (entry.id !== undefined) {
-        if (ids.has(entry.id)) problems.push({ field: `${name}.${index}.id`, message: `Duplicate id ${entry.id}` });
+        if (isTaken(entry.id)) problems.push({ field: `${name}.${index}.id`, message: `Duplicate id ${entry.id}` });
         ids.add(entry.id);
       }
     });
@@ -244,10 +242,10 @@ export async function importState(parts: StateParts, input: StateInput, orgId?: 
   const records = Object.fromEntries(
     held.map((entry) => {
       const { name, idPrefix } = entry.collection;
-      const ids = taken.get(name) as Set<string>;
+      const { ids, has } = taken.get(name) as { ids: Set<string>; has: (id: string) => boolean };
       const generator = parts.ids.for(idPrefix);
       const nextId = (): string => {
-        const id = nextFreeId(generator, (candidate) => ids.has(candidate));
+        const id = nextFreeId(generator, has);
         ids.add(id);
         return id;
       };

@@ -57,6 +57,8 @@ export interface Collection<R extends StoredRecord> {
   has(id: string): boolean;
   /** The record with this id, whatever its organisation. */
   get(id: string): R | undefined;
+  /** The organisation of the record with this id, without reading the record. */
+  orgIdOf(id: string): string | undefined;
   /** An organisation's records in creation order (oldest first; one millisecond's in stored order). */
   forOrg(orgId: string): R[];
   /** Every record (of one organisation when `orgId` is given), in stored order. */

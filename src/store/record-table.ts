@@ -635,7 +635,6 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     this.#needsWhole = true;
   }
 
-  /** The organisation of the record with this id. */
   orgIdOf(id: string): string | undefined {
     const rec = this.#find(id);
     return rec === -1 ? undefined : this.#orgList[this.#org[rec] as number]?.orgId;
