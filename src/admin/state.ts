@@ -4,6 +4,7 @@ import type { RecordsFromEntries, ResourceCollection, RunningResource } from '..
 import type { Clock } from '../clock.js';
 import { ApiError, type FieldError } from '../errors.js';
 import { nextFreeId, type Ids } from '../ids.js';
+import type { Collection } from '../store/collection.js';
 import type { Store } from '../store/store.js';
 import type { StoredRecord } from '../store/stored-record.js';
 
@@ -72,12 +73,25 @@ async function storeRecords(
   orgId: string | undefined,
   options: { seed?: boolean } = {},
 ): Promise<void> {
+  await thenLoaded(parts, parts.store.replace(records, orgId, options));
+}
+
+/** Waits for a change of the stored records, then tells the resources. */
+async function thenLoaded(parts: Pick<StateParts, 'resources'>, change: Promise<void>): Promise<void> {
   try {
-    await parts.store.replace(records, orgId, options);
+    await change;
   } finally {
     // After a failed write too: the records are then the ones from before, whose tasks a reset dropped.
     for (const { instance } of parts.resources) instance.state.afterLoad?.();
   }
+}
+
+/**
+ * Whether another organisation than `orgId` holds the id (never, without `orgId`): asked of the
+ * id index, so that no stored record is read.
+ */
+function heldElsewhere(collection: Collection<StoredRecord>, id: string, orgId: string | undefined): boolean {
+  return orgId !== undefined && (collection.orgIdOf(id) ?? orgId) !== orgId;
 }
 
 /** A collection with the resource that keeps it. */
@@ -134,11 +148,10 @@ export function createSeeder(parts: StateParts, seedFile: AnySnapshot): (orgId?:
     if (cached !== null) return orgId === undefined ? cached : cached.filter((record) => record.orgId === orgId);
     const collection = parts.store.collection(name);
     // Ids other organisations hold stay theirs when only one organisation is seeded again.
-    const heldElsewhere = (id: string): boolean => orgId !== undefined && (collection.orgIdOf(id) ?? orgId) !== orgId;
     const ids = parts.ids.for(idPrefix);
     return recordsFromOf(entry)(
       entries.filter((e) => orgId === undefined || e.orgId === orgId),
-      { nextId: () => nextFreeId(ids, heldElsewhere), now: new Date(parts.clock.now()).toISOString() },
+      { nextId: () => nextFreeId(ids, (id) => heldElsewhere(collection, id, orgId)), now: new Date(parts.clock.now()).toISOString() },
     );
   };
   const given = new Set(Object.keys(seedFile));
@@ -146,11 +159,7 @@ export function createSeeder(parts: StateParts, seedFile: AnySnapshot): (orgId?:
   let kept = false;
   return async (orgId) => {
     if (kept) {
-      try {
-        await parts.store.restoreSeed(orgId);
-      } finally {
-        for (const { instance } of parts.resources) instance.state.afterLoad?.();
-      }
+      await thenLoaded(parts, parts.store.restoreSeed(orgId));
       return countsOf(parts, orgId);
     }
     if (held.every((entry) => fixedRecordsOf(entry) !== null)) {
@@ -212,24 +221,22 @@ export function* exportStateJson(parts: Pick<StateParts, 'resources' | 'store'>,
 export async function importState(parts: StateParts, input: StateInput, orgId?: string): Promise<CollectionCounts> {
   const snapshot = input as AnySnapshot;
   const problems: FieldError[] = [];
-  /** By collection: whether an id is taken, by the records given or (importing one organisation) another organisation's. */
-  const taken = new Map<string, { ids: Set<string>; has: (id: string) => boolean }>();
+  /** By collection, the ids of the records given (and made for them); another organisation's are taken too. */
+  const givenIds = new Map<string, Set<string>>();
+  const isTaken = (name: string, id: string): boolean =>
+    givenIds.get(name)?.has(id) === true || heldElsewhere(parts.store.collection(name), id, orgId);
   const held = heldCollections(parts.resources);
   for (const { resource, collection } of held) {
     const { name } = collection;
     const entries = (snapshot[name] ?? []) as Entry[];
-    const stored = parts.store.collection(name);
-    // Asked of the index, id by id: no stored record is read (an organisation's import into a store
-    // of a million records read them all to collect the other organisations' ids).
     const ids = new Set<string>();
-    const isTaken = (id: string): boolean => ids.has(id) || (orgId !== undefined && (stored.orgIdOf(id) ?? orgId) !== orgId);
-    taken.set(name, { ids, has: isTaken });
+    givenIds.set(name, ids);
     entries.forEach((entry, index) => {
       if (orgId !== undefined && entry.orgId !== orgId) {
         problems.push({ field: `${name}.${index}.orgId`, message: `Invalid literal value, expected "${orgId}"` });
       }
       if (entry.id !== undefined) {
-        if (isTaken(entry.id)) problems.push({ field: `${name}.${index}.id`, message: `Duplicate id ${entry.id}` });
+        if (isTaken(name, entry.id)) problems.push({ field: `${name}.${index}.id`, message: `Duplicate id ${entry.id}` });
         ids.add(entry.id);
       }
     });
@@ -242,10 +249,10 @@ export async function importState(parts: StateParts, input: StateInput, orgId?: 
   const records = Object.fromEntries(
     held.map((entry) => {
       const { name, idPrefix } = entry.collection;
-      const { ids, has } = taken.get(name) as { ids: Set<string>; has: (id: string) => boolean };
+      const ids = givenIds.get(name) as Set<string>;
       const generator = parts.ids.for(idPrefix);
       const nextId = (): string => {
-        const id = nextFreeId(generator, has);
+        const id = nextFreeId(generator, (candidate) => isTaken(name, candidate));
         ids.add(id);
         return id;
       };

@@ -63,7 +63,7 @@ export async function sendJsonChunks(res: Response, status: number, chunks: Iter
     for (let next = iterator.next(); next.done !== true && !res.destroyed; next = iterator.next()) await written(next.value);
     res.end();
   } finally {
-    // A connection closed half-way: the maker stops, letting go of what it held for the rest.
+    // Done, or stopped by a connection closed half-way: the maker lets go of what it held for the rest.
     iterator.return?.();
   }
 }

@@ -49,11 +49,6 @@ function grow<T extends Column>(column: T, capacity: number, keep = true): T {
   return grown;
 }
 
-/** A copy of a column's first `count` entries, with room for `capacity` (room never written takes no memory). */
-function copyOf<T extends Column>(column: T, count: number, capacity: number): T {
-  return grow(column.subarray(0, count) as T, capacity);
-}
-
 /** Whether an id can be found through the record bytes: printable ASCII that JSON writes as it is. */
 function isPlainId(id: string): boolean {
   for (let i = 0; i < id.length; i++) {
@@ -424,6 +419,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
         used = 0;
       }
       chunk[used++] = CLOSE_BRACKET;
+      // Every record is read: a change while the last chunk waits needs no copy for this export.
       this.#exports.delete(place);
       yield chunk.subarray(0, used);
     } finally {
@@ -1082,31 +1078,33 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
     this.#count = source.#count;
     this.#live = source.#live;
     this.#capacity = source.#capacity;
-    this.#segment = copyOf(source.#segment, source.#count, source.#capacity);
-    this.#offset = copyOf(source.#offset, source.#count, source.#capacity);
-    this.#length = copyOf(source.#length, source.#count, source.#capacity);
-    this.#org = copyOf(source.#org, source.#count, source.#capacity);
-    this.#createdMs = copyOf(source.#createdMs, source.#count, source.#capacity);
-    this.#seq = copyOf(source.#seq, source.#count, source.#capacity);
-    this.#alive = copyOf(source.#alive, source.#count, source.#capacity);
-    this.#indexed = copyOf(source.#indexed, source.#count, source.#capacity);
-    this.#hashed = copyOf(source.#hashed, source.#count, source.#capacity);
-    this.#stamp = copyOf(source.#stamp, source.#count, source.#capacity);
+    // The records' part of each column; the room after it is left unwritten (it takes no memory).
+    const copy = <T extends Column>(column: T): T => grow(column.subarray(0, source.#count) as T, source.#capacity);
+    this.#segment = copy(source.#segment);
+    this.#offset = copy(source.#offset);
+    this.#length = copy(source.#length);
+    this.#org = copy(source.#org);
+    this.#createdMs = copy(source.#createdMs);
+    this.#seq = copy(source.#seq);
+    this.#alive = copy(source.#alive);
+    this.#indexed = copy(source.#indexed);
+    this.#hashed = copy(source.#hashed);
+    this.#stamp = copy(source.#stamp);
     this.#nextStamp = Math.max(this.#nextStamp, source.#nextStamp);
-    this.#textEntry = copyOf(source.#textEntry, source.#count, source.#capacity);
+    this.#textEntry = copy(source.#textEntry);
     this.#unindexed = source.#unindexed;
     this.#lineage = source.#lineage;
     this.#needsWhole = true;
     this.#filters.forEach((filter, i) => {
       const from = source.#filters[i] as FilterIndex<R>;
       filter.codes = new Map(from.codes);
-      filter.column = copyOf(from.column, source.#count, source.#capacity);
+      filter.column = copy(from.column);
     });
     this.#textKeys.forEach((keys, i) => {
       keys.keys = (source.#textKeys[i] as TextKeys<R>).keys.copy();
     });
     this.#countKeys.forEach((count, i) => {
-      count.column = copyOf((source.#countKeys[i] as CountKeys<R>).column, source.#count, source.#capacity);
+      count.column = copy((source.#countKeys[i] as CountKeys<R>).column);
     });
   }
 
