@@ -6,7 +6,7 @@ import type { Collection, CollectionIndexes, FilterValue, ListPage, ListRequest 
 import { hashAscii, hashBytes, IdIndex } from './id-index.js';
 import { IntList } from './int-list.js';
 import type { RecordLines } from './record-lines.js';
-import { SearchText, TEXT_SEPARATOR } from './search-text.js';
+import { SearchText, searchPattern, TEXT_SEPARATOR } from './search-text.js';
 import { TextKeyColumn } from './text-key-column.js';
 import { SEPARATOR_LENGTH, Segments } from './segments.js';
 import { createdMsOf, type StoredRecord } from './stored-record.js';
@@ -1534,7 +1534,7 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
       }
       return hits;
     }
-    const pattern = Buffer.from(needle, 'utf16le');
+    const pattern = searchPattern(needle);
     // Chunks never change below their end: a change meanwhile adds chunks (scanned too, before the
     // answer) or marks entries dead; the page is read from the records as they are at the end.
     let text = org.state.text;

@@ -1,6 +1,9 @@
-// The search texts of one organisation's records, off the heap: each record's texts in UTF-16 (so
-// that every string, lone surrogates included, matches as JavaScript's `includes` does), in
-// append-only chunks that a copy shares and a search scans a chunk at a time.
+// The search texts of one organisation's records, off the heap, in append-only chunks that a copy
+// shares and a search scans a chunk at a time. A record's texts go in one byte a character when
+// every code unit is at most U+00FF (Latin-1: most names and addresses, half the memory of UTF-16),
+// otherwise in UTF-16 (so that every string, lone surrogates included, matches as JavaScript's
+// `includes` does). Either way a byte match is exactly a match of code units: a needle with a unit
+// above U+00FF cannot fall within a Latin-1 text, and is searched in the UTF-16 chunks only.
 import { IntList } from './int-list.js';
 
 /** Bytes per chunk; a longer entry gets a chunk of its own size. */
@@ -8,12 +11,39 @@ const CHUNK_BYTES = 1 << 20;
 /** Between the texts of one record and after each entry: a needle holding it is searched the slow way. */
 export const TEXT_SEPARATOR = '\u0000';
 
+/** How a chunk holds its texts: one byte a code unit, or two. */
+type TextEncoding = 'latin1' | 'utf16le';
+
+/** Any code unit above U+00FF: such a text needs UTF-16. */
+const BEYOND_LATIN1 = /[\u0100-\uffff]/;
+
 /** One chunk: its bytes, and where each entry starts and whose it is (-1 once dead). */
 interface Chunk {
+  /** Its place among the chunks (entries name it). */
+  index: number;
+  encoding: TextEncoding;
+  /** Bytes a code unit. */
+  width: 1 | 2;
   bytes: Buffer;
   used: number;
   starts: IntList;
   recs: IntList;
+}
+
+/** A needle as the chunks compare it: its bytes in each encoding (no Latin-1 bytes when it has a unit above U+00FF). */
+export interface SearchPattern {
+  latin1: Buffer | undefined;
+  utf16le: Buffer;
+}
+
+/**
+ * The bytes a chunk of either encoding is searched for, for a needle without the separator.
+ *
+ * @example
+ * text.scanChunk(0, searchPattern('smith'), hits);
+ */
+export function searchPattern(needle: string): SearchPattern {
+  return { latin1: BEYOND_LATIN1.test(needle) ? undefined : Buffer.from(needle, 'latin1'), utf16le: Buffer.from(needle, 'utf16le') };
 }
 
 /**
@@ -26,32 +56,37 @@ interface Chunk {
  */
 export class SearchText {
   #chunks: Chunk[] = [];
-  /** Whether appends go to a new chunk (the last is shared with a copy). */
-  #sealed = true;
+  /** The chunk of each encoding that appends go to; none after a copy shared them. */
+  #open: Partial<Record<TextEncoding, Chunk>> = {};
   #dead = 0;
   #entries = 0;
 
   /** Adds a record's texts; answers the entry (chunk and index, packed) for {@link kill}. */
   add(rec: number, texts: readonly string[]): number {
     const text = texts.join(TEXT_SEPARATOR) + TEXT_SEPARATOR;
-    const bytes = text.length * 2;
-    let chunk = this.#chunks[this.#chunks.length - 1];
-    if (this.#sealed || chunk === undefined || chunk.used + bytes > chunk.bytes.length) {
+    const encoding: TextEncoding = BEYOND_LATIN1.test(text) ? 'utf16le' : 'latin1';
+    const width = encoding === 'latin1' ? 1 : 2;
+    const bytes = text.length * width;
+    let chunk = this.#open[encoding];
+    if (chunk === undefined || chunk.used + bytes > chunk.bytes.length) {
       chunk = {
+        index: this.#chunks.length,
+        encoding,
+        width,
         bytes: Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, bytes)),
         used: 0,
         starts: new IntList(256),
         recs: new IntList(256),
       };
       this.#chunks.push(chunk);
-      this.#sealed = false;
+      this.#open[encoding] = chunk;
     }
-    chunk.bytes.write(text, chunk.used, bytes, 'utf16le');
+    chunk.bytes.write(text, chunk.used, bytes, encoding);
     chunk.starts.push(chunk.used);
     chunk.recs.push(rec);
     chunk.used += bytes;
     this.#entries++;
-    return (this.#chunks.length - 1) * 0x100000 + (chunk.recs.length - 1);
+    return chunk.index * 0x100000 + (chunk.recs.length - 1);
   }
 
   /** Marks an entry dead (its record was replaced or removed). */
@@ -79,7 +114,7 @@ export class SearchText {
     copy.#chunks = this.#chunks.map((chunk) => ({ ...chunk, starts: chunk.starts, recs: chunk.recs.copy() }));
     copy.#dead = this.#dead;
     copy.#entries = this.#entries;
-    this.#sealed = true;
+    this.#open = {};
     return copy;
   }
 
@@ -88,7 +123,7 @@ export class SearchText {
     return this.#chunks.length;
   }
 
-  /** The live entries' texts as they were added, in order, with their records (to write them again). */
+  /** The live entries' texts as they were added, in chunk order, with their records (to write them again). */
   *entries(): Generator<{ rec: number; texts: string[] }> {
     for (const chunk of this.#chunks) {
       for (let index = 0; index < chunk.recs.length; index++) {
@@ -96,14 +131,16 @@ export class SearchText {
         if (rec === -1) continue;
         const end = index + 1 < chunk.starts.length ? chunk.starts.at(index + 1) : chunk.used;
         // Without the separator that ends the entry.
-        yield { rec, texts: chunk.bytes.toString('utf16le', chunk.starts.at(index), end - 2).split(TEXT_SEPARATOR) };
+        yield { rec, texts: chunk.bytes.toString(chunk.encoding, chunk.starts.at(index), end - chunk.width).split(TEXT_SEPARATOR) };
       }
     }
   }
 
-  /** Marks, in `hits`, the records of one chunk's entries that `pattern` (UTF-16LE bytes, no separator) falls within. */
-  scanChunk(chunkIndex: number, pattern: Buffer, hits: Uint8Array): void {
+  /** Marks, in `hits`, the records of one chunk's entries that `needle` (from {@link searchPattern}) falls within. */
+  scanChunk(chunkIndex: number, needle: SearchPattern, hits: Uint8Array): void {
     const chunk = this.#chunks[chunkIndex] as Chunk;
+    const pattern = needle[chunk.encoding];
+    if (pattern === undefined) return;
     const view = chunk.bytes.subarray(0, chunk.used);
     const entries = chunk.recs.length;
     if (pattern.length === 0) {
@@ -117,7 +154,7 @@ export class SearchText {
     for (;;) {
       const at = view.indexOf(pattern, from);
       if (at === -1) return;
-      if (at % 2 === 1) {
+      if (at % chunk.width === 1) {
         // Half a character off: not a match of whole UTF-16 units.
         from = at + 1;
         continue;
