@@ -63,6 +63,31 @@ describe('TextKeyColumn', () => {
     assert.equal(keys.compare(5, 50), expectedOrder(last[5], last[50]));
   });
 
+  it('orders keys held a byte a unit against keys held two, through a copy and a rewrite', () => {
+    // Latin-1 keys take one byte a unit, the others two; the order is still that of <.
+    const mixed = ['\u00ff', '\u0100', '\u00ffa', '\u0100a', 'zo\u00eb', '\u0141\u00f3d\u017a', 'lodz', '', 'a\ud800'];
+    const keys = new TextKeyColumn();
+    for (const [rec, key] of mixed.entries()) keys.set(rec, key);
+    const copy = keys.copy();
+    copy.set(0, '\u0101');
+    keys.set(1, 'b');
+    const inKeys = mixed.map((key, rec) => (rec === 1 ? 'b' : key));
+    const inCopy = mixed.map((key, rec) => (rec === 0 ? '\u0101' : key));
+    // Enough replaced units to make the original write itself anew.
+    for (let round = 0; round < 300; round++) keys.set(mixed.length, `\u0142${'x'.repeat(1000)}${round}`);
+    inKeys[mixed.length] = `\u0142${'x'.repeat(1000)}299`;
+    for (const [column, expected] of [
+      [keys, inKeys],
+      [copy, inCopy],
+    ] as const) {
+      for (const [rec, key] of expected.entries()) assert.equal(column.get(rec), key, `record ${rec}`);
+      for (let a = 0; a < expected.length; a++) {
+        for (let b = 0; b < expected.length; b++)
+          assert.equal(column.compare(a, b), expectedOrder(expected[a], expected[b]), `${a} against ${b}`);
+      }
+    }
+  });
+
   it('answers no key for a record never set, ordered after every key', () => {
     const keys = new TextKeyColumn();
     keys.set(3, 'x');

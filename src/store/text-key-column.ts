@@ -1,12 +1,25 @@
 // The text keys of a maintained order (a client's name for sort=name), by record number, off the
-// heap: UTF-16 code units in append-only chunks that a copy shares, compared without decoding. A
-// million keys held as strings made full garbage collections of a 1,000,000-client store pause for
-// up to about 95 ms; held here they are a handful of typed arrays.
+// heap: code units in append-only chunks that a copy shares, compared without decoding. A key whose
+// units are all at most U+00FF (Latin-1) takes a byte a unit, any other two: a unit reads the same
+// from either, so a comparison does not care which. A million keys held as strings made full
+// garbage collections of a 1,000,000-client store pause for up to about 95 ms; held here they are
+// a handful of typed arrays.
 
 /** Code units per chunk; a longer key gets a chunk of its own. */
 const CHUNK_UNITS = 1 << 18;
 /** The length of a record without a key. */
 const NONE = -1;
+/** Any code unit above U+00FF: such a key takes two bytes a unit. */
+const BEYOND_LATIN1 = /[\u0100-\uffff]/;
+
+/** A chunk of keys: one byte a code unit, or two. */
+type Units = Uint8Array | Uint16Array;
+
+/** The chunk keys of one width go to, and how much of it is used. */
+interface OpenChunk {
+  chunk: number;
+  used: number;
+}
 
 /**
  * Text keys by record number: set, read back, and compared as JavaScript compares strings (`<`,
@@ -19,11 +32,9 @@ const NONE = -1;
  * keys.compare(1, 0); // -1
  */
 export class TextKeyColumn {
-  #chunks: Uint16Array[] = [];
-  /** Code units used of the last chunk. */
-  #used = 0;
-  /** Whether the next key goes to a new chunk (the last is shared with a copy). */
-  #sealed = true;
+  #chunks: Units[] = [];
+  /** The chunk of each width that keys go to; none after a copy shared them. */
+  #open: { narrow?: OpenChunk; wide?: OpenChunk } = {};
   /** Each record's key: its chunk, where it starts there, and its length plus one (0 for none). */
   #chunk: Int32Array = new Int32Array(0);
   #at: Int32Array = new Int32Array(0);
@@ -63,8 +74,8 @@ export class TextKeyColumn {
     if (key === undefined) {
       this.#lengthPlusOne[rec] = 0;
     } else {
-      const { chunk, at } = this.#room(key.length);
-      const units = this.#chunks[chunk] as Uint16Array;
+      const { chunk, at } = this.#room(key.length, BEYOND_LATIN1.test(key));
+      const units = this.#chunks[chunk] as Units;
       for (let i = 0; i < key.length; i++) units[at + i] = key.charCodeAt(i);
       this.#chunk[rec] = chunk;
       this.#at[rec] = at;
@@ -78,9 +89,11 @@ export class TextKeyColumn {
   get(rec: number): string | undefined {
     const length = this.#lengthOf(rec);
     if (length === NONE) return undefined;
-    const units = this.#chunks[this.#chunk[rec] as number] as Uint16Array;
+    const units = this.#chunks[this.#chunk[rec] as number] as Units;
+    const width = units.BYTES_PER_ELEMENT;
+    const bytes = Buffer.from(units.buffer, units.byteOffset + (this.#at[rec] as number) * width, length * width);
     // Node decodes UTF-16 code unit by code unit: a lone surrogate comes back as it was.
-    return Buffer.from(units.buffer, units.byteOffset + (this.#at[rec] as number) * 2, length * 2).toString('utf16le');
+    return bytes.toString(width === 1 ? 'latin1' : 'utf16le');
   }
 
   /** How records `a` and `b` order by key: negative, zero (the same key, or neither has one) or positive. */
@@ -88,8 +101,8 @@ export class TextKeyColumn {
     const lengthA = this.#lengthOf(a);
     const lengthB = this.#lengthOf(b);
     if (lengthA === NONE || lengthB === NONE) return lengthA === lengthB ? 0 : lengthA === NONE ? 1 : -1;
-    const unitsA = this.#chunks[this.#chunk[a] as number] as Uint16Array;
-    const unitsB = this.#chunks[this.#chunk[b] as number] as Uint16Array;
+    const unitsA = this.#chunks[this.#chunk[a] as number] as Units;
+    const unitsB = this.#chunks[this.#chunk[b] as number] as Units;
     const atA = this.#at[a] as number;
     const atB = this.#at[b] as number;
     const common = Math.min(lengthA, lengthB);
@@ -100,7 +113,7 @@ export class TextKeyColumn {
     return lengthA === lengthB ? 0 : lengthA < lengthB ? -1 : 1;
   }
 
-  /** A copy that shares the keys written so far; it writes its own into chunks of its own (it starts sealed). */
+  /** A copy that shares the keys written so far; from now on each writes into chunks of its own. */
   copy(): TextKeyColumn {
     const copy = new TextKeyColumn();
     copy.#chunks = this.#chunks.slice();
@@ -109,28 +122,31 @@ export class TextKeyColumn {
     copy.#lengthPlusOne = this.#lengthPlusOne.slice();
     copy.#deadUnits = this.#deadUnits;
     copy.#liveUnits = this.#liveUnits;
+    this.#open = {};
     return copy;
   }
 
-  /** Room for `units` code units: the chunk to write them to, and where. */
-  #room(units: number): { chunk: number; at: number } {
-    const last = this.#chunks[this.#chunks.length - 1];
-    if (this.#sealed || last === undefined || this.#used + units > last.length) {
+  /** Room for `units` code units, two bytes each when `wide`: the chunk to write them to, and where. */
+  #room(units: number, wide: boolean): { chunk: number; at: number } {
+    const width = wide ? 'wide' : 'narrow';
+    let open = this.#open[width];
+    if (open === undefined || open.used + units > (this.#chunks[open.chunk] as Units).length) {
       // A key longer than a chunk gets one of its own size.
-      this.#chunks.push(new Uint16Array(Math.max(CHUNK_UNITS, units)));
-      this.#used = 0;
-      this.#sealed = false;
+      const length = Math.max(CHUNK_UNITS, units);
+      open = { chunk: this.#chunks.length, used: 0 };
+      this.#chunks.push(wide ? new Uint16Array(length) : new Uint8Array(length));
+      this.#open[width] = open;
     }
-    const at = this.#used;
-    this.#used += units;
-    return { chunk: this.#chunks.length - 1, at };
+    const at = open.used;
+    open.used += units;
+    return { chunk: open.chunk, at };
   }
 
   /** Writes every key anew into fresh chunks, leaving out the replaced ones. */
   #rewrite(): void {
     const old = { chunks: this.#chunks, chunk: this.#chunk, at: this.#at };
     this.#chunks = [];
-    this.#sealed = true;
+    this.#open = {};
     this.#deadUnits = 0;
     this.#chunk = new Int32Array(this.#lengthPlusOne.length);
     this.#at = new Int32Array(this.#lengthPlusOne.length);
@@ -138,8 +154,9 @@ export class TextKeyColumn {
       const length = this.#lengthOf(rec);
       if (length === NONE) continue;
       const from = old.at[rec] as number;
-      const { chunk, at } = this.#room(length);
-      (this.#chunks[chunk] as Uint16Array).set((old.chunks[old.chunk[rec] as number] as Uint16Array).subarray(from, from + length), at);
+      const units = old.chunks[old.chunk[rec] as number] as Units;
+      const { chunk, at } = this.#room(length, units.BYTES_PER_ELEMENT === 2);
+      (this.#chunks[chunk] as Units).set(units.subarray(from, from + length), at);
       this.#chunk[rec] = chunk;
       this.#at[rec] = at;
     }
