@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { WASM_MODULES, wasmModuleText } from '../scripts/build-wasm.js';
 import { hashBytes } from '../src/store/id-index.js';
-import { bytesOfRecords, readOwnLayout } from '../src/store/own-layout.js';
+import { bytesOfRecords, READ_BYTES, readOwnLayout } from '../src/store/own-layout.js';
 import type { CollectionBytes } from '../src/store/store-file.js';
 import { createdMsOf, type StoredRecord } from '../src/store/stored-record.js';
 import { tempDir } from './support/temp-dir.js';
@@ -162,6 +162,38 @@ describe('line scanner (line-scanner.wat)', () => {
     assert.equal(await readOwnLayout(path, ['clients']), undefined, 'a line after the end');
     writeFileSync(path, `{"clients":[\n${lines(clients)},\n{"id":\n]}\n`);
     await assert.rejects(readOwnLayout(path, ['clients']), SyntaxError);
+  });
+
+  it('reads a file of several reads: lines, a header, a line longer than a read and one of 100 KB across their boundaries', async () => {
+    const at = '2026-01-01T00:00:00.000Z';
+    const client = (i: number, name = `client ${i}`) => ({ id: `clt_${i}`, orgId: i % 3 === 0 ? 'org_b' : 'org_a', name, createdAt: at });
+    const clients: object[] = [];
+    const requests: object[] = [];
+    let text = '{"clients":[\n';
+    const add = (list: object[], record: object, last = false) => {
+      list.push(record);
+      text += `${JSON.stringify(record)}${last ? '' : ','}\n`;
+    };
+    // Each boundary met in turn: by an ordinary line, by one of 100 KB, by a header, then a line longer than a read.
+    for (let i = 0; text.length < READ_BYTES + 100; i++) add(clients, client(i));
+    while (text.length < 2 * READ_BYTES - 50_000) add(clients, client(clients.length));
+    add(clients, client(clients.length, 'x'.repeat(100_000)));
+    while (text.length < 3 * READ_BYTES - 1000) add(clients, client(clients.length));
+    // The last client ends 5 bytes before the third boundary: the header after it is across it.
+    const lastLength = JSON.stringify(client(clients.length, '')).length + 1;
+    add(clients, client(clients.length, 'z'.repeat(3 * READ_BYTES - 5 - text.length - lastLength)), true);
+    assert.equal(text.length, 3 * READ_BYTES - 5);
+    text += '],"requests":[\n';
+    add(requests, { id: 'req_1', orgId: 'org_b', createdAt: at, note: 'y'.repeat(READ_BYTES + 1000) });
+    for (let i = 2; i < 200; i++) add(requests, { id: `req_${i}`, orgId: 'org_a', createdAt: at }, i === 199);
+    text += ']}\n';
+    const path = join(tempDir(), 'db.json');
+    writeFileSync(path, text);
+    const content = await readOwnLayout(path, ['clients', 'requests']);
+    assert.ok(content !== undefined);
+    const described_ = (name: string) => described(content[name] as CollectionBytes).map(({ fromBytes: _, ...rest }) => rest);
+    assert.deepEqual(described_('clients'), parsed(clients as StoredRecord[]));
+    assert.deepEqual(described_('requests'), parsed(requests as StoredRecord[]));
   });
 
   it('is built from its source (run npm run build:wasm after editing a .wat file)', async () => {

@@ -10,7 +10,18 @@ import type { CollectionBytes, StoreContent } from './store-file.js';
 import { createdMsOf, type StoredRecord } from './stored-record.js';
 
 /** Bytes read at a time at start-up: each read becomes a segment of record bytes as it is. */
-const READ_BYTES = 8 << 20;
+export const READ_BYTES = 8 << 20;
+/**
+ * Room before each read's bytes for the end of the line the read before left unfinished, so that
+ * reads need not wait for each other (a longer end is copied, with the read, to a buffer of its own).
+ */
+const CARRY_ROOM = 64 << 10;
+/**
+ * Reads under way at once. Most of a read's time is the kernel handing fresh memory its pages
+ * (reading 481 MB into fresh buffers took 1.6 s here, into one reused buffer 0.07 s), which two
+ * reads at once do on two threads (1.0 s), beside the scanning of the reads before them.
+ */
+const READS_AHEAD = 2;
 
 /**
  * The layout, one record a line, so that a large file is read line by line and written in runs:
@@ -91,17 +102,25 @@ function addParsedLine(lines: RecordLines, bytes: Buffer, start: number, end: nu
  */
 export async function readOwnLayout(path: string, collections: readonly string[]): Promise<StoreContent | undefined> {
   const handle = await fs.open(path, 'r');
-  let position = 0;
-  /** Reads the next buffer's worth after what the last left unfinished, into memory the scanner reads where it is. */
-  const readAfter = async (tail: Buffer): Promise<{ scanner: ScanBuffer; buffer: Buffer; filled: number; bytesRead: number }> => {
-    const scanner = new ScanBuffer(Math.max(READ_BYTES, tail.length * 2));
-    const buffer = scanner.bytes;
-    tail.copy(buffer, 0);
-    const { bytesRead } = await handle.read(buffer, tail.length, buffer.length - tail.length, position);
-    position += bytesRead;
-    return { scanner, buffer, filled: tail.length + bytesRead, bytesRead };
+  /** Reads READ_BYTES from `position` (fewer only at the file's end) after CARRY_ROOM, into memory the scanner reads where it is. */
+  const readAt = async (position: number): Promise<{ scanner: ScanBuffer; bytesRead: number }> => {
+    const scanner = new ScanBuffer(CARRY_ROOM + READ_BYTES);
+    let bytesRead = 0;
+    while (bytesRead < READ_BYTES) {
+      const read = await handle.read(scanner.bytes, CARRY_ROOM + bytesRead, READ_BYTES - bytesRead, position + bytesRead);
+      if (read.bytesRead === 0) break;
+      bytesRead += read.bytesRead;
+    }
+    return { scanner, bytesRead };
   };
-  let reading: ReturnType<typeof readAfter> | undefined;
+  const reading: ReturnType<typeof readAt>[] = [];
+  let position = 0;
+  const readAhead = (): void => {
+    while (reading.length < READS_AHEAD) {
+      reading.push(readAt(position));
+      position += READ_BYTES;
+    }
+  };
   try {
     const content: StoreContent = {};
     let current: { parts: Buffer[]; lines: RecordLines[] } | undefined;
@@ -109,23 +128,36 @@ export async function readOwnLayout(path: string, collections: readonly string[]
     let carried: Buffer = Buffer.alloc(0);
     let first = true;
     const last: LastOrg = { number: -1, bytes: undefined, start: 0, end: 0 };
-    reading = readAfter(carried);
+    readAhead();
     for (;;) {
-      const { scanner, buffer, filled, bytesRead } = await (reading as ReturnType<typeof readAfter>);
-      if (bytesRead === 0) {
-        if (filled > 0) return undefined;
+      const read = await (reading.shift() as ReturnType<typeof readAt>);
+      // The next reads run while this one's lines are read.
+      readAhead();
+      if (read.bytesRead === 0) {
+        if (carried.length > 0) return undefined;
         break;
       }
-      let from = 0;
+      let { scanner } = read;
+      let from = CARRY_ROOM - carried.length;
+      if (from < 0) {
+        const longer = new ScanBuffer(carried.length + read.bytesRead);
+        carried.copy(longer.bytes, 0);
+        read.scanner.bytes.copy(longer.bytes, carried.length, CARRY_ROOM, CARRY_ROOM + read.bytesRead);
+        scanner = longer;
+        from = 0;
+      } else {
+        carried.copy(scanner.bytes, from);
+      }
+      const buffer = scanner.bytes;
+      const filled = from + carried.length + read.bytesRead;
       if (first) {
         first = false;
-        if (buffer.subarray(0, BYTE_ORDER_MARK.length).equals(BYTE_ORDER_MARK)) from = BYTE_ORDER_MARK.length;
+        if (buffer.subarray(from, from + BYTE_ORDER_MARK.length).equals(BYTE_ORDER_MARK)) from += BYTE_ORDER_MARK.length;
       }
       const lastNewline = buffer.lastIndexOf(NEWLINE, filled - 1);
-      // The next read runs while this buffer's lines are read.
-      carried = lastNewline === -1 ? buffer.subarray(0, filled) : buffer.subarray(lastNewline + 1, filled);
-      reading = readAfter(carried);
-      if (lastNewline === -1) continue;
+      carried = lastNewline < from ? buffer.subarray(from, filled) : buffer.subarray(lastNewline + 1, filled);
+      if (lastNewline < from) continue;
+      // The bytes before `from` are no record's: nothing reads them.
       const chunk = buffer.subarray(0, lastNewline + 1);
       let chunkLines: RecordLines | undefined;
       let lineStart = from;
@@ -160,8 +192,8 @@ export async function readOwnLayout(path: string, collections: readonly string[]
     }
     return ended ? content : undefined;
   } finally {
-    // A read still under way (the layout was not the fake's) ends before the file closes.
-    await reading?.catch(() => undefined);
+    // Reads still under way (past the end, or the layout was not the fake's) end before the file closes.
+    await Promise.allSettled(reading);
     await handle.close();
   }
 }
