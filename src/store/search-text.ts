@@ -14,8 +14,8 @@ export const TEXT_SEPARATOR = '\u0000';
 /** How a chunk holds its texts: one byte a code unit, or two. */
 type TextEncoding = 'latin1' | 'utf16le';
 
-/** Any code unit above U+00FF: such a text needs UTF-16. */
-const BEYOND_LATIN1 = /[\u0100-\uffff]/;
+/** Any code unit above U+00FF: a text holding one needs two bytes a unit (here and for sort keys). */
+export const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 
 /** One chunk: its bytes, and where each entry starts and whose it is (-1 once dead). */
 interface Chunk {

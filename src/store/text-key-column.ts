@@ -4,13 +4,12 @@
 // from either, so a comparison does not care which. A million keys held as strings made full
 // garbage collections of a 1,000,000-client store pause for up to about 95 ms; held here they are
 // a handful of typed arrays.
+import { BEYOND_LATIN1 } from './search-text.js';
 
 /** Code units per chunk; a longer key gets a chunk of its own. */
 const CHUNK_UNITS = 1 << 18;
 /** The length of a record without a key. */
 const NONE = -1;
-/** Any code unit above U+00FF: such a key takes two bytes a unit. */
-const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 
 /** A chunk of keys: one byte a code unit, or two. */
 type Units = Uint8Array | Uint16Array;
