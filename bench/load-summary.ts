@@ -12,6 +12,8 @@ export interface LoadSummary {
   peakRssMb?: number;
   /** Non-expected statuses and connection errors over every round (should be 0). */
   unexpected: number;
+  /** Mean of the rounds' server CPU time by answer, in µs, when every round measured it. */
+  cpuUsPerAnswer?: number;
   rounds: LoadResult[];
 }
 
@@ -28,6 +30,9 @@ export function summariseRounds(rounds: readonly LoadResult[], peakRssMb?: reado
     p99Ms: mean(rounds.map((r) => r.p99Ms)),
     ...(peakRssMb === undefined ? {} : { peakRssMb: Math.max(...peakRssMb) }),
     unexpected: rounds.reduce((sum, r) => sum + r.unexpected, 0),
+    ...(rounds.length > 0 && rounds.every((r) => r.cpuUsPerAnswer !== undefined)
+      ? { cpuUsPerAnswer: mean(rounds.map((r) => r.cpuUsPerAnswer as number)) }
+      : {}),
     rounds: [...rounds],
   };
 }
@@ -35,6 +40,7 @@ export function summariseRounds(rounds: readonly LoadResult[], peakRssMb?: reado
 /** A short progress description of one round. */
 export function describeRound(result: LoadResult): string {
   const problems = result.unexpected > 0 ? `, ${result.unexpected} UNEXPECTED answers/errors` : '';
-  const { requestsPerSecond, p50Ms, p99Ms } = result;
-  return `${Math.round(requestsPerSecond)} req/s, p50 ${p50Ms.toFixed(2)} ms, p99 ${p99Ms.toFixed(2)} ms${problems}`;
+  const { requestsPerSecond, p50Ms, p99Ms, cpuUsPerAnswer } = result;
+  const cpu = cpuUsPerAnswer === undefined ? '' : `, ${Math.round(cpuUsPerAnswer)} us CPU an answer`;
+  return `${Math.round(requestsPerSecond)} req/s, p50 ${p50Ms.toFixed(2)} ms, p99 ${p99Ms.toFixed(2)} ms${cpu}${problems}`;
 }

@@ -1,5 +1,6 @@
 // Load generation with autocannon: a warm-up, then a measured run with exact (sub-millisecond) latency percentiles.
 import autocannon from 'autocannon';
+import { readCpuMs } from './processes.js';
 import { percentile } from './stats.js';
 
 /** How hard and how long to load a server; the same for every server compared. */
@@ -39,6 +40,11 @@ export interface LoadResult {
   answered: number;
   /** Answers with another status (e.g. 429 when a rate limit is on) or connection errors. */
   unexpected: number;
+  /**
+   * The server's CPU time over the measured seconds (all its threads) by answer, in µs, when its
+   * process was given: steadier than throughput on a machine whose cores the load generator shares.
+   */
+  cpuUsPerAnswer?: number;
 }
 
 function autocannonOptions(url: string, load: LoadRequest, connections: number, seconds: number): autocannon.Options {
@@ -62,12 +68,13 @@ function runAutocannon(options: autocannon.Options, onResponse: (status: number,
 }
 
 /**
- * Warms the server up for `warmupSeconds` (not counted), then measures for `durationSeconds`.
+ * Warms the server up for `warmupSeconds` (not counted), then measures for `durationSeconds`;
+ * with `serverPid`, also the server's CPU time by answer over the measured seconds.
  *
  * @example
- * const result = await measureLoad(server.url, postClient, { connections: 10, durationSeconds: 10, warmupSeconds: 2 });
+ * const result = await measureLoad(server.url, postClient, { connections: 10, durationSeconds: 10, warmupSeconds: 2 }, server.pid);
  */
-export async function measureLoad(url: string, load: LoadRequest, settings: LoadSettings): Promise<LoadResult> {
+export async function measureLoad(url: string, load: LoadRequest, settings: LoadSettings, serverPid?: number): Promise<LoadResult> {
   const ignore = (): void => undefined;
   if (settings.warmupSeconds > 0) {
     await runAutocannon(autocannonOptions(url, load, settings.connections, settings.warmupSeconds), ignore);
@@ -75,14 +82,17 @@ export async function measureLoad(url: string, load: LoadRequest, settings: Load
   const expected: readonly number[] = typeof load.expectedStatus === 'number' ? [load.expectedStatus] : load.expectedStatus;
   const latencies: number[] = [];
   let unexpected = 0;
+  const cpuBeforeMs = serverPid === undefined ? undefined : readCpuMs(serverPid);
   const result = await runAutocannon(autocannonOptions(url, load, settings.connections, settings.durationSeconds), (status, ms) =>
     expected.includes(status) ? latencies.push(ms) : unexpected++,
   );
+  const cpuMs = serverPid === undefined || cpuBeforeMs === undefined ? undefined : readCpuMs(serverPid) - cpuBeforeMs;
   return {
     requestsPerSecond: latencies.length / result.duration,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
     answered: latencies.length,
     unexpected: unexpected + result.errors,
+    ...(cpuMs === undefined || latencies.length === 0 ? {} : { cpuUsPerAnswer: (cpuMs * 1000) / latencies.length }),
   };
 }

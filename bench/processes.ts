@@ -34,6 +34,20 @@ export function readPeakRssMb(pid: number): number {
   return readStatusMb(pid, 'VmHWM');
 }
 
+/** Clock ticks a second of /proc's CPU times (`getconf CLK_TCK`, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time a running process has used so far, in milliseconds: user and system time of all its
+ * threads (the garbage collector's and workers' included), from /proc/PID/stat, in 10 ms ticks.
+ */
+export function readCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
 /** Resident set size of a running process now, in MB (VmRSS from /proc). */
 export function readRssMb(pid: number): number {
   return readStatusMb(pid, 'VmRSS');

@@ -268,6 +268,17 @@ function scaleCreateRows(n: string, { creates }: ScaleSummary): TableRow[] {
       target: '<= 1.2x',
       met: verdict(fake.p99Ms <= SCALE_TARGETS.createP99Ratio * base.p99Ms),
     }),
+    ...(fake.cpuUsPerAnswer === undefined || base.cpuUsPerAnswer === undefined
+      ? []
+      : [
+          // The server's own CPU time (all its threads) by create: what the throughput ratio comes
+          // to when the load generator does not take the server's cores.
+          row(
+            `POST /clients, server CPU a create, fake on ${n} / bare Express`,
+            `${Math.round(fake.cpuUsPerAnswer)} / ${Math.round(base.cpuUsPerAnswer)} us`,
+            { ratio: times(base.cpuUsPerAnswer, fake.cpuUsPerAnswer) },
+          ),
+        ]),
   ];
 }
 

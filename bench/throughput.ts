@@ -97,8 +97,8 @@ export async function measureCreatesOnStore(context: RunContext, storeFile: stri
   for (let round = 0; round < context.settings.rounds; round++) {
     const order: (keyof CreatesOnStore)[] = round % 2 === 0 ? ['bareExpress', 'fake'] : ['fake', 'bareExpress'];
     for (const server of order) {
-      const { result, peakRssMb } = await withServer(await argsOf(server), ({ url }) =>
-        measureLoad(url, POST_CLIENT, context.settings.load),
+      const { result, peakRssMb } = await withServer(await argsOf(server), ({ url, pid }) =>
+        measureLoad(url, POST_CLIENT, context.settings.load, pid),
       );
       runs[server].rounds.push(result);
       runs[server].rss.push(peakRssMb);
