@@ -23,9 +23,12 @@ const root = new URL('../', import.meta.url);
 /** The TypeScript module text for a .wat module's source. */
 export async function wasmModuleText({ wat, name }: WasmModule): Promise<string> {
   const wabt = await wabtInit();
-  const parsed = wabt.parseWat(wat, readFileSync(new URL(wat, root), 'utf8'));
+  // Shared memory is a feature of the threads proposal.
+  const features = { threads: true };
+  const parsed = wabt.parseWat(wat, readFileSync(new URL(wat, root), 'utf8'), features);
   try {
-    parsed.validate();
+    // wabt's types leave out validate's features; without them it refuses a shared memory.
+    (parsed as unknown as { validate(features: object): void }).validate(features);
     const { buffer } = parsed.toBinary({});
     const base64 = Buffer.from(buffer).toString('base64');
     return `// Built from ${wat.replace(/^src\/store\//, '')} by scripts/build-wasm.ts: edit that file and run the script.\nexport const ${name} =\n  '${base64}';\n`;

@@ -2,11 +2,12 @@
 // a line (place, id, organisation, creation time) must be what parsing the line says, and a line
 // it cannot read from its bytes alone is parsed instead. The built module must be its source's.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { WASM_MODULES, wasmModuleText } from '../scripts/build-wasm.js';
+import { FileReadingWorkers } from '../src/store/file-reading-workers.js';
 import { hashBytes } from '../src/store/id-index.js';
 import { bytesOfRecords, READ_BYTES, readOwnLayout } from '../src/store/own-layout.js';
 import type { CollectionBytes } from '../src/store/store-file.js';
@@ -164,7 +165,7 @@ describe('line scanner (line-scanner.wat)', () => {
     await assert.rejects(readOwnLayout(path, ['clients']), SyntaxError);
   });
 
-  it('reads a file of several reads: lines, a header, a line longer than a read and one of 100 KB across their boundaries', async () => {
+  it('reads a file of several reads: lines, a header, a line longer than a read and one of 100 KB across their boundaries, on this thread and by workers', async () => {
     const at = '2026-01-01T00:00:00.000Z';
     const client = (i: number, name = `client ${i}`) => ({ id: `clt_${i}`, orgId: i % 3 === 0 ? 'org_b' : 'org_a', name, createdAt: at });
     const clients: object[] = [];
@@ -189,11 +190,29 @@ describe('line scanner (line-scanner.wat)', () => {
     text += ']}\n';
     const path = join(tempDir(), 'db.json');
     writeFileSync(path, text);
-    const content = await readOwnLayout(path, ['clients', 'requests']);
-    assert.ok(content !== undefined);
-    const described_ = (name: string) => described(content[name] as CollectionBytes).map(({ fromBytes: _, ...rest }) => rest);
-    assert.deepEqual(described_('clients'), parsed(clients as StoredRecord[]));
-    assert.deepEqual(described_('requests'), parsed(requests as StoredRecord[]));
+    // The file is below the size from which workers read it, unless told otherwise.
+    for (const readingWorkersFrom of [undefined, 0]) {
+      const content = await readOwnLayout(path, ['clients', 'requests'], readingWorkersFrom);
+      assert.ok(content !== undefined);
+      const described_ = (name: string) => described(content[name] as CollectionBytes).map(({ fromBytes: _, ...rest }) => rest);
+      assert.deepEqual(described_('clients'), parsed(clients as StoredRecord[]), `workers from ${readingWorkersFrom}`);
+      assert.deepEqual(described_('requests'), parsed(requests as StoredRecord[]), `workers from ${readingWorkersFrom}`);
+    }
+  });
+
+  it('a read a worker cannot make fails with its error', async () => {
+    // A directory opens for reading, and a read of it fails (EISDIR).
+    const directory = openSync(tempDir(), 'r');
+    const workers = new FileReadingWorkers(directory, 2);
+    try {
+      const memory = new SharedArrayBuffer(16);
+      for (let read = 0; read < 2; read++) {
+        await assert.rejects(workers.read(memory, 0, 16, 0), (error: NodeJS.ErrnoException) => error.code === 'EISDIR');
+      }
+    } finally {
+      await workers.close();
+      closeSync(directory);
+    }
   });
 
   it('is built from its source (run npm run build:wasm after editing a .wat file)', async () => {

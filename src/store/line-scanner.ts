@@ -27,7 +27,7 @@ interface ScannerExports {
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: object };
-  Memory: new (size: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer };
+  Memory: new (size: { initial: number; maximum: number; shared: true }) => { readonly buffer: ArrayBuffer | SharedArrayBuffer };
 }
 
 const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: WasmApi };
@@ -56,7 +56,7 @@ export class ScanBuffer {
   readonly bytes: Buffer;
   /** Undefined when the module's memory could not be had (a process limited in address space): every line is left unread. */
   readonly #exports: ScannerExports | undefined;
-  readonly #memory: ArrayBuffer;
+  readonly #memory: ArrayBuffer | SharedArrayBuffer;
   readonly #columns: number;
   #stopped = 0;
 
@@ -65,9 +65,10 @@ export class ScanBuffer {
     // Columns 8-byte aligned after the bytes and the slack; the memory never grows, so no view goes stale.
     this.#columns = Math.ceil((capacity + READ_SLACK) / 8) * 8;
     const pages = Math.ceil((this.#columns + COLUMN_BYTES) / PAGE_BYTES);
-    let memory: { readonly buffer: ArrayBuffer } | undefined;
+    let memory: { readonly buffer: ArrayBuffer | SharedArrayBuffer } | undefined;
     try {
-      memory = new wasm.Memory({ initial: pages, maximum: pages });
+      // Shared, so that a worker thread can read a file into it (file-reading-workers.ts).
+      memory = new wasm.Memory({ initial: pages, maximum: pages, shared: true });
     } catch {
       // A module's memory reserves far more address space than it holds (V8's guard regions).
       memory = undefined;
@@ -75,6 +76,11 @@ export class ScanBuffer {
     this.#exports = memory === undefined ? undefined : (new wasm.Instance(compiled, { scanner: { memory } }).exports as ScannerExports);
     this.#memory = memory?.buffer ?? new ArrayBuffer(this.#columns + COLUMN_BYTES);
     this.bytes = Buffer.from(this.#memory, 0, capacity);
+  }
+
+  /** The memory {@link bytes} is a view of, when it is shared (it is, unless the module's memory could not be had). */
+  get sharedMemory(): SharedArrayBuffer | undefined {
+    return this.#memory instanceof SharedArrayBuffer ? this.#memory : undefined;
   }
 
   /**
@@ -87,7 +93,7 @@ export class ScanBuffer {
   scan(from: number, end: number): ScannedLines {
     const count = this.#exports === undefined ? 0 : this.#exports.scan(from, end, this.#columns);
     this.#stopped = this.#exports === undefined ? from : this.#exports.stopped.value;
-    const column = <T>(at: number, kind: new (buffer: ArrayBuffer, offset: number, length: number) => T): T =>
+    const column = <T>(at: number, kind: new (buffer: ArrayBufferLike, offset: number, length: number) => T): T =>
       new kind(this.#memory, this.#columns + at * SCAN_LINES, count);
     return {
       count,

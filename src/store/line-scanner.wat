@@ -20,7 +20,8 @@
 ;; organisation next, both printable ASCII with no backslash, and one top-level creation time in
 ;; the form the fake writes. Reads may look up to 16 bytes past `end`: the memory has room for them.
 (module
-  (import "scanner" "memory" (memory 1))
+  ;; Shared, so that a worker thread can read the file into it (see file-reading-workers.ts).
+  (import "scanner" "memory" (memory 1 65536 shared))
   (global $stopped (export "stopped") (mut i32) (i32.const 0))
 
   ;; Whether the eight bytes at `at`, masked, are `value`.
