@@ -86,7 +86,7 @@ export async function measureLoad(url: string, load: LoadRequest, settings: Load
   const result = await runAutocannon(autocannonOptions(url, load, settings.connections, settings.durationSeconds), (status, ms) =>
     expected.includes(status) ? latencies.push(ms) : unexpected++,
   );
-  const cpuMs = serverPid === undefined || cpuBeforeMs === undefined ? undefined : readCpuMs(serverPid) - cpuBeforeMs;
+  const cpuMs = serverPid === undefined ? undefined : readCpuMs(serverPid) - (cpuBeforeMs as number);
   return {
     requestsPerSecond: latencies.length / result.duration,
     p50Ms: percentile(latencies, 50),

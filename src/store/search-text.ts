@@ -14,6 +14,9 @@ export const TEXT_SEPARATOR = '\u0000';
 /** How a chunk holds its texts: one byte a code unit, or two. */
 type TextEncoding = 'latin1' | 'utf16le';
 
+/** Bytes a code unit, by encoding. */
+const WIDTH: Readonly<Record<TextEncoding, 1 | 2>> = { latin1: 1, utf16le: 2 };
+
 /** Any code unit above U+00FF: a text holding one needs two bytes a unit (here and for sort keys). */
 export const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 
@@ -22,8 +25,6 @@ interface Chunk {
   /** Its place among the chunks (entries name it). */
   index: number;
   encoding: TextEncoding;
-  /** Bytes a code unit. */
-  width: 1 | 2;
   bytes: Buffer;
   used: number;
   starts: IntList;
@@ -65,14 +66,12 @@ export class SearchText {
   add(rec: number, texts: readonly string[]): number {
     const text = texts.join(TEXT_SEPARATOR) + TEXT_SEPARATOR;
     const encoding: TextEncoding = BEYOND_LATIN1.test(text) ? 'utf16le' : 'latin1';
-    const width = encoding === 'latin1' ? 1 : 2;
-    const bytes = text.length * width;
+    const bytes = text.length * WIDTH[encoding];
     let chunk = this.#open[encoding];
     if (chunk === undefined || chunk.used + bytes > chunk.bytes.length) {
       chunk = {
         index: this.#chunks.length,
         encoding,
-        width,
         bytes: Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, bytes)),
         used: 0,
         starts: new IntList(256),
@@ -131,7 +130,10 @@ export class SearchText {
         if (rec === -1) continue;
         const end = index + 1 < chunk.starts.length ? chunk.starts.at(index + 1) : chunk.used;
         // Without the separator that ends the entry.
-        yield { rec, texts: chunk.bytes.toString(chunk.encoding, chunk.starts.at(index), end - chunk.width).split(TEXT_SEPARATOR) };
+        yield {
+          rec,
+          texts: chunk.bytes.toString(chunk.encoding, chunk.starts.at(index), end - WIDTH[chunk.encoding]).split(TEXT_SEPARATOR),
+        };
       }
     }
   }
@@ -154,7 +156,7 @@ export class SearchText {
     for (;;) {
       const at = view.indexOf(pattern, from);
       if (at === -1) return;
-      if (at % chunk.width === 1) {
+      if (at % WIDTH[chunk.encoding] === 1) {
         // Half a character off: not a match of whole UTF-16 units.
         from = at + 1;
         continue;
