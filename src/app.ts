@@ -27,6 +27,7 @@ import { handleErrors, notFound } from './http/error-handler.js';
 import { requireHost } from './http/host.js';
 import { DEFAULT_OUTBOUND, type OutboundOptions } from './http/outbound.js';
 import { createOutboundQueues } from './http/outbound-queues.js';
+import { messageClassesOf, type MessageClasses } from './http/message-classes.js';
 import { logRequests } from './http/request-log.js';
 import { sendJson } from './http/respond.js';
 import { createIds, type Ids } from './ids.js';
@@ -74,6 +75,8 @@ export interface FakeApp {
    * with `use`. (Typed with node:http's types only, so that users need no express types.)
    */
   app: RequestListener;
+  /** The classes a server of `app` creates requests and answers with (see message-classes.ts). */
+  messageClasses: MessageClasses;
   clock: ControllableClock;
   ids: Ids;
   keys: ApiKeyRing;
@@ -221,6 +224,7 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
   };
 
   const app = express();
+  const messageClasses = messageClassesOf(app);
   app.disable('x-powered-by');
   // ETags would cost a hash per answer and make clients' conditional requests behave unlike the real API.
   app.set('etag', false);
@@ -265,6 +269,7 @@ export function createApp(config: Config, given: AppDeps = {}): FakeApp {
 
   return {
     app,
+    messageClasses,
     clock,
     ids,
     keys,

@@ -128,7 +128,7 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
     throw error;
   }
   const timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
-  const { server, stop } = createHttpServer(fake.app, timeouts);
+  const { server, stop } = createHttpServer(fake.app, timeouts, fake.messageClasses);
   try {
     await listen(server, config.port, config.host);
   } catch (error) {

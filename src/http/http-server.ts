@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import type { Socket } from 'node:net';
 import { ApiError } from '../errors.js';
 import { answerClientError, answerConnect } from './client-errors.js';
+import type { MessageClasses } from './message-classes.js';
 
 /** How long a client may take; a slow or stuck client cannot hold a connection longer. */
 export interface ServerTimeouts {
@@ -66,11 +67,11 @@ function answerBeforeApp(res: ServerResponse, kind: 'STOPPING' | 'EXPECTATION_FA
  * Creates the server that serves `app` (not yet listening).
  *
  * @example
- * const { server, stop } = createHttpServer(fake.app, DEFAULT_TIMEOUTS);
+ * const { server, stop } = createHttpServer(fake.app, DEFAULT_TIMEOUTS, fake.messageClasses);
  * server.listen(0);
  * await stop();
  */
-export function createHttpServer(app: RequestListener, timeouts: ServerTimeouts): HttpServer {
+export function createHttpServer(app: RequestListener, timeouts: ServerTimeouts, messageClasses?: MessageClasses): HttpServer {
   // Connections that have not sent a request yet: Node's keep-alive timeout starts only after a
   // first answer, its header timeout only with a first byte, and it counts them as neither idle nor
   // busy, so without this such a connection would stay open for ever, even through a stop.
@@ -106,6 +107,7 @@ export function createHttpServer(app: RequestListener, timeouts: ServerTimeouts)
       connectionsCheckingInterval: timeouts.checkIntervalMs,
       // The app answers a missing Host in the envelope; Node's own answer is a bare 400.
       requireHostHeader: false,
+      ...messageClasses,
     },
     listener,
   );
