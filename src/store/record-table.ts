@@ -15,6 +15,8 @@ import { createdMsOf, type StoredRecord } from './stored-record.js';
 const SLICE_MS = 8;
 /** Bytes per chunk of an export. */
 const CHUNK_BYTES = 1 << 20;
+/** Search hit arrays kept for searches to come (as many as run at once, usually). */
+const SPARE_HITS = 2;
 /** Where the id's characters start in a record's JSON that begins `{"id":"`. */
 const ID_START = 7;
 const ID_PREFIX = '{"id":"';
@@ -358,20 +360,24 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
       return { column: filter.column, code: filter.codes.get(JSON.stringify(value)) ?? -1 };
     });
     const hits = request.search === undefined ? undefined : await this.#search(org, request.search);
-    // The organisation as it is now: a search or a first sort may have let other requests change it.
-    const order = await this.#ordered(org, request.order);
-    const page: number[] = [];
-    let total = 0;
-    const take = (rec: number): void => {
-      if (this.#alive[rec] !== 1) return;
-      if (hits !== undefined && hits[rec] !== 1) return;
-      for (const check of checks) if (check.column[rec] !== check.code) return;
-      if (total >= offset && total < offset + limit) page.push(rec);
-      total++;
-    };
-    if (request.order === undefined) for (let i = order.length - 1; i >= 0; i--) take(order[i] as number);
-    else for (let i = 0; i < order.length; i++) take(order[i] as number);
-    return { total, records: page.map((rec) => this.#parse(rec)) };
+    try {
+      // The organisation as it is now: a search or a first sort may have let other requests change it.
+      const order = await this.#ordered(org, request.order);
+      const page: number[] = [];
+      let total = 0;
+      const take = (rec: number): void => {
+        if (this.#alive[rec] !== 1) return;
+        if (hits !== undefined && hits[rec] !== 1) return;
+        for (const check of checks) if (check.column[rec] !== check.code) return;
+        if (total >= offset && total < offset + limit) page.push(rec);
+        total++;
+      };
+      if (request.order === undefined) for (let i = order.length - 1; i >= 0; i--) take(order[i] as number);
+      else for (let i = 0; i < order.length; i++) take(order[i] as number);
+      return { total, records: page.map((rec) => this.#parse(rec)) };
+    } finally {
+      if (hits !== undefined && this.#spareHits.length < SPARE_HITS) this.#spareHits.push(hits);
+    }
   }
 
   /**
@@ -920,6 +926,13 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
 
   /** A snapshot's organisations in stored order, made on first use (undefined for a table that changes). */
   #orgOrders: Map<number, Int32Array> | undefined;
+
+  /**
+   * Search hits no list is reading, cleared and used again by the next search: a new array a
+   * search is a byte a record of fresh memory (a megabyte at a million records), which the
+   * allocator keeps after it is freed and this machine is slow to touch the first time.
+   */
+  #spareHits: Uint8Array[] = [];
 
   /** Makes record `rec` what it is in `from` (same number, same line): its place, indexes and liveness. */
   #copyRecFrom(from: RecordTable<R>, rec: number): void {
@@ -1523,7 +1536,9 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
   async #search(org: Org, needle: string): Promise<Uint8Array> {
     const search = this.#indexes.search;
     if (search === undefined) throw new Error(`${this.name} has no search`);
-    let hits = new Uint8Array(this.#count);
+    let hits = this.#spareHits.pop();
+    if (hits === undefined || hits.length < this.#count) hits = new Uint8Array(this.#count);
+    else hits.fill(0);
     const slices = new Slices();
     if (needle.includes(TEXT_SEPARATOR)) {
       // The slow way, exact: the separator is part of the needle.
