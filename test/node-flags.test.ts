@@ -1,5 +1,6 @@
-// The node flags the fake is shipped with (a young generation sized for large stores) are the same
-// wherever node is started for it: the bin's shebang, `npm start` and the Docker image.
+// The node flags the fake is shipped with (a young generation and an old-generation growth sized
+// for large stores) are the same wherever node is started for it: the bin's shebang, `npm start`
+// and the Docker image.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -17,7 +18,7 @@ describe('node flags', () => {
 
   it('the bin runs node through env -S, with flags', () => {
     assert.deepEqual(shebang.slice(0, 3), ['#!/usr/bin/env', '-S', 'node']);
-    assert.deepEqual(flags, ['--max-semi-space-size=2']);
+    assert.deepEqual(flags, ['--max-semi-space-size=2', '--heap-growing-percent=30']);
   });
 
   it('npm start gives node the same flags', () => {

@@ -187,9 +187,14 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
     await assert.rejects(fetch(`${fake.url}/__admin/health`), 'the port is closed');
   });
 
-  it('the installed bin, run through its shebang, exits 0 on SIGTERM', async () => {
+  it("the installed bin, run through its shebang, has the shebang's node flags, and exits 0 on SIGTERM", async () => {
     const fake = await startServing(join(project, 'node_modules', '.bin', 'athenty-fake'), ['--port', '0', '--db', 'memory'], project);
     started.push(fake);
+    if (process.platform === 'linux') {
+      // env runs node in its own place: the pid is node's.
+      const command = readFileSync(`/proc/${fake.pid}/cmdline`, 'utf8').split('\0');
+      assert.deepEqual(command.slice(1, 3), ['--max-semi-space-size=2', '--heap-growing-percent=30']);
+    }
     await createAndRead(fake.url);
     fake.child.kill('SIGTERM');
     assert.deepEqual(await fake.closed, { code: 0, signal: null });
