@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import { WASM_MODULES, wasmModuleText } from '../scripts/build-wasm.js';
 import { FileReadingWorkers } from '../src/store/file-reading-workers.js';
 import { hashBytes } from '../src/store/id-index.js';
-import { bytesOfRecords, READ_BYTES, readOwnLayout } from '../src/store/own-layout.js';
-import type { CollectionBytes } from '../src/store/store-file.js';
+import { bytesOfRecords, READ_BYTES, readOwnLayout, type TakePart } from '../src/store/own-layout.js';
+import type { CollectionBytes, StoreContent } from '../src/store/store-file.js';
 import { createdMsOf, type StoredRecord } from '../src/store/stored-record.js';
 import { tempDir } from './support/temp-dir.js';
 
@@ -190,13 +190,49 @@ describe('line scanner (line-scanner.wat)', () => {
     text += ']}\n';
     const path = join(tempDir(), 'db.json');
     writeFileSync(path, text);
-    // The file is below the size from which workers read it, unless told otherwise.
-    for (const readingWorkersFrom of [undefined, 0]) {
-      const content = await readOwnLayout(path, ['clients', 'requests'], readingWorkersFrom);
-      assert.ok(content !== undefined);
-      const described_ = (name: string) => described(content[name] as CollectionBytes).map(({ fromBytes: _, ...rest }) => rest);
-      assert.deepEqual(described_('clients'), parsed(clients as StoredRecord[]), `workers from ${readingWorkersFrom}`);
-      assert.deepEqual(described_('requests'), parsed(requests as StoredRecord[]), `workers from ${readingWorkersFrom}`);
+    // The file is below the size from which workers read it, unless told otherwise; the parts are
+    // answered at the end, or handed over as they are read.
+    for (const readingWorkersFromBytes of [undefined, 0]) {
+      for (const handed of [false, true]) {
+        // What each part says, read when it is handed over: its lines are used again after.
+        const taken: Record<string, { records: ReturnType<typeof described>; sizes: number[]; counts: number[]; expected: number[] }> = {};
+        const takePart: TakePart = (name, buffer, lines, expected) => {
+          taken[name] ??= { records: [], sizes: [], counts: [], expected: [] };
+          taken[name].records.push(...described({ parts: [buffer], lines: [lines] }));
+          taken[name].sizes.push(buffer.length);
+          taken[name].counts.push(lines.count);
+          taken[name].expected.push(expected);
+        };
+        const options = { ...(readingWorkersFromBytes === undefined ? {} : { readingWorkersFromBytes }), ...(handed ? { takePart } : {}) };
+        const content = await readOwnLayout(path, ['clients', 'requests'], options);
+        assert.ok(content !== undefined);
+        const how = `workers from ${readingWorkersFromBytes}, handed ${handed}`;
+        if (handed) {
+          assert.deepEqual(content, { clients: { parts: [], lines: [] }, requests: { parts: [], lines: [] } }, how);
+          // The clients' parts come as their reads end (the third holds the header of the requests).
+          assert.deepEqual(
+            taken.clients?.sizes.map((size) => size > READ_BYTES / 2),
+            [true, true, true],
+            how,
+          );
+          // Estimates: never fewer than the lines handed; the last collection's last, once the whole
+          // file is read, exactly those.
+          for (const { counts, expected } of Object.values(taken)) {
+            let handedLines = 0;
+            for (const [i, count] of counts.entries()) {
+              handedLines += count;
+              assert.ok((expected[i] as number) >= handedLines, how);
+            }
+          }
+          assert.equal(taken.requests?.expected.at(-1), requests.length, how);
+        }
+        const described_ = (name: string) =>
+          (handed ? (taken[name]?.records ?? []) : described((content as StoreContent)[name] as CollectionBytes)).map(
+            ({ fromBytes: _, ...rest }) => rest,
+          );
+        assert.deepEqual(described_('clients'), parsed(clients as StoredRecord[]), how);
+        assert.deepEqual(described_('requests'), parsed(requests as StoredRecord[]), how);
+      }
     }
   });
 

@@ -56,6 +56,14 @@ export class RecordLines {
     this.idHash = unfilled(Uint32Array, capacity);
   }
 
+  /** Holds no line again, keeping its columns' memory for the lines to come. */
+  clear(): void {
+    this.count = 0;
+    this.orgIds.length = 0;
+    this.ids.clear();
+    this.#orgNumbers.clear();
+  }
+
   /** The number of an organisation in {@link orgIds}. */
   orgNumber(orgId: string): number {
     let number = this.#orgNumbers.get(orgId);

@@ -680,12 +680,13 @@ export class RecordTable<R extends StoredRecord> implements Collection<R> {
    * all together. Another file's are checked one by one against those before them. Answers an id
    * found twice, if any. Their declared indexes are made by a background pass that parses each once.
    */
-  adoptLines(buffers: readonly Buffer[], lines: readonly RecordLines[], checkIds: boolean): string | undefined {
+  adoptLines(buffers: readonly Buffer[], lines: readonly RecordLines[], checkIds: boolean, expectedRecords = 0): string | undefined {
     let total = 0;
     for (const part of lines) total += part.count;
     this.#freezeExports();
-    this.#reserve(this.#count + total);
-    this.#ids.reserve(this.#ids.size + total);
+    // Room for the records expected in all, when they come in parts: growing copies every column.
+    this.#reserve(Math.max(this.#count + total, expectedRecords));
+    this.#ids.reserve(Math.max(this.#ids.size + total, expectedRecords));
     const first = this.#count;
     for (let i = 0; i < lines.length; i++) {
       const duplicate = this.#adoptPart(buffers[i] as Buffer, lines[i] as RecordLines, checkIds);

@@ -9,7 +9,7 @@ import type { FieldError } from '../errors.js';
 import { StartupError } from '../errors.js';
 import { describeFileError } from '../file-errors.js';
 import { withoutByteOrderMark } from '../text-file.js';
-import { bytesOfRecords, END, parseOwnLayout, readOwnLayout } from './own-layout.js';
+import { bytesOfRecords, END, parseOwnLayout, readOwnLayout, type TakePart } from './own-layout.js';
 import type { RecordLines } from './record-lines.js';
 import type { StoredRecord } from './stored-record.js';
 
@@ -188,7 +188,13 @@ export class StoreFile implements Adapter<StoreContent> {
     return logged;
   }
 
-  async read(): Promise<StoreContent | null> {
+  /**
+   * Reads the file: null when there is none. A file the fake wrote itself, whose log says so, is
+   * read as bytes, and its parts are handed to `parts.take` as they are read (the content answered
+   * then holds none); if it turns out not to be in the fake's own layout after all, `parts.drop()`
+   * is called, and the file is read another way into the content answered.
+   */
+  async read(parts?: { take: TakePart; drop(): void }): Promise<StoreContent | null> {
     let size: number;
     let mtimeMs: number;
     try {
@@ -200,13 +206,14 @@ export class StoreFile implements Adapter<StoreContent> {
     const log = await this.#readLog({ size, mtimeMs });
     if (log?.trusted === true) {
       // The fake wrote this file, and has the changes since: its records are taken as they are.
-      const own = await this.#readOwnLayout();
+      const own = await this.#readOwnLayout(parts?.take);
       if (own !== undefined) {
         this.#logging = true;
         this.#logBytes = log.bytes;
         this.#logged = log.changes;
         return Object.fromEntries(this.#collections.map((name) => [name, { ...(own[name] ?? { parts: [] }), written: true }]));
       }
+      parts?.drop();
     }
     const content = (await this.#readChecked()) ?? (await this.#readWholeChecked());
     if (log !== undefined) {
@@ -269,9 +276,9 @@ export class StoreFile implements Adapter<StoreContent> {
   }
 
   /** The file as bytes, when it is in the fake's own layout with every line JSON (else undefined). */
-  async #readOwnLayout(): Promise<StoreContent | undefined> {
+  async #readOwnLayout(takePart?: TakePart): Promise<StoreContent | undefined> {
     try {
-      return await readOwnLayout(this.#path, this.#collections);
+      return await readOwnLayout(this.#path, this.#collections, takePart === undefined ? {} : { takePart });
     } catch (error) {
       // A line that is not JSON: the whole file is parsed, and the error says where.
       if (error instanceof SyntaxError) return undefined;

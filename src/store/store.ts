@@ -123,7 +123,16 @@ export class Store {
         ...(options.fileSystem === undefined ? {} : { fileSystem: options.fileSystem }),
         ...(options.logAboveBytes === undefined ? {} : { logAboveBytes: options.logAboveBytes }),
       });
-      const content = await file.read();
+      let tables = tablesOf(names, options.indexes);
+      // A file the fake wrote is put into the tables as it is read, while the next reads are under way.
+      const content = await file.read({
+        take: (collection, buffer, lines, expectedLines) => {
+          (tables.get(collection) as Table).adoptLines([buffer], [lines], false, expectedLines);
+        },
+        drop: () => {
+          tables = tablesOf(names, options.indexes);
+        },
+      });
       if (content !== null) {
         try {
           // Replaced by each write (a temporary file and a rename), a file the fake may not write
@@ -135,7 +144,6 @@ export class Store {
           throw new StartupError(`store file ${path} cannot be written (${why}); it was left untouched`);
         }
       }
-      const tables = tablesOf(names, options.indexes);
       if (content !== null) {
         const duplicate = loadContent(tables, content) ?? replayLog(tables, file);
         if (duplicate !== undefined) throw new StartupError(`store file ${path} holds the id ${duplicate} twice; it was left untouched`);
