@@ -104,10 +104,26 @@ function addParsedLine(lines: RecordLines, bytes: Buffer, start: number, end: nu
 /**
  * Takes a collection's part of the file as soon as it is read: a buffer and its record lines, in
  * file order, with an estimate of the collection's record lines in all (its lines so far, and as
- * many again for each as many bytes of the file left to read).
+ * many again for each as many bytes of the file left to read). The lines are cleared and used
+ * again for a later read once it returns: a taker copies what it keeps of them.
  */
 export type TakePart = (collection: string, buffer: Buffer, lines: RecordLines, expectedLines: number) => void;
-// (The lines are cleared and used again for a later read once it returns: a taker copies what it keeps.)
+
+/** A collection's lines handed to a {@link TakePart} so far, and the bytes they span. */
+interface Handed {
+  lines: number;
+  bytes: number;
+}
+
+/** The estimate a {@link TakePart} is given, once `lines` more are handed: at the rate so far for the bytes left. */
+function expectedLines(handed: Handed, lines: RecordLines, bytesLeft: number): number {
+  handed.lines += lines.count;
+  if (lines.count > 0) {
+    const last = lines.count - 1;
+    handed.bytes += (lines.offset[last] as number) + (lines.length[last] as number) - (lines.offset[0] as number);
+  }
+  return handed.lines + (handed.bytes === 0 ? 0 : Math.ceil((bytesLeft * handed.lines) / handed.bytes));
+}
 
 export interface ReadOwnLayoutOptions {
   /** Files from this size are read by worker threads. */
@@ -159,9 +175,10 @@ export async function readOwnLayout(
   };
   try {
     const content: StoreContent = {};
-    let current: { parts: Buffer[]; lines: RecordLines[] } | undefined;
-    /** The collections' parts not yet handed to `takePart`, and the lines and their bytes handed so far. */
-    const unhanded: { name: string; parts: Buffer[]; lines: RecordLines[]; handedLines: number; handedBytes: number }[] = [];
+    let current: { name: string; parts: Buffer[]; lines: RecordLines[] } | undefined;
+    /** With `takePart`: the parts of the read being scanned, handed over once it is, and what each collection was handed. */
+    let readParts: { name: string; buffer: Buffer; lines: RecordLines }[] = [];
+    const handed = new Map<string, Handed>();
     let bytesScanned = 0;
     /**
      * Lines handed over already, cleared, for the next reads: fresh columns for every read were
@@ -211,8 +228,12 @@ export async function readOwnLayout(
           if (chunkLines === undefined) {
             chunkLines = spareLines.pop() ?? new RecordLines(chunk.length >> 8);
             last.bytes = undefined;
-            current.parts.push(chunk);
-            current.lines.push(chunkLines);
+            if (takePart === undefined) {
+              current.parts.push(chunk);
+              current.lines.push(chunkLines);
+            } else {
+              readParts.push({ name: current.name, buffer: chunk, lines: chunkLines });
+            }
           }
           lineStart = readRecordLines(scanner, chunk, lineStart, lastNewline + 1, chunkLines, last);
           continue;
@@ -223,9 +244,9 @@ export async function readOwnLayout(
         if (header !== null) {
           const name = header[1] as string;
           if (Object.hasOwn(content, name) || !collections.includes(name)) return undefined;
-          current = { parts: [], lines: [] };
-          content[name] = current;
-          unhanded.push({ name, ...current, handedLines: 0, handedBytes: 0 });
+          current = { name, parts: [], lines: [] };
+          content[name] = { parts: current.parts, lines: current.lines };
+          handed.set(name, { lines: 0, bytes: 0 });
           chunkLines = undefined;
         } else if (current !== undefined && text === END) {
           ended = true;
@@ -236,26 +257,13 @@ export async function readOwnLayout(
       }
       if (takePart !== undefined) {
         bytesScanned += chunk.length - from;
-        for (const collection of unhanded) {
-          for (const [i, part] of collection.parts.entries()) {
-            const partLines = collection.lines[i] as RecordLines;
-            const lastLine = partLines.count - 1;
-            collection.handedLines += partLines.count;
-            if (lastLine >= 0) {
-              collection.handedBytes +=
-                (partLines.offset[lastLine] as number) + (partLines.length[lastLine] as number) - (partLines.offset[0] as number);
-            }
-            const bytesLeft = Math.max(0, fileBytes - bytesScanned);
-            const perByte = collection.handedBytes === 0 ? 0 : collection.handedLines / collection.handedBytes;
-            const expected = collection.handedLines + Math.ceil(bytesLeft * perByte);
-            takePart(collection.name, part, partLines, expected);
-            partLines.clear();
-            spareLines.push(partLines);
-          }
-          collection.parts.length = 0;
-          collection.lines.length = 0;
+        const bytesLeft = Math.max(0, fileBytes - bytesScanned);
+        for (const { name, buffer: part, lines } of readParts) {
+          takePart(name, part, lines, expectedLines(handed.get(name) as Handed, lines, bytesLeft));
+          lines.clear();
+          spareLines.push(lines);
         }
-        unhanded.splice(0, unhanded.length - 1);
+        readParts = [];
       }
     }
     return ended ? content : undefined;
