@@ -46,5 +46,6 @@ USER node
 HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "/app/docker/healthcheck.mjs"]
 # node is PID 1 and handles SIGTERM/SIGINT itself: it writes the store and exits 0.
-# The heap sizing the bin's shebang gives node (see src/cli.ts).
-ENTRYPOINT ["node", "--max-semi-space-size=2", "--heap-growing-percent=30", "/app/dist/cli.js"]
+# The allocator and heap sizing the bin's shebang gives node (see src/cli.ts).
+ENV MALLOC_ARENA_MAX=1
+ENTRYPOINT ["node", "--max-semi-space-size=1", "--heap-growing-percent=30", "/app/dist/cli.js"]

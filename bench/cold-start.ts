@@ -2,7 +2,7 @@
 import { withServer } from './processes.js';
 import { logProgress } from './progress.js';
 import { sendRequest } from './http-request.js';
-import { bareExpressArgs, CLIENT_BODY, fakeArgs, JSON_HEADERS } from './servers.js';
+import { bareExpressCommand, CLIENT_BODY, fakeCommand, JSON_HEADERS, type ServerCommand } from './servers.js';
 import type { BenchContext } from './settings.js';
 import { median } from './stats.js';
 
@@ -22,19 +22,19 @@ export interface ColdStartSummary {
   samples: { readyMs: number; firstCreatedMs: number }[];
 }
 
-function serverArgs(server: ColdStartServer, context: BenchContext): string[] {
+function serverCommand(server: ColdStartServer, context: BenchContext): ServerCommand {
   switch (server) {
     case 'bareExpress':
-      return bareExpressArgs();
+      return bareExpressCommand();
     case 'fakeFileStore':
-      return fakeArgs({ db: context.freshPath('cold-start') }, context.settings.fakeNodeFlags);
+      return fakeCommand({ db: context.freshPath('cold-start') }, context.settings.fakeLaunch);
     case 'fakeMemoryStore':
-      return fakeArgs({ db: 'memory' }, context.settings.fakeNodeFlags);
+      return fakeCommand({ db: 'memory' }, context.settings.fakeLaunch);
   }
 }
 
-async function startAndCreateOne(args: readonly string[]) {
-  return withServer(args, async ({ url, spawnedAt, readyMs }) => {
+async function startAndCreateOne(command: ServerCommand) {
+  return withServer(command, async ({ url, spawnedAt, readyMs }) => {
     const answer = await sendRequest(url, { method: 'POST', path: '/clients', headers: JSON_HEADERS, body: CLIENT_BODY });
     const firstCreatedMs = performance.now() - spawnedAt;
     if (answer.status !== 201) throw new Error(`first POST /clients answered ${answer.status}: ${answer.body}`);
@@ -54,7 +54,7 @@ export async function measureColdStarts(context: BenchContext): Promise<Record<C
   for (let start = 0; start < context.settings.coldStarts; start++) {
     const order = start % 2 === 0 ? SERVERS : [...SERVERS].reverse();
     for (const server of order) {
-      const { result, peakRssMb } = await startAndCreateOne(serverArgs(server, context));
+      const { result, peakRssMb } = await startAndCreateOne(serverCommand(server, context));
       samples.get(server)!.push(result);
       rss.get(server)!.push(peakRssMb);
     }

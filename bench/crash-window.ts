@@ -5,7 +5,7 @@ import { whileProbing } from './event-loop-probe.js';
 import { sendRequest, type Answer } from './http-request.js';
 import { startServer } from './processes.js';
 import { logProgress } from './progress.js';
-import { API_KEY, CLIENT_BODY, fakeArgs, JSON_HEADERS } from './servers.js';
+import { API_KEY, CLIENT_BODY, fakeCommand, JSON_HEADERS, type ServerCommand } from './servers.js';
 import type { RunContext } from './settings.js';
 
 /** Creates a second, for `CREATE_SECONDS`, each sent on time whatever the previous ones are doing. */
@@ -71,8 +71,8 @@ async function createSteadily(url: string): Promise<{ acknowledged: Acknowledged
 }
 
 /** Starts the fake, sends the creates while probing, and SIGKILLs it one second after the last 201. */
-async function createThenKill(args: readonly string[]) {
-  const server = await startServer(args);
+async function createThenKill(command: ServerCommand) {
+  const server = await startServer(command);
   try {
     const { result, longestProbeMs } = await whileProbing(server.url, () => createSteadily(server.url));
     const { acknowledged, unanswered } = result;
@@ -87,8 +87,8 @@ async function createThenKill(args: readonly string[]) {
   }
 }
 
-async function missingAfterRestart(args: readonly string[], acknowledged: readonly Acknowledged[]): Promise<Acknowledged[]> {
-  const server = await startServer(args);
+async function missingAfterRestart(command: ServerCommand, acknowledged: readonly Acknowledged[]): Promise<Acknowledged[]> {
+  const server = await startServer(command);
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const missing: Acknowledged[] = [];
@@ -120,12 +120,12 @@ async function missingAfterRestart(args: readonly string[], acknowledged: readon
 export async function measureCrashWindow(context: RunContext, storeFile: string): Promise<CrashWindowResult> {
   const db = context.freshPath('crash-window');
   await copyFile(storeFile, db);
-  const args = fakeArgs({ db, seed: 'none' }, context.settings.fakeNodeFlags);
+  const command = fakeCommand({ db, seed: 'none' }, context.settings.fakeLaunch);
   let crash: Awaited<ReturnType<typeof createThenKill>>;
   let lost: Acknowledged[];
   try {
-    crash = await createThenKill(args);
-    lost = await missingAfterRestart(args, crash.acknowledged);
+    crash = await createThenKill(command);
+    lost = await missingAfterRestart(command, crash.acknowledged);
   } finally {
     await rm(db, { force: true });
   }

@@ -4,7 +4,7 @@ import { measureLoad, type LoadRequest, type LoadResult, type LoadSettings } fro
 import { describeRound, summariseRounds, type LoadSummary } from './load-summary.js';
 import { readPeakRssMb, withServer, type RunningServer } from './processes.js';
 import { logProgress } from './progress.js';
-import { API_KEY, fakeArgs } from './servers.js';
+import { API_KEY, fakeCommand } from './servers.js';
 import type { BenchContext } from './settings.js';
 import { mean } from './stats.js';
 import { POST_CLIENT } from './throughput.js';
@@ -62,14 +62,14 @@ async function largeStoreRound(context: BenchContext) {
   // A fresh copy each round: the previous round's POSTs grew the store.
   const db = context.freshPath('large-store');
   await copyFile(context.stores.largePath, db);
-  return withServer(fakeArgs({ db, seed: 'none' }, context.settings.fakeNodeFlags), (server) =>
+  return withServer(fakeCommand({ db, seed: 'none' }, context.settings.fakeLaunch), (server) =>
     measureOnLargeStore(server, context.stores.largeIdSample, context.settings.load),
   );
 }
 
 function emptyStoreRound(context: BenchContext) {
   const db = context.freshPath('empty-store');
-  return withServer(fakeArgs({ db, seed: 'none' }, context.settings.fakeNodeFlags), ({ url }) =>
+  return withServer(fakeCommand({ db, seed: 'none' }, context.settings.fakeLaunch), ({ url }) =>
     measureLoad(url, POST_CLIENT, context.settings.load),
   );
 }

@@ -1,6 +1,7 @@
 // Server processes for the benchmark: started and stopped through the shared spawner, with peak RSS read from /proc.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { spawnServer, type ServerProcess } from '../test/support/processes.js';
+import type { ServerCommand } from './servers.js';
 
 /** A server process that printed its ready line. */
 export type RunningServer = ServerProcess;
@@ -13,13 +14,19 @@ const READY_TIMEOUT_MS = 120_000;
 const KEEP_OUTPUT_CHARS = 2000;
 
 /**
- * Spawns `node ARGS` and resolves once it prints `... listening on http://HOST:PORT`.
+ * Spawns `node ARGS` (with the command's variables added to the environment) and resolves once it
+ * prints `... listening on http://HOST:PORT`.
  *
  * @example
- * const server = await startServer(['dist/cli.js', '--port', '0', '--db', 'memory']);
+ * const server = await startServer({ args: ['dist/cli.js', '--port', '0', '--db', 'memory'] });
  */
-export function startServer(args: readonly string[]): Promise<RunningServer> {
-  return spawnServer(process.execPath, args, { readyLine: READY_LINE, readyTimeoutMs: READY_TIMEOUT_MS, keepLast: KEEP_OUTPUT_CHARS });
+export function startServer({ args, environment }: ServerCommand): Promise<RunningServer> {
+  return spawnServer(process.execPath, args, {
+    readyLine: READY_LINE,
+    readyTimeoutMs: READY_TIMEOUT_MS,
+    keepLast: KEEP_OUTPUT_CHARS,
+    ...(environment === undefined ? {} : { env: { ...process.env, ...environment } }),
+  });
 }
 
 function readStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
@@ -66,13 +73,13 @@ export function resetPeakRss(pid: number): void {
  * (SIGTERM, so that it writes its store; SIGKILL if that takes too long).
  *
  * @example
- * const { result, peakRssMb } = await withServer(args, (server) => measurePost(server.url, load));
+ * const { result, peakRssMb } = await withServer(command, (server) => measurePost(server.url, load));
  */
 export async function withServer<T>(
-  args: readonly string[],
+  command: ServerCommand,
   measure: (server: RunningServer) => Promise<T>,
 ): Promise<{ result: T; peakRssMb: number; server: RunningServer }> {
-  const server = await startServer(args);
+  const server = await startServer(command);
   try {
     const result = await measure(server);
     return { result, peakRssMb: readPeakRssMb(server.pid), server };

@@ -14,6 +14,7 @@ import type { BenchSettings } from './settings.js';
 import type { ThroughputServer } from './throughput.js';
 import { median } from './stats.js';
 import type { WebhookSummary } from './webhooks.js';
+import type { NodeLaunch } from './servers.js';
 
 /** Every figure of the groups other than scale. */
 export interface CoreResults {
@@ -409,7 +410,7 @@ export function formatTable(rows: readonly TableRow[]): string {
 export async function writeResultsFile(
   machine: MachineFacts,
   settings: BenchSettings,
-  options: { rateLimitDisabled: boolean; logLevel: string; fakeNodeFlags: readonly string[] },
+  options: { rateLimitDisabled: boolean; logLevel: string; fakeLaunch: NodeLaunch },
   results: BenchResults,
   rows: readonly TableRow[],
 ): Promise<string> {

@@ -6,7 +6,7 @@ import { measureLoad, type LoadRequest, type LoadResult } from './load.js';
 import { describeRound, summariseRounds, type LoadSummary } from './load-summary.js';
 import { withServer, type RunningServer } from './processes.js';
 import { logProgress } from './progress.js';
-import { fakeArgs, JSON_HEADERS } from './servers.js';
+import { fakeCommand, JSON_HEADERS } from './servers.js';
 import type { BenchContext } from './settings.js';
 import { median } from './stats.js';
 import { POST_CLIENT } from './throughput.js';
@@ -51,7 +51,7 @@ export async function measureRequestCreates(context: BenchContext): Promise<Reco
   for (let round = 0; round < context.settings.rounds; round++) {
     for (const kind of round % 2 === 0 ? KINDS : [...KINDS].reverse()) {
       const { result } = await withServer(
-        fakeArgs({ db: context.freshPath(`create-${kind}`) }, context.settings.fakeNodeFlags),
+        fakeCommand({ db: context.freshPath(`create-${kind}`) }, context.settings.fakeLaunch),
         ({ url }) => measureLoad(url, LOADS[kind], context.settings.load),
       );
       rounds.get(kind)!.push(result);
@@ -140,7 +140,7 @@ export async function measureExpiry(context: BenchContext): Promise<ExpirySummar
   const samplesMs: number[] = [];
   for (let i = 0; i < context.settings.expirySamples; i++) {
     const { result } = await withServer(
-      fakeArgs({ db: context.freshPath('expiry'), seed: 'none' }, context.settings.fakeNodeFlags),
+      fakeCommand({ db: context.freshPath('expiry'), seed: 'none' }, context.settings.fakeLaunch),
       timeOneExpiry,
     );
     samplesMs.push(result);

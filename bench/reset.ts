@@ -3,7 +3,7 @@ import { Agent } from 'node:http';
 import { sendRequest } from './http-request.js';
 import { withServer, type RunningServer } from './processes.js';
 import { logProgress } from './progress.js';
-import { fakeArgs } from './servers.js';
+import { fakeCommand, type ServerCommand } from './servers.js';
 import type { BenchContext } from './settings.js';
 import { percentile } from './stats.js';
 
@@ -49,12 +49,12 @@ async function timeResets(server: RunningServer, count: number): Promise<number[
   }
 }
 
-function seededArgs(context: BenchContext, seed: string): string[] {
-  return fakeArgs({ db: context.freshPath('reset'), seed }, context.settings.fakeNodeFlags);
+function seededCommand(context: BenchContext, seed: string): ServerCommand {
+  return fakeCommand({ db: context.freshPath('reset'), seed }, context.settings.fakeLaunch);
 }
 
 async function measureResets(context: BenchContext, seed: string, clients: number, count: number): Promise<ResetSummary> {
-  const { result, peakRssMb, server } = await withServer(seededArgs(context, seed), (s) => timeResets(s, count));
+  const { result, peakRssMb, server } = await withServer(seededCommand(context, seed), (s) => timeResets(s, count));
   const summary = {
     clients,
     p50Ms: percentile(result, 50),

@@ -1,6 +1,8 @@
 // `npm run bench [-- --quick] [--scale] [--scale-sizes N,N]`: measures athenty-fake against a bare Express app, prints one table, writes bench/results/latest.json.
-// Every athenty-fake process of the run gets the node flags the bin's shebang gives it, or those of
-// BENCH_FAKE_NODE_FLAGS (e.g. "--max-semi-space-size=4"; "" for none) to compare GC settings.
+// Every athenty-fake process of the run is started as the bin's shebang starts it (environment
+// variables and node flags), or with BENCH_FAKE_ENV's variables (e.g. "MALLOC_ARENA_MAX=2"; "" for
+// none) and BENCH_FAKE_NODE_FLAGS's flags (e.g. "--max-semi-space-size=4"; "" for none) instead,
+// to compare allocator and GC settings.
 import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,7 +26,7 @@ import {
 import { measureResetLatency } from './reset.js';
 import { measureExpiry, measureRequestCreates } from './requests.js';
 import { measureScale } from './scale.js';
-import { FAKE_LOG_LEVEL } from './servers.js';
+import { FAKE_LOG_LEVEL, type NodeLaunch } from './servers.js';
 import {
   benchSettings,
   createRunContext,
@@ -47,32 +49,58 @@ function readChoices(): BenchChoices & { scaleOnly: boolean } {
   if (sizes !== undefined && !sizes.every((size) => Number.isInteger(size) && size > 0)) {
     throw new Error(`--scale-sizes takes whole numbers of clients separated by commas, e.g. 100000,1000000; got ${values['scale-sizes']}`);
   }
-  const fakeNodeFlags =
-    process.env.BENCH_FAKE_NODE_FLAGS === undefined
-      ? shippedNodeFlags()
-      : process.env.BENCH_FAKE_NODE_FLAGS.split(/\s+/).filter((flag) => flag !== '');
-  return { quick: values.quick, scaleOnly: values.scale, fakeNodeFlags, ...(sizes === undefined ? {} : { scaleSizes: sizes }) };
+  const shipped = shippedLaunch();
+  const { BENCH_FAKE_ENV: environment, BENCH_FAKE_NODE_FLAGS: flags } = process.env;
+  const fakeLaunch = {
+    environment: environment === undefined ? shipped.environment : assignmentsOf(words(environment), 'BENCH_FAKE_ENV'),
+    flags: flags === undefined ? shipped.flags : words(flags),
+  };
+  return { quick: values.quick, scaleOnly: values.scale, fakeLaunch, ...(sizes === undefined ? {} : { scaleSizes: sizes }) };
 }
 
-/** The node flags the bin runs with, from the shebang of the build (`#!/usr/bin/env -S node FLAGS`): the bench measures the fake as shipped. */
-function shippedNodeFlags(): string[] {
+function words(text: string): string[] {
+  return text.split(/\s+/).filter((word) => word !== '');
+}
+
+/** `NAME=VALUE` words as variables; any other word is an error naming `source`. */
+function assignmentsOf(assignments: readonly string[], source: string): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const assignment of assignments) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(assignment);
+    if (match === null) throw new Error(`${source} takes NAME=VALUE words separated by spaces; got ${assignment}`);
+    environment[match[1] as string] = match[2] as string;
+  }
+  return environment;
+}
+
+/**
+ * How the bin starts node, from the shebang of the build (`#!/usr/bin/env -S [NAME=VALUE ...] node
+ * FLAGS`): the bench measures the fake as shipped.
+ */
+function shippedLaunch(): NodeLaunch {
   const shebang = readFileSync(new URL('../dist/cli.js', import.meta.url), 'utf8').split('\n', 1)[0] ?? '';
-  return shebang
-    .replace(/^#!\/usr\/bin\/env (-S )?node/, '')
-    .split(/\s+/)
-    .filter((flag) => flag !== '');
+  const parts = words(shebang.replace(/^#!\/usr\/bin\/env( -S)?/, ''));
+  const node = parts.indexOf('node');
+  if (node === -1) throw new Error(`the shebang of dist/cli.js runs no node: ${shebang}`);
+  return { environment: assignmentsOf(parts.slice(0, node), 'the shebang of dist/cli.js'), flags: parts.slice(node + 1) };
+}
+
+function describeLaunch({ environment, flags }: NodeLaunch): string {
+  const variables = Object.entries(environment).map(([name, value]) => `${name}=${value}`);
+  const from = (variable: string): string => (process.env[variable] === undefined ? "the bin's" : variable);
+  return (
+    `${variables.length === 0 ? 'no environment variables' : `${variables.join(' ')} (${from('BENCH_FAKE_ENV')})`} and ` +
+    `${flags.length === 0 ? 'no node flags' : `node flags ${flags.join(' ')} (${from('BENCH_FAKE_NODE_FLAGS')})`}`
+  );
 }
 
 function describeRun(settings: BenchSettings, scaleOnly: boolean): string {
   const { connections, durationSeconds, warmupSeconds } = settings.load;
-  const flags =
-    settings.fakeNodeFlags.length === 0
-      ? 'no node flags'
-      : `node flags ${settings.fakeNodeFlags.join(' ')} (${process.env.BENCH_FAKE_NODE_FLAGS === undefined ? "the bin's" : 'BENCH_FAKE_NODE_FLAGS'})`;
+  const launch = describeLaunch(settings.fakeLaunch);
   return (
     `${settings.quick ? 'quick' : 'full'} run${scaleOnly ? ' of the scale group alone' : ''}: ${connections} connections, ${warmupSeconds} s warm-up + ` +
     `${durationSeconds} s per measurement, ${settings.rounds} rounds; scale group at ${settings.scaleSizes.join(', ')} clients; ` +
-    `athenty-fake runs with --log-level ${FAKE_LOG_LEVEL}, --rate-limit 0 and ${flags}`
+    `athenty-fake runs with --log-level ${FAKE_LOG_LEVEL}, --rate-limit 0, ${launch}`
   );
 }
 
@@ -149,7 +177,7 @@ async function main(): Promise<void> {
   try {
     const results = await measureAll(settings, scaleOnly, workDir);
     const rows = tableRows(results, settings);
-    const options = { rateLimitDisabled: true, logLevel: FAKE_LOG_LEVEL, fakeNodeFlags: settings.fakeNodeFlags };
+    const options = { rateLimitDisabled: true, logLevel: FAKE_LOG_LEVEL, fakeLaunch: settings.fakeLaunch };
     const file = await writeResultsFile(machine, settings, options, results, rows);
     process.stdout.write(formatReport(machine, run, rows, countUnexpectedAnswers(results), file));
   } finally {

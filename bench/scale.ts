@@ -14,7 +14,7 @@ import {
   type OperationTiming,
   type ResetTimings,
 } from './scale-operations.js';
-import { API_KEY, CLIENT_BODY, fakeArgs, JSON_HEADERS } from './servers.js';
+import { API_KEY, CLIENT_BODY, fakeCommand, JSON_HEADERS, type ServerCommand } from './servers.js';
 import type { RunContext } from './settings.js';
 import { spreadSample, writeClientsFile } from './store-file.js';
 import { measureCreatesOnStore, type CreatesOnStore } from './throughput.js';
@@ -79,13 +79,13 @@ function mixedLoad(ids: readonly string[]): LoadRequest {
  * checks a file it did not write itself in full once (it then notes in its log that it has). That
  * first start is returned apart.
  */
-async function measureStartups(args: readonly string[], clients: number): Promise<{ firstStartMs: number; startupMs: number[] }> {
-  const first = await startServer(args);
+async function measureStartups(command: ServerCommand, clients: number): Promise<{ firstStartMs: number; startupMs: number[] }> {
+  const first = await startServer(command);
   await first.stop();
   logProgress(`  first start on the file the bench wrote (checked in full): ${first.readyMs.toFixed(0)} ms`);
   const startupMs: number[] = [];
   for (let start = 0; start < STARTS; start++) {
-    const server = await startServer(args);
+    const server = await startServer(command);
     startupMs.push(server.readyMs);
     await server.stop();
   }
@@ -119,14 +119,14 @@ async function measureSize(context: RunContext, clients: number): Promise<ScaleS
   const ids = spreadSample(await writeClientsFile(file, clients, SMALL_ORG_CLIENTS), context.settings.idSampleSize);
   const db = context.freshPath(`scale-db-${clients}`);
   await copyFile(file, db);
-  const args = fakeArgs({ db, seed: 'none' }, context.settings.fakeNodeFlags);
+  const command = fakeCommand({ db, seed: 'none' }, context.settings.fakeLaunch);
   try {
-    const { firstStartMs, startupMs } = await measureStartups(args, clients);
-    const { result: onStore } = await withServer(args, (server) => measureOnStore(server, clients, ids, context, file));
+    const { firstStartMs, startupMs } = await measureStartups(command, clients);
+    const { result: onStore } = await withServer(command, (server) => measureOnStore(server, clients, ids, context, file));
     await rm(db, { force: true });
     logProgress(`  resets, on a fake seeded with the ${clients} clients`);
     const resetDb = context.freshPath(`scale-reset-${clients}`);
-    const seeded = fakeArgs({ db: resetDb, seed: file }, context.settings.fakeNodeFlags);
+    const seeded = fakeCommand({ db: resetDb, seed: file }, context.settings.fakeLaunch);
     const { result: resets } = await withServer(seeded, (server) => timeResets(server.url, samplesOf(context)));
     await rm(resetDb, { force: true });
     const crashWindow = await measureCrashWindow(context, file);

@@ -26,23 +26,40 @@ export interface FakeStore {
   seed?: string;
 }
 
-/**
- * Arguments for `node` to run athenty-fake quietly on a free port, without rate limiting, with the
- * run's node flags (`BENCH_FAKE_NODE_FLAGS`) before the script.
- *
- * @example
- * const args = fakeArgs({ db: 'memory' }, ['--max-semi-space-size=2']);
- */
-export function fakeArgs(store: FakeStore, nodeFlags: readonly string[]): string[] {
-  return [
-    ...nodeFlags,
-    CLI,
-    ...['--port', '0', '--host', '127.0.0.1', '--log-level', FAKE_LOG_LEVEL, '--rate-limit', '0', '--db', store.db],
-    ...(store.seed === undefined ? [] : ['--seed', store.seed]),
-  ];
+/** How node is started for athenty-fake: variables added to its environment, and its flags. */
+export interface NodeLaunch {
+  environment: Readonly<Record<string, string>>;
+  flags: readonly string[];
 }
 
-/** Arguments for `node` to run the bare Express app. */
-export function bareExpressArgs(): string[] {
-  return [BARE_EXPRESS];
+/** A server the bench spawns with `node`: its arguments, and variables added to the bench's environment. */
+export interface ServerCommand {
+  args: readonly string[];
+  environment?: Readonly<Record<string, string>>;
+}
+
+/**
+ * athenty-fake, quiet on a free port, without rate limiting, started as the run says
+ * (`BENCH_FAKE_ENV`, `BENCH_FAKE_NODE_FLAGS`, or the bin's shebang), with `extraArgs` after the
+ * store's.
+ *
+ * @example
+ * const command = fakeCommand({ db: 'memory' }, { environment: { MALLOC_ARENA_MAX: '1' }, flags: ['--max-semi-space-size=1'] });
+ */
+export function fakeCommand(store: FakeStore, launch: NodeLaunch, extraArgs: readonly string[] = []): ServerCommand {
+  return {
+    args: [
+      ...launch.flags,
+      CLI,
+      ...['--port', '0', '--host', '127.0.0.1', '--log-level', FAKE_LOG_LEVEL, '--rate-limit', '0', '--db', store.db],
+      ...(store.seed === undefined ? [] : ['--seed', store.seed]),
+      ...extraArgs,
+    ],
+    environment: launch.environment,
+  };
+}
+
+/** The bare Express app, with node's defaults and the bench's environment. */
+export function bareExpressCommand(): ServerCommand {
+  return { args: [BARE_EXPRESS] };
 }

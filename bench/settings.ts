@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { LoadSettings } from './load.js';
+import type { NodeLaunch } from './servers.js';
 
 /** Sizes, durations and repetitions of one run. */
 export interface BenchSettings {
@@ -20,8 +21,8 @@ export interface BenchSettings {
   expirySamples: number;
   /** Store sizes of the scale group, smallest first. */
   scaleSizes: readonly number[];
-  /** Node flags every athenty-fake process runs with (before the script), e.g. a GC setting to compare. */
-  fakeNodeFlags: readonly string[];
+  /** How every athenty-fake process is started: environment variables and node flags, e.g. GC settings to compare. */
+  fakeLaunch: NodeLaunch;
 }
 
 /** What the command line and the environment choose. */
@@ -29,16 +30,16 @@ export interface BenchChoices {
   quick: boolean;
   /** Overrides the scale group's sizes. */
   scaleSizes?: readonly number[];
-  fakeNodeFlags: readonly string[];
+  fakeLaunch: NodeLaunch;
 }
 
 /**
  * The settings of a full run, or of a `--quick` one (its scale group at 100,000 clients only).
  *
  * @example
- * const settings = benchSettings({ quick: true, fakeNodeFlags: [] });
+ * const settings = benchSettings({ quick: true, fakeLaunch: { environment: {}, flags: [] } });
  */
-export function benchSettings({ quick, scaleSizes, fakeNodeFlags }: BenchChoices): BenchSettings {
+export function benchSettings({ quick, scaleSizes, fakeLaunch }: BenchChoices): BenchSettings {
   return {
     quick,
     load: quick ? { connections: 10, durationSeconds: 3, warmupSeconds: 1 } : { connections: 10, durationSeconds: 10, warmupSeconds: 2 },
@@ -50,7 +51,7 @@ export function benchSettings({ quick, scaleSizes, fakeNodeFlags }: BenchChoices
     idSampleSize: 1_000,
     expirySamples: quick ? 3 : 5,
     scaleSizes: [...(scaleSizes ?? (quick ? [100_000] : [100_000, 1_000_000]))].sort((a, b) => a - b),
-    fakeNodeFlags,
+    fakeLaunch,
   };
 }
 

@@ -4,7 +4,7 @@ import { measureLoad, type LoadRequest, type LoadResult } from './load.js';
 import { describeRound, summariseRounds, type LoadSummary } from './load-summary.js';
 import { withServer } from './processes.js';
 import { logProgress } from './progress.js';
-import { bareExpressArgs, CLIENT_BODY, fakeArgs, JSON_HEADERS } from './servers.js';
+import { bareExpressCommand, CLIENT_BODY, fakeCommand, JSON_HEADERS, type ServerCommand } from './servers.js';
 import type { RunContext } from './settings.js';
 
 /** The servers compared. */
@@ -21,14 +21,14 @@ export const POST_CLIENT: LoadRequest = {
   expectedStatus: 201,
 };
 
-function serverArgs(server: ThroughputServer, context: RunContext): string[] {
+function serverCommand(server: ThroughputServer, context: RunContext): ServerCommand {
   switch (server) {
     case 'bareExpress':
-      return bareExpressArgs();
+      return bareExpressCommand();
     case 'fakeFileStore':
-      return fakeArgs({ db: context.freshPath('post-file') }, context.settings.fakeNodeFlags);
+      return fakeCommand({ db: context.freshPath('post-file') }, context.settings.fakeLaunch);
     case 'fakeMemoryStore':
-      return fakeArgs({ db: 'memory' }, context.settings.fakeNodeFlags);
+      return fakeCommand({ db: 'memory' }, context.settings.fakeLaunch);
   }
 }
 
@@ -49,7 +49,7 @@ export async function measureThroughput(context: RunContext): Promise<Record<Thr
   );
   for (let round = 0; round < context.settings.rounds; round++) {
     for (const server of orderOfRound(round)) {
-      const { result, peakRssMb } = await withServer(serverArgs(server, context), ({ url }) =>
+      const { result, peakRssMb } = await withServer(serverCommand(server, context), ({ url }) =>
         measureLoad(url, POST_CLIENT, context.settings.load),
       );
       const entry = results.get(server)!;
@@ -88,16 +88,16 @@ export async function measureCreatesOnStore(context: RunContext, storeFile: stri
     bareExpress: { rounds: [] as LoadResult[], rss: [] as number[] },
     fake: { rounds: [] as LoadResult[], rss: [] as number[] },
   };
-  const argsOf = async (server: keyof CreatesOnStore): Promise<string[]> => {
-    if (server === 'bareExpress') return bareExpressArgs();
+  const commandOf = async (server: keyof CreatesOnStore): Promise<ServerCommand> => {
+    if (server === 'bareExpress') return bareExpressCommand();
     const db = context.freshPath('creates-on-store');
     await copyFile(storeFile, db);
-    return fakeArgs({ db, seed: 'none' }, context.settings.fakeNodeFlags);
+    return fakeCommand({ db, seed: 'none' }, context.settings.fakeLaunch);
   };
   for (let round = 0; round < context.settings.rounds; round++) {
     const order: (keyof CreatesOnStore)[] = round % 2 === 0 ? ['bareExpress', 'fake'] : ['fake', 'bareExpress'];
     for (const server of order) {
-      const { result, peakRssMb } = await withServer(await argsOf(server), ({ url, pid }) =>
+      const { result, peakRssMb } = await withServer(await commandOf(server), ({ url, pid }) =>
         measureLoad(url, POST_CLIENT, context.settings.load, pid),
       );
       runs[server].rounds.push(result);

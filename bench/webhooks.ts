@@ -7,7 +7,7 @@ import { measureLoad, type LoadResult } from './load.js';
 import { describeRound, summariseRounds, type LoadSummary } from './load-summary.js';
 import { withServer } from './processes.js';
 import { logProgress } from './progress.js';
-import { fakeArgs } from './servers.js';
+import { fakeCommand } from './servers.js';
 import type { BenchContext } from './settings.js';
 import { percentile } from './stats.js';
 import { POST_CLIENT } from './throughput.js';
@@ -69,8 +69,8 @@ export async function measureWebhooks(context: BenchContext): Promise<WebhookSum
     const { load } = context.settings;
     for (let round = 0; round < context.settings.rounds; round++) {
       for (const kind of round % 2 === 0 ? (['without', 'with'] as const) : (['with', 'without'] as const)) {
-        const args = [...fakeArgs({ db: 'memory' }, context.settings.fakeNodeFlags), ...(kind === 'with' ? ['--webhook', url] : [])];
-        const { result } = await withServer(args, async (server) => {
+        const command = fakeCommand({ db: 'memory' }, context.settings.fakeLaunch, kind === 'with' ? ['--webhook', url] : []);
+        const { result } = await withServer(command, async (server) => {
           await measureLoad(server.url, POST_CLIENT, { ...load, durationSeconds: load.warmupSeconds, warmupSeconds: 0 });
           // Only the events of the measured seconds count, each of them: the run waits for the last.
           receiver.send({ since: Date.now() });

@@ -187,13 +187,15 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
     await assert.rejects(fetch(`${fake.url}/__admin/health`), 'the port is closed');
   });
 
-  it("the installed bin, run through its shebang, has the shebang's node flags, and exits 0 on SIGTERM", async () => {
+  it("the installed bin, run through its shebang, has the shebang's environment and node flags, and exits 0 on SIGTERM", async () => {
     const fake = await startServing(join(project, 'node_modules', '.bin', 'athenty-fake'), ['--port', '0', '--db', 'memory'], project);
     started.push(fake);
     if (process.platform === 'linux') {
       // env runs node in its own place: the pid is node's.
       const command = readFileSync(`/proc/${fake.pid}/cmdline`, 'utf8').split('\0');
-      assert.deepEqual(command.slice(1, 3), ['--max-semi-space-size=2', '--heap-growing-percent=30']);
+      assert.deepEqual(command.slice(1, 3), ['--max-semi-space-size=1', '--heap-growing-percent=30']);
+      const environment = readFileSync(`/proc/${fake.pid}/environ`, 'utf8').split('\0');
+      assert.ok(environment.includes('MALLOC_ARENA_MAX=1'), 'MALLOC_ARENA_MAX=1 in the environment');
     }
     await createAndRead(fake.url);
     fake.child.kill('SIGTERM');
