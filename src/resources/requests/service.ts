@@ -146,12 +146,16 @@ export function createRequestsService(parts: ResourceParts): RequestsService {
   function runExpiry(): void {
     expiryTask = undefined;
     const now = nowIso();
+    // One pass finds those due and the next expiry: each read parses the record from its bytes.
     // ISO 8601 UTC with milliseconds: text order is time order.
-    const expired = requests
-      .all()
-      .filter((r) => isOpen(r.status) && r.expiresAt <= now)
-      .map((r) => withStatus(r, 'expired', now));
-    armExpiry();
+    const expired: RequestRecord[] = [];
+    let next: string | undefined;
+    for (const record of requests.all()) {
+      if (!isOpen(record.status)) continue;
+      if (record.expiresAt <= now) expired.push(withStatus(record, 'expired', now));
+      else if (next === undefined || record.expiresAt < next) next = record.expiresAt;
+    }
+    if (next !== undefined) armExpiryAt(next);
     if (expired.length === 0) return;
     events
       .commit(
