@@ -1,6 +1,6 @@
 // POST /__admin/reset: back to the seeded state, whole or for one organisation, written before it answers.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { validationError } from './support/envelopes.js';
@@ -10,6 +10,18 @@ import { rateHeaders } from './support/http.js';
 import { tempDir } from './support/temp-dir.js';
 
 const START = '2026-04-01T08:00:00.000Z';
+const RESET_PARTS = [
+  'clients',
+  'requests',
+  'webhooks',
+  'webhookEvents',
+  'webhookDeliveries',
+  'journal',
+  'faults',
+  'rateLimits',
+  'clock',
+  'ids',
+];
 
 describe('POST /__admin/reset', () => {
   it('restores the seed, clears journal and counters, restores start-up faults, the clock and the id sequence', async (t) => {
@@ -53,6 +65,35 @@ describe('POST /__admin/reset', () => {
     assert.equal((await fake.call('GET', '/clients', { key: KEYS.globex })).body.pagination.total, 0);
     // The id sequence starts over: the same first create gets the same id again.
     assert.equal((await fake.create({ nameFirst: 'A' })).body.id, firstId);
+  });
+
+  it('leaves the store file as it is when nothing changed since the last reset, and writes it again after a change', async (t) => {
+    const db = join(tempDir(), 'db.json');
+    const fake = await withFake(t, { db });
+    const seeded = { clients: 2, requests: 0, webhooks: 0, webhookEvents: 0, webhookDeliveries: 0 };
+    // Each write replaces the file (a temporary file renamed over it): a new inode.
+    const written = (): string => {
+      const { ino, mtimeMs } = statSync(db);
+      return `${ino} ${mtimeMs}`;
+    };
+    assert.deepEqual((await fake.call('POST', '/__admin/reset')).body, { reset: RESET_PARTS, ...seeded });
+    const afterFirst = written();
+
+    assert.deepEqual((await fake.call('POST', '/__admin/reset')).body, { reset: RESET_PARTS, ...seeded });
+    assert.equal(written(), afterFirst);
+
+    const created = (await fake.create({ nameFirst: 'Gone after the reset' })).body.id;
+    assert.deepEqual((await fake.call('POST', '/__admin/reset')).body, { reset: RESET_PARTS, ...seeded });
+    const afterChange = written();
+    assert.notEqual(afterChange, afterFirst);
+    assert.deepEqual(
+      JSON.parse(readFileSync(db, 'utf8')).clients.map((c: { id: string }) => c.id),
+      [...SEEDED_IDS],
+    );
+    assert.equal((await fake.call('GET', `/clients/${created}`, { key: KEYS.acme })).status, 404);
+
+    assert.deepEqual((await fake.call('POST', '/__admin/reset')).body, { reset: RESET_PARTS, ...seeded });
+    assert.equal(written(), afterChange);
   });
 
   it('?orgId= resets only that organisation: its clients, journal entries and rate-limit counts', async (t) => {

@@ -85,6 +85,10 @@ export class Store {
   readonly #file: FileParts | undefined;
   /** The seed, per table: a snapshot of the table as the seed's records left it (it shares their bytes). */
   readonly #seeded = new Map<Table, TableSnapshot<StoredRecord>>();
+  /** How many changes (applied, replaced or restored) the tables have taken, failed ones included. */
+  #changeCount = 0;
+  /** {@link #changeCount} when a whole restore of the seed was last written; a restore with none since has nothing to do. */
+  #restoredAtChange: number | undefined;
 
   private constructor(tables: ReadonlyMap<string, Table>, file: FileParts | undefined) {
     this.#tables = tables;
@@ -217,6 +221,7 @@ export class Store {
         throw new Error(`${change.collection} has no record ${id} to ${'remove' in change ? 'remove' : 'update'}`);
       }
     }
+    this.#changeCount++;
     const undos = applyAll(changes, (change) => {
       const table = this.#table(change.collection);
       if ('insert' in change) return table.insert(change.insert, JSON.stringify(change.insert));
@@ -250,6 +255,7 @@ export class Store {
         ids.add(record.id);
       }
     }
+    this.#changeCount++;
     const undos = applyAll(plan, ({ table, given }) => {
       const undo = table.replace(given, orgId);
       if (options.seed === true && orgId === undefined) this.#seeded.set(table, table.snapshot());
@@ -261,7 +267,9 @@ export class Store {
   /**
    * Restores the seed (or, with `orgId`, that organisation's part of it) that {@link replace} kept
    * for every collection, touching only the records changed since (nothing when nothing changed),
-   * and writes the file before resolving.
+   * and writes the file before resolving. A whole restore with no change since the last one, which
+   * was written, leaves memory and the file as they are (it only waits for a write that failed to
+   * be tried again): tests reset between tests that often change nothing.
    */
   async restoreSeed(orgId?: string): Promise<void> {
     const plan = [...this.#tables.values()].map((table) => {
@@ -269,8 +277,12 @@ export class Store {
       if (snapshot === undefined) throw new Error(`no seed is kept for ${table.name}`);
       return { table, snapshot };
     });
+    if (orgId === undefined && this.#restoredAtChange === this.#changeCount) return this.flush();
+    const change = ++this.#changeCount;
     const undos = applyAll(plan, ({ table, snapshot }) => table.restore(snapshot, orgId));
     await this.#writeNow(undos);
+    // Once written, and only if nothing changed meanwhile, the tables are the seed as the file holds it.
+    if (orgId === undefined && this.#changeCount === change) this.#restoredAtChange = change;
   }
 
   /** Writes the changes made now, undoing them (last first) if the write fails. */
