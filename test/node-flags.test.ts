@@ -52,4 +52,13 @@ describe('node flags', () => {
     const env = dockerEnv(dockerfile);
     for (const assignment of environment) assert.ok(env.includes(assignment), `ENV ${assignment} in the Dockerfile`);
   });
+
+  it("the image's code cache is made under the same flags (V8 refuses one made under others)", () => {
+    const instructions = read('Dockerfile').replace(/\\\n/g, ' ').split('\n');
+    const warmUp = instructions.filter((line) => line.startsWith('RUN ') && line.includes('dist/cli.js'));
+    assert.equal(warmUp.length, 1, 'one RUN that starts the bin');
+    const words = (warmUp[0] as string).split(/\s+/);
+    // Up to the script: the words after it are the CLI's own options.
+    assert.deepEqual(flagsOf(words.slice(0, words.indexOf('dist/cli.js'))), flags);
+  });
 });

@@ -304,6 +304,14 @@ async function main(): Promise<void> {
     return 'index.html and the panel modules answer 200';
   });
 
+  await checkOn(first, "the image carries the bin's code cache, made for its node", async (c) => {
+    const node = await docker('exec', c.name, 'node', '-p', 'process.version + "-" + process.arch');
+    const caches = (await docker('exec', c.name, 'ls', '/app/dist')).split('\n').filter((name) => name.endsWith('.v8cache'));
+    assert.equal(caches.length, 1, `one cache in /app/dist, found: ${caches.join(', ')}`);
+    assert.ok(caches[0]?.endsWith(`.${node}.v8cache`), `${caches[0]} is made for ${node}`);
+    return caches[0];
+  });
+
   await checkOn(first, "the compose recipe's healthcheck command exits 0 in the container", async (c) => {
     const test: unknown = readYaml(COMPOSE_RECIPE).services['athenty-fake'].healthcheck.test;
     assert.ok(Array.isArray(test) && test[0] === 'CMD', `expected an exec-form ["CMD", ...] test, got ${JSON.stringify(test)}`);
