@@ -6,9 +6,12 @@
 //
 // The cache is written once a start has run for a second (by then the server and its first answers
 // are compiled; a `--help`, or a start that fails, writes none). Its name holds the bundle's digest,
-// Node's version and the architecture; V8 refuses a cache made under other node flags, and the next
-// start that runs for a second writes it again. A package folder that cannot be written (a global
-// install by another user) keeps no cache: the CLI then starts as it did without one.
+// Node's version, the architecture and a digest of the node flags (V8 refuses a cache made under
+// other flags, so the bin's shebang, a plain `node dist/cli.js` and a profiling run each keep their
+// own). A cache V8 refuses all the same is written again by the next start that runs for a second.
+// A package folder that cannot be written (a global install by another user) keeps no cache: the
+// CLI then starts as it did without one.
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { runWithCodeCache } from './code-cache.js';
 
@@ -17,8 +20,15 @@ declare const BUNDLE_DIGEST: string;
 
 const WRITE_CACHE_AFTER_MS = 1_000;
 
+const flags = createHash('sha256')
+  .update([...process.execArgv, process.env.NODE_OPTIONS ?? ''].join('\n'))
+  .digest('hex')
+  .slice(0, 8);
+
 runWithCodeCache({
   script: fileURLToPath(new URL('./cli-bundle.cjs', import.meta.url)),
-  cache: fileURLToPath(new URL(`./cli-bundle.${BUNDLE_DIGEST.slice(0, 16)}.${process.version}-${process.arch}.v8cache`, import.meta.url)),
+  cache: fileURLToPath(
+    new URL(`./cli-bundle.${BUNDLE_DIGEST.slice(0, 16)}.${process.version}-${process.arch}.${flags}.v8cache`, import.meta.url),
+  ),
   writeWhen: (write) => setTimeout(write, WRITE_CACHE_AFTER_MS).unref(),
 });

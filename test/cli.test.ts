@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { OPTIONS } from '../src/config.js';
 import { runCli, startCli } from './support/cli.js';
+import { ENVELOPES } from './support/envelopes.js';
 import { KEYS } from './support/fixture-keys.js';
 import { call } from './support/http.js';
 import { tempDir } from './support/temp-dir.js';
@@ -13,6 +14,25 @@ import { tempDir } from './support/temp-dir.js';
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 describe('athenty-fake CLI', () => {
+  it('decodes a UTF-16 body and answers 415 to other charsets (the bundle leaves out the double-byte tables)', async (t) => {
+    const cli = await startCli(['--port', '0', '--db', 'memory', '--log-level', 'warn']);
+    t.after(() => cli.stop());
+    const post = (text: string, encoding: BufferEncoding, charset: string) =>
+      fetch(`${cli.url}/clients`, {
+        method: 'POST',
+        headers: { 'X-Api-Key': KEYS.acme, 'Content-Type': `application/json; charset=${charset}` },
+        body: Buffer.from(text, encoding),
+      });
+    const utf16 = await post('{"nameFirst":"J\u00e4ne"}', 'utf16le', 'utf-16le');
+    assert.equal(utf16.status, 201);
+    assert.equal(((await utf16.json()) as { nameFirst: string }).nameFirst, 'J\u00e4ne');
+    for (const charset of ['gbk', 'shift_jis', 'big5', 'euc-kr', 'latin1']) {
+      const refused = await post('{"nameFirst":"Jane"}', 'utf8', charset);
+      assert.deepEqual([refused.status, await refused.json()], [415, ENVELOPES.UNSUPPORTED_MEDIA_TYPE], charset);
+    }
+    assert.equal(await cli.stop(), 0);
+  });
+
   it('prints exactly one ready line on stdout and the keys on stderr, serves, and stops with 0 on SIGTERM', async () => {
     const dir = tempDir();
     const cli = await startCli(['--port', '0'], {}, dir);

@@ -144,7 +144,10 @@ describe('the bin', () => {
     const first = await spawnServer(process.execPath, [join(dist, 'cli.js'), '--port', '0', '--db', 'memory', '--log-level', 'warn']);
     t.after(() => first.stop());
     const name = await appearing;
-    assert.match(name, new RegExp(`^cli-bundle\\.[0-9a-f]{16}\\.${process.version.replaceAll('.', '\\.')}-${process.arch}\\.v8cache$`));
+    assert.match(
+      name,
+      new RegExp(`^cli-bundle\\.[0-9a-f]{16}\\.${process.version.replaceAll('.', '\\.')}-${process.arch}\\.[0-9a-f]{8}\\.v8cache$`),
+    );
     assert.deepEqual(cachesIn(dist), [name]);
     assert.ok(statSync(join(dist, name)).size > 0);
     assert.equal(await first.stop(), 0);

@@ -308,7 +308,7 @@ async function main(): Promise<void> {
     const node = await docker('exec', c.name, 'node', '-p', 'process.version + "-" + process.arch');
     const caches = (await docker('exec', c.name, 'ls', '/app/dist')).split('\n').filter((name) => name.endsWith('.v8cache'));
     assert.equal(caches.length, 1, `one cache in /app/dist, found: ${caches.join(', ')}`);
-    assert.ok(caches[0]?.endsWith(`.${node}.v8cache`), `${caches[0]} is made for ${node}`);
+    assert.ok(caches[0]?.includes(`.${node}.`), `${caches[0]} is made for ${node}`);
     return caches[0];
   });
 
