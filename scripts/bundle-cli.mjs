@@ -40,7 +40,7 @@ const withoutDoubleByteTables = {
 // cache (see there): vm.Script takes a script, not an ES module. `import.meta` has no CommonJS
 // equivalent, so the two uses of it are given the bundle's own. Whitespace is left out (names are
 // kept, for stack traces): the bin reads the whole file at every start, on the bench's machine at
-// about 12 ms a megabyte. With both, spawn to the ready line went from 264 to 244 ms (medians of 21
+// about 14 ms a megabyte. With both, spawn to the ready line went from 264 to 244 ms (medians of 21
 // interleaved starts, the code cache in use; bare Express 221 ms).
 await build({
   entryPoints: [new URL('../src/cli.ts', import.meta.url).pathname],
