@@ -8,7 +8,7 @@
 // express-rate-limit when a key is limited. (A transitive dependency such as iconv-lite cannot be
 // left out: installed, it need not be where the bundle would look for it.)
 import { createHash } from 'node:crypto';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
@@ -75,4 +75,3 @@ await build({
   logLevel: 'warning',
 });
 chmodSync(new URL('../dist/cli.js', import.meta.url), 0o755);
-for (const stray of ['cli-loader.js', 'cli-loader.d.ts']) rmSync(new URL(`../dist/${stray}`, import.meta.url), { force: true });

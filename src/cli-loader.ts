@@ -1,8 +1,9 @@
 // The bin (built into dist/cli.js, under src/cli.ts's shebang): runs the bundled CLI,
-// dist/cli-bundle.cjs, compiled with a V8 code cache kept beside it. Node 20 compiles the 1.9 MB
-// bundle anew at every start (Node 22 brought a module compile cache; Node 20 has none). Measured
-// on the 2-core machine of the bench, spawn to the ready line with the bin's node flags, medians of
-// 21 interleaved starts: 318 ms without the cache, 266 ms with it, 236 ms for a bare Express app.
+// dist/cli-bundle.cjs, compiled with a V8 code cache kept beside it. Node 20 compiles the bundle
+// anew at every start (Node 22 brought a module compile cache; Node 20 has none). Measured on the
+// 2-core machine of the bench, spawn to the ready line with the bin's node flags, medians of 21
+// interleaved starts, the bundle then 1.9 MB: 318 ms without the cache, 266 ms with it, 236 ms for a
+// bare Express app.
 //
 // The cache is written once a start has run for a second (by then the server and its first answers
 // are compiled; a `--help`, or a start that fails, writes none). Its name holds the bundle's digest,
